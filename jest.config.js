@@ -13,9 +13,13 @@ const swc = [
     sourceMaps: 'inline',
   },
 ];
+// Nest 12 ships as ES modules; Node runs them through require(esm), but Jest's module system
+// needs them compiled to CommonJS, so those packages are transformed too (swc, cached).
+const swcJs = ['@swc/jest', { jsc: { parser: { syntax: 'ecmascript' }, target: 'es2022' }, module: { type: 'commonjs' } }];
 const common = {
-  moduleFileExtensions: ['js', 'json', 'ts'],
-  transform: { '^.+\\.ts$': swc },
+  moduleFileExtensions: ['js', 'mjs', 'json', 'ts'],
+  transform: { '^.+\\.ts$': swc, '^.+\\.m?js$': swcJs },
+  transformIgnorePatterns: ['/node_modules/(?!(@nestjs|@standard-schema|es-toolkit)/)'],
   moduleNameMapper: { '^@app/stomp(|/.*)$': '<rootDir>/libs/stomp/src$1' },
   testEnvironment: 'node',
 };

@@ -1,0 +1,35 @@
+import { Body, Controller, HttpCode, Ip, Post } from '@nestjs/common';
+import { ApiBearerAuth, ApiOperation, ApiTags } from '@nestjs/swagger';
+import { CurrentUser } from '../common/decorators/current-user.decorator';
+import { Public } from '../common/decorators/public.decorator';
+import { Principal } from '../common/principal';
+import { LoginV1Dto, RegisterV1Dto } from '../users/dto/user-input.dto';
+import { UsersService } from '../users/users.service';
+import { AuthService, LoginResult } from './auth.service';
+
+/** v1 `/api/v1/auth`: register and login exactly as api-v1.md §1. */
+@ApiTags('v1 auth')
+@Controller('api/v1/auth')
+export class AuthController {
+  constructor(
+    private readonly auth: AuthService,
+    private readonly users: UsersService,
+  ) {}
+
+  @Public()
+  @Post('register')
+  @ApiBearerAuth()
+  @ApiOperation({ summary: 'Register a user (text body "User registered successfully!")' })
+  async register(@Body() dto: RegisterV1Dto, @CurrentUser() caller?: Principal): Promise<string> {
+    await this.users.register(dto, caller);
+    return 'User registered successfully!';
+  }
+
+  @Public()
+  @Post('login')
+  @HttpCode(200)
+  @ApiOperation({ summary: 'Log in with username or email' })
+  login(@Body() dto: LoginV1Dto, @Ip() ip: string): Promise<LoginResult> {
+    return this.auth.login(dto.usernameOrEmail, dto.password, ip);
+  }
+}

@@ -1,0 +1,32 @@
+import { Body, Controller, HttpCode, Ip, Post } from '@nestjs/common';
+import { ApiOperation, ApiTags } from '@nestjs/swagger';
+import { Public } from '../common/decorators/public.decorator';
+import { UserDto } from '../users/dto/user.dto';
+import { LoginBasicDto, RegisterBasicDto } from '../users/dto/user-input.dto';
+import { UsersService } from '../users/users.service';
+import { AuthService, LoginResult } from './auth.service';
+
+/** Basic `/api/users/register` and `/api/users/login` (api-basic.md §1.1-1.2). */
+@ApiTags('basic users')
+@Controller('api/users')
+export class BasicAuthController {
+  constructor(
+    private readonly auth: AuthService,
+    private readonly users: UsersService,
+  ) {}
+
+  @Public()
+  @Post('register')
+  @ApiOperation({ summary: 'Register a user; returns the created user' })
+  async register(@Body() dto: RegisterBasicDto): Promise<UserDto> {
+    return UserDto.from(await this.users.register(dto));
+  }
+
+  @Public()
+  @Post('login')
+  @HttpCode(200)
+  @ApiOperation({ summary: 'Log in; same body as the v1 login' })
+  login(@Body() dto: LoginBasicDto, @Ip() ip: string): Promise<LoginResult> {
+    return this.auth.login(dto.username, dto.password, ip);
+  }
+}

@@ -1,0 +1,55 @@
+import { NestFactory } from '@nestjs/core';
+import { FastifyAdapter, NestFastifyApplication } from '@nestjs/platform-fastify';
+import { randomUUID } from 'node:crypto';
+import { Logger } from 'nestjs-pino';
+import { AppModule } from './app.module';
+import { toErrorBody } from './common/filters/all-exceptions.filter';
+import { AppSettings } from './config/app-config';
+
+const REQUEST_ID = /^[A-Za-z0-9._:-]{1,64}$/;
+
+/**
+ * Builds the configured application (not yet listening): used by main.ts and by every e2e test,
+ * so tests run exactly what production runs.
+ */
+export async function createApp(settings: AppSettings): Promise<NestFastifyApplication> {
+  const adapter = new FastifyAdapter({
+    bodyLimit: settings.bodyLimitBytes,
+    trustProxy: settings.trustProxy,
+    // Honour a caller's X-Request-Id when it is sane, else make one: the correlation id of logs and errors.
+    genReqId: (req: { headers: Record<string, string | string[] | undefined> }) => {
+      const given = req.headers['x-request-id'];
+      return typeof given === 'string' && REQUEST_ID.test(given) ? given : randomUUID();
+    },
+    onProtoPoisoning: 'error',
+    onConstructorPoisoning: 'error',
+    routerOptions: { maxParamLength: 200 },
+    return503OnClosing: true,
+    forceCloseConnections: 'idle',
+  });
+  const app = await NestFactory.create<NestFastifyApplication>(AppModule.forRoot(settings), adapter, {
+    bufferLogs: true,
+    abortOnError: false,
+  });
+  app.useLogger(app.get(Logger));
+  app.enableShutdownHooks();
+  if (settings.corsOrigins === true || settings.corsOrigins.length) {
+    app.enableCors({
+      origin: settings.corsOrigins,
+      credentials: true,
+      exposedHeaders: ['Retry-After', 'X-Request-Id'],
+    });
+  }
+  const fastify = app.getHttpAdapter().getInstance();
+  // Errors raised by Fastify itself (malformed JSON, body too large, bad content type) get the
+  // same error body as everything else.
+  fastify.setErrorHandler((error, request, reply) => {
+    const { body, headers } = toErrorBody(error, request.url, String(request.id));
+    if (body.status >= 500) request.log?.error?.({ err: error }, 'Unhandled error');
+    void reply.status(body.status).headers(headers).send(body);
+  });
+  fastify.addHook('onSend', async (request, reply) => {
+    reply.header('x-request-id', String(request.id));
+  });
+  return app;
+}

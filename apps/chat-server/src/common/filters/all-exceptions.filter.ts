@@ -1,0 +1,116 @@
+import { ArgumentsHost, Catch, ExceptionFilter, HttpException, Logger } from '@nestjs/common';
+import { QueryFailedError } from 'typeorm';
+import { ValidationFailedException } from '../validation/validation';
+import { errorBody, ErrorBody } from './error-body';
+
+interface ReplyLike {
+  status(code: number): ReplyLike;
+  header(name: string, value: string): ReplyLike;
+  send(body: unknown): void;
+}
+
+const UNIQUE_VIOLATIONS = new Set([
+  'ER_DUP_ENTRY',
+  'SQLITE_CONSTRAINT_UNIQUE',
+  'SQLITE_CONSTRAINT_PRIMARYKEY',
+]);
+const FK_VIOLATIONS = new Set([
+  'ER_NO_REFERENCED_ROW_2',
+  'ER_NO_REFERENCED_ROW',
+  'SQLITE_CONSTRAINT_FOREIGNKEY',
+]);
+const DB_UNAVAILABLE = new Set([
+  'ECONNREFUSED',
+  'PROTOCOL_CONNECTION_LOST',
+  'ETIMEDOUT',
+  'ER_CON_COUNT_ERROR',
+  'ECONNRESET',
+  'EPIPE',
+]);
+
+/** Maps any error to the contract's error body. Unknown errors are logged with a correlation id. */
+export function toErrorBody(
+  exception: unknown,
+  path: string,
+  correlationId: string,
+): { body: ErrorBody; headers: Record<string, string> } {
+  const headers: Record<string, string> = {};
+  if (exception instanceof HttpException) {
+    const status = exception.getStatus();
+    const response = exception.getResponse();
+    let message = exception.message;
+    if (typeof response === 'object' && response !== null && 'message' in response) {
+      const m = (response as { message: unknown }).message;
+      message = Array.isArray(m) ? m.join('; ') : String(m);
+    }
+    const retryAfter = (exception as { retryAfterSeconds?: number }).retryAfterSeconds;
+    if (retryAfter) headers['retry-after'] = String(retryAfter);
+    const extra = exception instanceof ValidationFailedException ? { errors: exception.errors } : {};
+    return { body: errorBody(status, message, path, extra), headers };
+  }
+  const err = exception as {
+    code?: string;
+    driverError?: { code?: string };
+    statusCode?: number;
+    message?: string;
+  };
+  if (exception instanceof QueryFailedError) {
+    const code = err.driverError?.code ?? err.code ?? '';
+    if (UNIQUE_VIOLATIONS.has(code))
+      return { body: errorBody(400, 'A resource with the same unique value already exists', path), headers };
+    if (FK_VIOLATIONS.has(code))
+      return { body: errorBody(404, 'A referenced resource no longer exists', path), headers };
+  }
+  const code = err.code ?? err.driverError?.code ?? '';
+  if (
+    DB_UNAVAILABLE.has(code) ||
+    /Connection lost|connect ECONNREFUSED|Pool is closed/i.test(err.message ?? '')
+  ) {
+    headers['retry-after'] = '5';
+    return { body: errorBody(503, 'Service temporarily unavailable, retry shortly', path), headers };
+  }
+  // Errors from the HTTP layer itself (body parsing, size limits, content type): client errors.
+  if (typeof err.statusCode === 'number' && err.statusCode >= 400 && err.statusCode < 500) {
+    return { body: errorBody(err.statusCode, clientErrorMessage(err), path), headers };
+  }
+  return {
+    body: errorBody(500, 'Internal server error', path, { correlationId }),
+    headers,
+  };
+}
+
+function clientErrorMessage(err: { code?: string; message?: string }): string {
+  switch (err.code) {
+    case 'FST_ERR_CTP_INVALID_JSON_BODY':
+    case 'FST_ERR_CTP_EMPTY_JSON_BODY':
+      return 'Malformed JSON request body';
+    case 'FST_ERR_CTP_BODY_TOO_LARGE':
+      return 'Request body is too large';
+    case 'FST_ERR_CTP_INVALID_MEDIA_TYPE':
+      return 'Unsupported content type: send application/json';
+    default:
+      return err.message && err.message.length < 300 ? err.message : 'Bad request';
+  }
+}
+
+@Catch()
+export class AllExceptionsFilter implements ExceptionFilter {
+  private readonly logger = new Logger('HTTP');
+
+  catch(exception: unknown, host: ArgumentsHost): void {
+    if (host.getType() !== 'http') throw exception;
+    const ctx = host.switchToHttp();
+    const request = ctx.getRequest<{ url: string; id?: string; raw?: { url?: string } }>();
+    const reply = ctx.getResponse<ReplyLike>();
+    const correlationId = String(request.id ?? '');
+    const { body, headers } = toErrorBody(exception, request.url ?? request.raw?.url ?? '', correlationId);
+    if (body.status >= 500) {
+      this.logger.error(
+        { err: exception, correlationId, status: body.status },
+        `Request failed: ${(exception as Error)?.message}`,
+      );
+    }
+    for (const [name, value] of Object.entries(headers)) reply.header(name, value);
+    reply.status(body.status).send(body);
+  }
+}

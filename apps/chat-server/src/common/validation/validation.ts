@@ -1,0 +1,45 @@
+import { BadRequestException, ValidationError, ValidationPipe } from '@nestjs/common';
+
+export interface FieldError {
+  field: string;
+  message: string;
+}
+
+/** A 400 that carries one entry per invalid field. */
+export class ValidationFailedException extends BadRequestException {
+  constructor(readonly errors: FieldError[]) {
+    super(
+      errors.length === 1
+        ? errors[0].message
+        : `Validation failed: ${errors.map((e) => e.message).join('; ')}`,
+    );
+  }
+}
+
+export function flattenValidationErrors(errors: ValidationError[], parent = ''): FieldError[] {
+  const out: FieldError[] = [];
+  for (const error of errors) {
+    const field = parent ? `${parent}.${error.property}` : error.property;
+    for (const message of Object.values(error.constraints ?? {})) {
+      out.push({
+        field,
+        message: message.replace(/^property (\S+) should not exist$/, 'unknown field "$1"'),
+      });
+    }
+    if (error.children?.length) out.push(...flattenValidationErrors(error.children, field));
+  }
+  return out;
+}
+
+/** The one validation pipe: unknown fields are refused, values are transformed to their types. */
+export function createValidationPipe(): ValidationPipe {
+  return new ValidationPipe({
+    whitelist: true,
+    forbidNonWhitelisted: true,
+    forbidUnknownValues: true,
+    transform: true,
+    transformOptions: { enableImplicitConversion: false },
+    validationError: { target: false, value: false },
+    exceptionFactory: (errors) => new ValidationFailedException(flattenValidationErrors(errors)),
+  });
+}

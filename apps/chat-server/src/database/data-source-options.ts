@@ -1,0 +1,64 @@
+import { DataSourceOptions } from 'typeorm';
+import { mkdirSync } from 'node:fs';
+import { dirname } from 'node:path';
+import { AppSettings } from '../config/app-config';
+import { Message } from '../messages/message.entity';
+import { Notification } from '../notifications/notification.entity';
+import { RoomMember } from '../rooms/room-member.entity';
+import { Room } from '../rooms/room.entity';
+import { UserStatus } from '../status/user-status.entity';
+import { User } from '../users/user.entity';
+import { CreateUsers1732000000000 } from './migrations/1732000000000-create-users';
+import { CreateRoomsAndMessages1732000000001 } from './migrations/1732000000001-create-rooms-and-messages';
+import { CreateNotificationsAndStatuses1732000000002 } from './migrations/1732000000002-create-notifications-and-statuses';
+
+export const ENTITIES = [User, Room, RoomMember, Message, Notification, UserStatus];
+export const MIGRATIONS = [
+  CreateUsers1732000000000,
+  CreateRoomsAndMessages1732000000001,
+  CreateNotificationsAndStatuses1732000000002,
+];
+
+/**
+ * The one place that turns configuration into TypeORM options, used by the app and by
+ * ormconfig.ts (the TypeORM CLI). Schema comes from migrations only, run at startup.
+ */
+export function dataSourceOptions(db: AppSettings['database']): DataSourceOptions {
+  const common = {
+    entities: ENTITIES,
+    migrations: MIGRATIONS,
+    migrationsRun: true,
+    migrationsTransactionMode: 'each' as const,
+    synchronize: false,
+    logging: ['error' as const],
+  };
+  if (db.kind === 'mysql') {
+    return {
+      ...common,
+      type: 'mysql',
+      url: db.url,
+      charset: 'utf8mb4_unicode_ci',
+      timezone: 'Z',
+      poolSize: db.poolSize,
+      connectTimeout: 10000,
+      extra: {
+        enableKeepAlive: true,
+        maxIdle: db.poolSize,
+        idleTimeout: 60000,
+        waitForConnections: true,
+        queueLimit: 10000,
+      },
+    };
+  }
+  if (db.path !== ':memory:') mkdirSync(dirname(db.path), { recursive: true });
+  return {
+    ...common,
+    type: 'better-sqlite3',
+    database: db.path,
+    enableWAL: true,
+    prepareDatabase: (conn: { pragma: (s: string) => unknown }) => {
+      conn.pragma('busy_timeout = 5000');
+      conn.pragma('synchronous = NORMAL');
+    },
+  };
+}

@@ -1,0 +1,44 @@
+import { Column, Entity, JoinColumn, ManyToOne, PrimaryGeneratedColumn } from 'typeorm';
+import { User } from '../users/user.entity';
+
+export enum NotificationType {
+  /** Sent through POST /api/notifications by a user or an admin. */
+  USER = 'USER',
+  /** The user was added to a room. */
+  ROOM_INVITE = 'ROOM_INVITE',
+  /** A direct message arrived. */
+  DIRECT_MESSAGE = 'DIRECT_MESSAGE',
+}
+
+@Entity({ name: 'notifications' })
+export class Notification {
+  @PrimaryGeneratedColumn()
+  id!: number;
+
+  @Column({ name: 'user_id', type: 'int' })
+  userId!: number;
+
+  @ManyToOne(() => User, { onDelete: 'CASCADE' })
+  @JoinColumn({ name: 'user_id' })
+  user?: User;
+
+  @Column({ type: 'varchar', length: 32 })
+  type!: NotificationType;
+
+  @Column({ type: 'varchar', length: 1000 })
+  message!: string;
+
+  @Column({ name: 'is_read', type: 'boolean', default: false })
+  read!: boolean;
+
+  /** Who caused it (null for the system or once that user is deleted). */
+  @Column({ name: 'actor_id', type: 'int', nullable: true })
+  actorId!: number | null;
+
+  /** The room it is about, when there is one. */
+  @Column({ name: 'room_id', type: 'int', nullable: true })
+  roomId!: number | null;
+
+  @Column({ name: 'created_at', type: 'datetime', precision: 3 })
+  createdAt!: Date;
+}

@@ -1,0 +1,83 @@
+import { Body, Controller, Delete, Get, HttpCode, Param, Put } from '@nestjs/common';
+import { ApiBearerAuth, ApiOperation, ApiTags } from '@nestjs/swagger';
+import { AuthService } from '../auth/auth.service';
+import { CurrentUser } from '../common/decorators/current-user.decorator';
+import { Roles } from '../common/decorators/roles.decorator';
+import { ParseIdPipe } from '../common/pipes/parse-id.pipe';
+import { Principal } from '../common/principal';
+import { ChangePasswordDto, SetRolesDto, UpdateUserV1Dto } from './dto/user-input.dto';
+import { UserDto } from './dto/user.dto';
+import { ROLE_ADMIN } from './user.entity';
+import { UsersService } from './users.service';
+
+/** v1 `/api/v1/users` (api-v1.md §2), plus password and roles endpoints. */
+@ApiTags('v1 users')
+@ApiBearerAuth()
+@Controller('api/v1/users')
+export class UsersController {
+  constructor(
+    private readonly users: UsersService,
+    private readonly auth: AuthService,
+  ) {}
+
+  @Get()
+  @Roles(ROLE_ADMIN)
+  @ApiOperation({ summary: 'All users (admin only)' })
+  async list(): Promise<UserDto[]> {
+    return (await this.users.list()).map(UserDto.from);
+  }
+
+  @Get('username/:username')
+  @ApiOperation({ summary: 'A user by username (self or admin)' })
+  async byUsername(@CurrentUser() caller: Principal, @Param('username') username: string): Promise<UserDto> {
+    return UserDto.from(await this.users.getVisibleByUsername(caller, username));
+  }
+
+  @Get(':id')
+  @ApiOperation({ summary: 'A user by id (self or admin)' })
+  async get(@CurrentUser() caller: Principal, @Param('id', ParseIdPipe) id: number): Promise<UserDto> {
+    return UserDto.from(await this.users.getVisible(caller, id));
+  }
+
+  @Put(':id')
+  @ApiOperation({ summary: 'Update username/email (self or admin); roles never change here' })
+  async update(
+    @CurrentUser() caller: Principal,
+    @Param('id', ParseIdPipe) id: number,
+    @Body() dto: UpdateUserV1Dto,
+  ): Promise<UserDto> {
+    return UserDto.from((await this.users.update(caller, id, dto)).user);
+  }
+
+  @Put(':id/password')
+  @ApiOperation({
+    summary: 'Change a password (self with currentPassword, or admin reset); older tokens stop working',
+  })
+  async changePassword(
+    @CurrentUser() caller: Principal,
+    @Param('id', ParseIdPipe) id: number,
+    @Body() dto: ChangePasswordDto,
+  ): Promise<UserDto> {
+    const user = await this.users.changePassword(caller, id, dto.currentPassword, dto.newPassword);
+    return { ...UserDto.from(user), ...(caller.id === id ? { token: this.auth.issueToken(user) } : {}) };
+  }
+
+  @Put(':id/roles')
+  @Roles(ROLE_ADMIN)
+  @ApiOperation({ summary: 'Set roles (admin only)' })
+  async setRoles(
+    @CurrentUser() caller: Principal,
+    @Param('id', ParseIdPipe) id: number,
+    @Body() dto: SetRolesDto,
+  ): Promise<UserDto> {
+    return UserDto.from(await this.users.setRoles(caller, id, dto.roles));
+  }
+
+  @Delete(':id')
+  @HttpCode(204)
+  @Roles(ROLE_ADMIN)
+  @ApiOperation({ summary: 'Delete a user (admin only)' })
+  async remove(@CurrentUser() caller: Principal, @Param('id', ParseIdPipe) id: number): Promise<void> {
+    await this.users.delete(caller, id, false);
+  }
+}

@@ -1,0 +1,16 @@
+import { Module } from '@nestjs/common';
+import { TypeOrmModule } from '@nestjs/typeorm';
+import { BasicUsersController } from './basic-users.controller';
+import { PasswordHasher } from './password-hasher';
+import { PrincipalCache } from './principal-cache';
+import { User } from './user.entity';
+import { UsersController } from './users.controller';
+import { UsersService } from './users.service';
+
+@Module({
+  imports: [TypeOrmModule.forFeature([User])],
+  controllers: [UsersController, BasicUsersController],
+  providers: [UsersService, PasswordHasher, PrincipalCache],
+  exports: [UsersService, PasswordHasher],
+})
+export class UsersModule {}

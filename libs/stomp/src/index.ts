@@ -1,0 +1,25 @@
+export * from './frame';
+export * from './stomp.constants';
+export * from './stomp.interfaces';
+export * from './stomp.options';
+export { StompModule } from './stomp.module';
+export type { StompModuleRootOptions } from './stomp.module';
+export { StompBroker } from './broker/stomp-broker';
+export type { StompBody, StompErrorPayload } from './broker/stomp-broker';
+export { StompEvents } from './stomp-events';
+export * from './bus/stomp-bus';
+export { InProcessStompBus } from './bus/in-process.bus';
+export {
+  MessageMapping,
+  SendTo,
+  SendToUser,
+  Payload,
+  StompSessionParam,
+  MessageHeaders,
+  Headers,
+  DestinationVariable,
+  Destination,
+} from './handlers/stomp-handler.decorators';
+export type { SendToUserOptions } from './handlers/stomp-handler.decorators';
+export { StompServer } from './transport/stomp-server';
+export type { StompAckMode } from './session/subscription';

@@ -1,0 +1,137 @@
+import type { ModuleMetadata, Provider } from '@nestjs/common';
+import type { StompVersion } from './frame/stomp-frame';
+
+export interface StompHeartbeatOptions {
+  /** How often the server can send heart-beats (ms, 0 = never). Default 10000. */
+  outgoing?: number;
+  /** How often the server wants client heart-beats (ms, 0 = never). Default 10000. */
+  incoming?: number;
+  /** Extra silence tolerated on top of 2x the negotiated incoming interval (ms). Default 1000. */
+  graceMs?: number;
+}
+
+export interface StompLimitsOptions {
+  /** Largest inbound frame in bytes; larger -> ERROR and close. Default 65536. */
+  maxFrameBytes?: number;
+  /** Most headers per inbound frame. Default 64. */
+  maxHeaders?: number;
+  /** Longest header line in bytes. Default 8192. */
+  maxHeaderLineBytes?: number;
+  /** Most live subscriptions of one session. Default 1000. */
+  maxSubscriptionsPerSession?: number;
+  /** A session whose unsent output passes this many bytes is closed with 4500. Default 512 KiB. */
+  maxOutboundBufferBytes?: number;
+  /** A session that cannot be written to for this long is closed with 4500. Default 10000 ms. */
+  slowConsumerTimeoutMs?: number;
+}
+
+export interface StompSockJsOptions {
+  /** SockJS client URL used by the iframe transports. */
+  clientUrl?: string;
+  /** SockJS heart-beat (`h` frame) delay in ms. Default 25000. */
+  heartbeatDelayMs?: number;
+  /** How long a polling session may go without a receiving request (ms). Default 5000. */
+  disconnectDelayMs?: number;
+}
+
+export interface StompModuleOptions {
+  /** Endpoint prefix: SockJS at `path`, raw WebSocket at `path + '/websocket'`. Default `/ws`. */
+  path?: string;
+  /** Serve SockJS (`false` to disable, or SockJS options). Default enabled. */
+  sockjs?: boolean | StompSockJsOptions;
+  /** Serve raw WebSocket at `path + '/websocket'`. Default true. */
+  websocket?: boolean;
+  /** Attach to Nest's HTTP server on bootstrap. Set false to call `StompServer.attach(server)` yourself. Default true. */
+  autoAttach?: boolean;
+  heartbeat?: StompHeartbeatOptions;
+  limits?: StompLimitsOptions;
+  /** Sockets that do not CONNECT within this time are closed. Default 10000 ms. */
+  connectTimeoutMs?: number;
+  /** `server` header of CONNECTED. Default `nest-stomp/1.0`. */
+  serverName?: string;
+  /** Versions offered, most preferred first. Default 1.2, 1.1, 1.0. */
+  versions?: StompVersion[];
+  /** Prefixes routed to `@MessageMapping` handlers. Default `['/app']`. */
+  applicationDestinationPrefixes?: string[];
+  /** Prefixes served by the simple broker. Default `['/topic', '/queue']`. */
+  brokerDestinationPrefixes?: string[];
+  /** Prefix of user destinations. Default `/user`. */
+  userDestinationPrefix?: string;
+  /** User destination (without the user prefix) that receives application errors. Default `/queue/errors`. */
+  errorDestination?: string;
+  /** ERROR message and close code used by `closeAll()` on shutdown. */
+  shutdownMessage?: string;
+  shutdownCloseCode?: number;
+  /** Time given to sockets to flush their close before they are destroyed (ms). Default 2000. */
+  closeGraceMs?: number;
+}
+
+export interface ResolvedStompOptions {
+  path: string;
+  sockjs: false | Required<Omit<StompSockJsOptions, 'clientUrl'>> & { clientUrl?: string };
+  websocket: boolean;
+  autoAttach: boolean;
+  heartbeat: Required<StompHeartbeatOptions>;
+  limits: Required<StompLimitsOptions>;
+  connectTimeoutMs: number;
+  serverName: string;
+  versions: StompVersion[];
+  applicationDestinationPrefixes: string[];
+  brokerDestinationPrefixes: string[];
+  userDestinationPrefix: string;
+  errorDestination: string;
+  shutdownMessage: string;
+  shutdownCloseCode: number;
+  closeGraceMs: number;
+}
+
+export interface StompModuleAsyncOptions extends Pick<ModuleMetadata, 'imports'> {
+  inject?: any[];
+  useFactory: (...args: any[]) => StompModuleOptions | Promise<StompModuleOptions>;
+  /** Extra providers (e.g. `STOMP_AUTHENTICATOR`) registered inside the module. */
+  providers?: Provider[];
+}
+
+function trimSlash(prefix: string): string {
+  return prefix.length > 1 && prefix.endsWith('/') ? prefix.slice(0, -1) : prefix;
+}
+
+export function resolveStompOptions(options: StompModuleOptions = {}): ResolvedStompOptions {
+  const sockjs = options.sockjs ?? true;
+  return {
+    path: trimSlash(options.path ?? '/ws'),
+    sockjs:
+      sockjs === false
+        ? false
+        : {
+            clientUrl: sockjs === true ? undefined : sockjs.clientUrl,
+            heartbeatDelayMs: (sockjs !== true && sockjs.heartbeatDelayMs) || 25000,
+            disconnectDelayMs: (sockjs !== true && sockjs.disconnectDelayMs) || 5000,
+          },
+    websocket: options.websocket ?? true,
+    autoAttach: options.autoAttach ?? true,
+    heartbeat: {
+      outgoing: options.heartbeat?.outgoing ?? 10000,
+      incoming: options.heartbeat?.incoming ?? 10000,
+      graceMs: options.heartbeat?.graceMs ?? 1000,
+    },
+    limits: {
+      maxFrameBytes: options.limits?.maxFrameBytes ?? 64 * 1024,
+      maxHeaders: options.limits?.maxHeaders ?? 64,
+      maxHeaderLineBytes: options.limits?.maxHeaderLineBytes ?? 8192,
+      maxSubscriptionsPerSession: options.limits?.maxSubscriptionsPerSession ?? 1000,
+      maxOutboundBufferBytes: options.limits?.maxOutboundBufferBytes ?? 512 * 1024,
+      slowConsumerTimeoutMs: options.limits?.slowConsumerTimeoutMs ?? 10000,
+    },
+    connectTimeoutMs: options.connectTimeoutMs ?? 10000,
+    serverName: options.serverName ?? 'nest-stomp/1.0',
+    versions: options.versions?.length ? options.versions : ['1.2', '1.1', '1.0'],
+    applicationDestinationPrefixes: (options.applicationDestinationPrefixes ?? ['/app']).map(trimSlash),
+    brokerDestinationPrefixes: (options.brokerDestinationPrefixes ?? ['/topic', '/queue']).map(trimSlash),
+    userDestinationPrefix: trimSlash(options.userDestinationPrefix ?? '/user'),
+    errorDestination: options.errorDestination ?? '/queue/errors',
+    shutdownMessage: options.shutdownMessage ?? 'Server shutting down',
+    shutdownCloseCode: options.shutdownCloseCode ?? 1012,
+    closeGraceMs: options.closeGraceMs ?? 2000,
+  };
+}

@@ -1,0 +1,148 @@
+import {
+  BeforeApplicationShutdown,
+  Inject,
+  Injectable,
+  Logger,
+  OnApplicationBootstrap,
+  Optional,
+} from '@nestjs/common';
+import { HttpAdapterHost } from '@nestjs/core';
+import type { IncomingMessage, Server, ServerResponse } from 'node:http';
+import type { Duplex } from 'node:stream';
+import type { Socket } from 'node:net';
+import * as sockjs from 'sockjs';
+import { WebSocketServer } from 'ws';
+import { StompBroker } from '../broker/stomp-broker';
+import { STOMP_MODULE_OPTIONS } from '../stomp.constants';
+import type { ResolvedStompOptions } from '../stomp.options';
+import { SockJsConnection } from './sockjs.connection';
+import { WebSocketConnection } from './websocket.connection';
+
+type RequestListener = (req: IncomingMessage, res: ServerResponse) => void;
+type UpgradeListener = (req: IncomingMessage, socket: Duplex, head: Buffer) => void;
+type SockJsHandler = (req: IncomingMessage, resOrSocket: ServerResponse | Duplex, head?: Buffer) => boolean;
+
+const SUBPROTOCOLS = ['v12.stomp', 'v11.stomp', 'v10.stomp'];
+
+/**
+ * Serves STOMP on an existing node HTTP server (the one the REST API listens on): SockJS at
+ * `path` and raw WebSocket at `path/websocket`. Our dispatcher runs first for those paths and hands
+ * every other request and upgrade to the listeners that were there before (Fastify / Express).
+ */
+@Injectable()
+export class StompServer implements OnApplicationBootstrap, BeforeApplicationShutdown {
+  private readonly logger = new Logger('StompServer');
+  private server: Server | undefined;
+  private wss: WebSocketServer | undefined;
+  private restore: (() => void) | undefined;
+
+  constructor(
+    @Inject(STOMP_MODULE_OPTIONS) private readonly options: ResolvedStompOptions,
+    private readonly broker: StompBroker,
+    @Optional() private readonly adapterHost?: HttpAdapterHost,
+  ) {}
+
+  onApplicationBootstrap(): void {
+    if (!this.options.autoAttach || this.server) return;
+    const server: unknown = this.adapterHost?.httpAdapter?.getHttpServer();
+    if (!server) {
+      this.logger.warn('No HTTP server to attach STOMP to; call StompServer.attach(server)');
+      return;
+    }
+    this.attach(server as Server);
+  }
+
+  async beforeApplicationShutdown(): Promise<void> {
+    this.detach();
+    await this.broker.closeAll();
+  }
+
+  /** Start serving STOMP on `server`. */
+  attach(server: Server): void {
+    if (this.server) throw new Error('StompServer is already attached');
+    this.server = server;
+    const { path, limits } = this.options;
+    const websocketPath = `${path}/websocket`;
+
+    const wss = this.options.websocket
+      ? new WebSocketServer({
+          noServer: true,
+          perMessageDeflate: false,
+          // Room for a frame at the limit plus a few packed after it; the decoder enforces the real limit.
+          maxPayload: limits.maxFrameBytes * 2 + limits.maxHeaderLineBytes,
+          handleProtocols: (protocols) => SUBPROTOCOLS.find((p) => protocols.has(p)) ?? false,
+        })
+      : undefined;
+    this.wss = wss;
+
+    let sockjsHandler: SockJsHandler | undefined;
+    if (this.options.sockjs) {
+      const sockjsServer = sockjs.createServer({
+        prefix: path,
+        ...(this.options.sockjs.clientUrl ? { sockjs_url: this.options.sockjs.clientUrl } : {}),
+        heartbeat_delay: this.options.sockjs.heartbeatDelayMs,
+        disconnect_delay: this.options.sockjs.disconnectDelayMs,
+        websocket: true,
+        log: (severity: string, message: string) => {
+          if (severity === 'error') this.logger.error(message);
+          else this.logger.verbose?.(message);
+        },
+      });
+      sockjsServer.on('connection', (conn: sockjs.Connection | null) => {
+        if (conn) this.broker.openSession(new SockJsConnection(conn));
+      });
+      const listener = (sockjsServer as unknown as { listener(o: object): { getHandler(): SockJsHandler } }).listener({
+        prefix: path,
+      });
+      sockjsHandler = listener.getHandler();
+    }
+
+    const underPath = (url: string | undefined): boolean =>
+      url !== undefined && url.startsWith(path) && (url.length === path.length || '/?'.includes(url[path.length]));
+    const pathname = (url: string | undefined): string => (url ?? '').split('?')[0];
+
+    const previousRequest = server.listeners('request') as RequestListener[];
+    const previousUpgrade = server.listeners('upgrade') as UpgradeListener[];
+    server.removeAllListeners('request');
+    server.removeAllListeners('upgrade');
+
+    const onRequest: RequestListener = (req, res) => {
+      if (sockjsHandler && underPath(req.url) && sockjsHandler(req, res)) return;
+      for (const listener of previousRequest) listener.call(server, req, res);
+    };
+    const onUpgrade: UpgradeListener = (req, socket, head) => {
+      if (wss && pathname(req.url) === websocketPath) {
+        wss.handleUpgrade(req, socket, head, (ws) => {
+          this.broker.openSession(new WebSocketConnection(ws, socket as Socket, req));
+        });
+        return;
+      }
+      if (sockjsHandler && underPath(req.url) && sockjsHandler(req, socket, head)) return;
+      if (previousUpgrade.length === 0) {
+        socket.end('HTTP/1.1 404 Not Found\r\nConnection: close\r\n\r\n');
+        return;
+      }
+      for (const listener of previousUpgrade) listener.call(server, req, socket, head);
+    };
+    server.on('request', onRequest);
+    server.on('upgrade', onUpgrade);
+    this.restore = () => {
+      server.removeListener('request', onRequest);
+      server.removeListener('upgrade', onUpgrade);
+      for (const listener of previousRequest) server.on('request', listener);
+      for (const listener of previousUpgrade) server.on('upgrade', listener);
+    };
+    this.logger.log(
+      `STOMP on ${[this.options.sockjs ? `SockJS ${path}` : '', wss ? `WebSocket ${websocketPath}` : ''].filter(Boolean).join(', ')}`,
+    );
+  }
+
+  /** Stop accepting new STOMP connections and give the HTTP listeners back their server. */
+  detach(): void {
+    this.restore?.();
+    this.restore = undefined;
+    this.wss?.close();
+    this.wss = undefined;
+    this.server = undefined;
+  }
+}

@@ -1,0 +1,480 @@
+import type { ModuleRef } from '@nestjs/core';
+import { FakeConnection, settle } from '../../test/fake-connection';
+import { StompBroker } from '../broker/stomp-broker';
+import type { StompHandlerRegistry } from '../handlers/stomp-handler.registry';
+import { STOMP_AUTHENTICATOR, STOMP_AUTHORIZER } from '../stomp.constants';
+import type { StompAuthenticator, StompAuthorizer, StompDisconnectedEvent } from '../stomp.interfaces';
+import { StompModuleOptions, resolveStompOptions } from '../stomp.options';
+
+type Handler = (body: string) => Promise<void>;
+
+function setup(options: StompModuleOptions = {}) {
+  const handlers = new Map<string, Handler>();
+  const registry = {
+    find: (path: string) => {
+      const fn = handlers.get(path);
+      if (!fn) return undefined;
+      return {
+        handler: { invoke: fn, params: [], paramTypes: [], sendTo: undefined, sendToUser: undefined, label: path },
+        variables: {},
+      };
+    },
+    resolveArguments: async (_h: unknown, call: { frame: { body: Buffer } }) => [call.frame.body.toString()],
+  } as unknown as StompHandlerRegistry;
+  const authenticator: StompAuthenticator = {
+    async authenticate({ headers }) {
+      const token = headers.passcode;
+      if (!token) throw new Error('Unauthorized');
+      if (token === 'expired') return { id: 'u', name: 'u', expiresAt: Date.now() - 1 };
+      if (token.startsWith('short:')) return { id: token.slice(6), name: 'short', expiresAt: Date.now() + 100 };
+      return { id: token, name: `name-${token}` };
+    },
+  };
+  const authorizer: StompAuthorizer = { canSubscribe: (_s, destination) => !destination.includes('secret') };
+  const moduleRef = {
+    get: (token: symbol) => {
+      if (token === STOMP_AUTHENTICATOR) return authenticator;
+      if (token === STOMP_AUTHORIZER) return authorizer;
+      throw new Error('not found');
+    },
+  } as unknown as ModuleRef;
+  const broker = new StompBroker(
+    resolveStompOptions({ heartbeat: { outgoing: 0, incoming: 0 }, ...options }),
+    registry,
+    moduleRef,
+  );
+  broker.onModuleInit();
+  const disconnected: StompDisconnectedEvent[] = [];
+  broker.events.on('disconnected', (e) => void disconnected.push(e));
+  const open = () => {
+    const connection = new FakeConnection();
+    const session = broker.openSession(connection);
+    return { connection, session };
+  };
+  const connect = async (user = 'alice', extra = '') => {
+    const client = open();
+    client.connection.receive(`CONNECT\naccept-version:1.1,1.2\npasscode:${user}\n${extra}\n\0`);
+    await settle();
+    expect(client.connection.commands()).toEqual(['CONNECTED']);
+    return client;
+  };
+  return { broker, handlers, open, connect, disconnected };
+}
+
+describe('StompSession', () => {
+  let ctx: ReturnType<typeof setup>;
+  afterEach(() => {
+    ctx?.broker.onModuleDestroy();
+    jest.useRealTimers();
+  });
+
+  describe('CONNECT', () => {
+    beforeEach(() => (ctx = setup()));
+
+    it('negotiates the highest common version and answers CONNECTED', async () => {
+      const { connection, session } = await ctx.connect('alice');
+      const connected = connection.last('CONNECTED')!;
+      expect(connected.headers).toMatchObject({
+        version: '1.2',
+        'heart-beat': '0,0',
+        session: session.id,
+        server: 'nest-stomp/1.0',
+        'user-name': 'name-alice',
+      });
+      expect(session.principal).toEqual({ id: 'alice', name: 'name-alice' });
+    });
+
+    it('accepts STOMP like CONNECT and defaults to 1.0 without accept-version', async () => {
+      const { connection, session } = ctx.open();
+      connection.receive('STOMP\npasscode:bob\n\n\0');
+      await settle();
+      expect(connection.last()?.headers.version).toBe('1.0');
+      expect(session.version).toBe('1.0');
+    });
+
+    it('refuses unsupported versions with the supported list, then closes', async () => {
+      const { connection } = ctx.open();
+      connection.receive('CONNECT\naccept-version:2.0\npasscode:a\n\n\0');
+      await settle();
+      const error = connection.last('ERROR')!;
+      expect(error.headers.version).toBe('1.2,1.1,1.0');
+      expect(connection.closedWith?.code).toBe(1002);
+    });
+
+    it('answers any frame before CONNECT with ERROR and closes', async () => {
+      const { connection } = ctx.open();
+      connection.receive('SEND\ndestination:/app/x\n\n\0');
+      await settle();
+      expect(connection.commands()).toEqual(['ERROR']);
+      expect(connection.last()?.headers.message).toMatch(/Expected CONNECT/);
+      expect(connection.closedWith).toBeDefined();
+    });
+
+    it('refuses failed authentication with the error message', async () => {
+      const { connection } = ctx.open();
+      connection.receive('CONNECT\naccept-version:1.2\n\n\0');
+      await settle();
+      expect(connection.last('ERROR')?.headers.message).toBe('Unauthorized');
+      expect(connection.closedWith).toBeDefined();
+      expect(ctx.disconnected).toHaveLength(0);
+    });
+
+    it('refuses an already expired principal', async () => {
+      const { connection } = ctx.open();
+      connection.receive('CONNECT\naccept-version:1.2\npasscode:expired\n\n\0');
+      await settle();
+      expect(connection.last('ERROR')?.headers.message).toBe('Token expired');
+    });
+
+    it('rejects a second CONNECT and unknown commands', async () => {
+      const a = await ctx.connect();
+      a.connection.receive('CONNECT\naccept-version:1.2\npasscode:alice\n\n\0');
+      await settle();
+      expect(a.connection.last('ERROR')?.headers.message).toBe('Already connected');
+      const b = await ctx.connect();
+      b.connection.receive('FOO\n\n\0');
+      await settle();
+      expect(b.connection.last('ERROR')?.headers.message).toBe('Unknown command FOO');
+      expect(ctx.disconnected.map((e) => e.reason)).toEqual(['protocol-error', 'protocol-error']);
+    });
+
+    it('answers a malformed frame with ERROR and closes', async () => {
+      const { connection } = await ctx.connect();
+      connection.receive('SEND\nbad header line\n\n\0');
+      await settle();
+      expect(connection.last('ERROR')?.headers.message).toMatch(/without ":"/);
+      expect(connection.closedWith?.code).toBe(1002);
+    });
+  });
+
+  describe('frames', () => {
+    beforeEach(() => (ctx = setup()));
+
+    it('sends RECEIPT for SEND only after the handler resolved', async () => {
+      let release!: () => void;
+      ctx.handlers.set('slow', () => new Promise<void>((resolve) => (release = resolve)));
+      const { connection } = await ctx.connect();
+      connection.receive('SEND\ndestination:/app/slow\nreceipt:r1\n\nhi\0');
+      await settle();
+      expect(connection.last('RECEIPT')).toBeUndefined();
+      release();
+      await settle();
+      expect(connection.last('RECEIPT')?.headers['receipt-id']).toBe('r1');
+    });
+
+    it('reports handler failures on /user/queue/errors with the receipt id and sends no RECEIPT', async () => {
+      ctx.handlers.set('fail', async () => {
+        throw Object.assign(new Error('nope'), { getStatus: () => 403, getResponse: () => ({ message: 'Not a member' }) });
+      });
+      const { connection } = await ctx.connect();
+      connection.receive('SUBSCRIBE\nid:e\ndestination:/user/queue/errors\n\n\0');
+      connection.receive('SEND\ndestination:/app/fail\nreceipt:r9\n\n{}\0');
+      await settle();
+      expect(connection.last('RECEIPT')).toBeUndefined();
+      const message = connection.last('MESSAGE')!;
+      expect(message.headers).toMatchObject({ destination: '/user/queue/errors', 'receipt-id': 'r9', subscription: 'e' });
+      expect(JSON.parse(message.body.toString())).toEqual({
+        status: 403,
+        message: 'Not a member',
+        destination: '/app/fail',
+        receiptId: 'r9',
+      });
+      expect(connection.closedWith).toBeUndefined();
+    });
+
+    it('hides unexpected handler errors behind a 500', async () => {
+      ctx.handlers.set('crash', async () => {
+        throw new TypeError('secret internals');
+      });
+      const { connection } = await ctx.connect();
+      connection.receive('SUBSCRIBE\nid:e\ndestination:/user/queue/errors\n\n\0SEND\ndestination:/app/crash\n\n\0');
+      await settle();
+      const body = JSON.parse(connection.last('MESSAGE')!.body.toString());
+      expect(body).toEqual({ status: 500, message: 'Internal server error', destination: '/app/crash' });
+      expect(connection.closedWith).toBeUndefined();
+    });
+
+    it('processes one session frames strictly in order', async () => {
+      const order: string[] = [];
+      ctx.handlers.set('log', async (body) => {
+        if (body === '1') await new Promise((resolve) => setTimeout(resolve, 20));
+        order.push(body);
+      });
+      const { connection } = await ctx.connect();
+      connection.receive('SEND\ndestination:/app/log\n\n1\0SEND\ndestination:/app/log\n\n2\0');
+      connection.receive('SEND\ndestination:/app/log\nreceipt:last\n\n3\0');
+      for (let i = 0; i < 50 && !connection.last('RECEIPT'); i++) await new Promise((r) => setTimeout(r, 10));
+      expect(order).toEqual(['1', '2', '3']);
+    });
+
+    it('treats SEND to broker and user destinations as a security error', async () => {
+      for (const destination of ['/topic/rooms/1', '/user/queue/x', '/queue/a']) {
+        const { connection } = await ctx.connect();
+        connection.receive(`SEND\ndestination:${destination}\n\nforged\0`);
+        await settle();
+        expect(connection.last('ERROR')?.headers.message).toMatch(/may not send/);
+        expect(connection.closedWith?.code).toBe(1008);
+      }
+      expect(ctx.disconnected.map((e) => e.reason)).toEqual(['forbidden', 'forbidden', 'forbidden']);
+    });
+
+    it('answers a handler-less application destination with 404 on the error queue', async () => {
+      const { connection } = await ctx.connect();
+      connection.receive('SUBSCRIBE\nid:e\ndestination:/user/queue/errors\n\n\0SEND\ndestination:/app/none\n\n\0');
+      await settle();
+      expect(JSON.parse(connection.last('MESSAGE')!.body.toString()).status).toBe(404);
+    });
+
+    it('requires headers and enforces the subscription cap', async () => {
+      const a = await ctx.connect();
+      a.connection.receive('SUBSCRIBE\ndestination:/topic/a\n\n\0');
+      await settle();
+      expect(a.connection.last('ERROR')?.headers.message).toBe('Missing id header in SUBSCRIBE');
+      ctx.broker.onModuleDestroy();
+      ctx = setup({ limits: { maxSubscriptionsPerSession: 2 } });
+      const b = await ctx.connect();
+      b.connection.receive(
+        'SUBSCRIBE\nid:1\ndestination:/topic/a\n\n\0SUBSCRIBE\nid:2\ndestination:/topic/b\n\n\0SUBSCRIBE\nid:3\ndestination:/topic/c\n\n\0',
+      );
+      await settle();
+      expect(b.connection.last('ERROR')?.headers.message).toMatch(/Too many subscriptions/);
+    });
+
+    it('closes on a forbidden SUBSCRIBE', async () => {
+      const { connection } = await ctx.connect();
+      connection.receive('SUBSCRIBE\nid:1\ndestination:/topic/secret\nreceipt:s\n\n\0');
+      await settle();
+      const error = connection.last('ERROR')!;
+      expect(error.headers.message).toBe('Forbidden to subscribe to /topic/secret');
+      expect(error.headers['receipt-id']).toBe('s');
+      expect(connection.closedWith?.code).toBe(1008);
+      expect(ctx.broker.stats().subscriptions).toBe(0);
+    });
+
+    it('delivers broadcasts with subscription ids and honours UNSUBSCRIBE', async () => {
+      const a = await ctx.connect('alice');
+      const b = await ctx.connect('bob');
+      a.connection.receive('SUBSCRIBE\nid:sub-0\ndestination:/topic/r\nreceipt:1\n\n\0');
+      b.connection.receive('SUBSCRIBE\nid:x\ndestination:/topic/r\n\n\0');
+      await settle();
+      expect(a.connection.last('RECEIPT')?.headers['receipt-id']).toBe('1');
+      await ctx.broker.publish('/topic/r', { hello: 'world' });
+      const ma = a.connection.last('MESSAGE')!;
+      const mb = b.connection.last('MESSAGE')!;
+      expect(ma.headers).toMatchObject({ destination: '/topic/r', subscription: 'sub-0', 'content-type': 'application/json' });
+      expect(mb.headers.subscription).toBe('x');
+      expect(ma.headers['message-id']).toBeTruthy();
+      expect(JSON.parse(ma.body.toString())).toEqual({ hello: 'world' });
+      a.connection.receive('UNSUBSCRIBE\nid:sub-0\nreceipt:u\n\n\0');
+      await settle();
+      await ctx.broker.publish('/topic/r', 'second');
+      expect(a.connection.frames.filter((f) => f.command === 'MESSAGE')).toHaveLength(1);
+      expect(b.connection.last('MESSAGE')?.body.toString()).toBe('second');
+    });
+
+    it('DISCONNECT with receipt answers RECEIPT then closes normally', async () => {
+      const { connection } = await ctx.connect();
+      connection.receive('DISCONNECT\nreceipt:bye\n\n\0');
+      await settle();
+      expect(connection.last()?.command).toBe('RECEIPT');
+      expect(connection.closedWith?.code).toBe(1000);
+      expect(ctx.disconnected[0].reason).toBe('client-disconnect');
+    });
+  });
+
+  describe('acks and transactions', () => {
+    beforeEach(() => (ctx = setup()));
+
+    it('client mode acks cumulatively, client-individual one by one, NACK is reported', async () => {
+      const { connection, session } = await ctx.connect();
+      const nacks: string[] = [];
+      ctx.broker.events.on('nack', (e) => void nacks.push(e.messageId));
+      connection.receive('SUBSCRIBE\nid:c\ndestination:/topic/c\nack:client\n\n\0');
+      connection.receive('SUBSCRIBE\nid:i\ndestination:/topic/i\nack:client-individual\n\n\0');
+      await settle();
+      for (let n = 0; n < 3; n++) {
+        await ctx.broker.publish('/topic/c', `c${n}`);
+        await ctx.broker.publish('/topic/i', `i${n}`);
+      }
+      const messages = connection.frames.filter((f) => f.command === 'MESSAGE');
+      const acksOf = (sub: string) => messages.filter((m) => m.headers.subscription === sub).map((m) => m.headers.ack);
+      const [c0, c1, c2] = acksOf('c');
+      const [i0, i1, i2] = acksOf('i');
+      expect(c0).toBeTruthy();
+      connection.receive(`ACK\nid:${c1}\n\n\0ACK\nid:${i1}\nreceipt:a\n\n\0NACK\nid:${i2}\n\n\0`);
+      await settle();
+      expect(connection.last('RECEIPT')?.headers['receipt-id']).toBe('a');
+      expect([...session.subscriptions.get('c')!.unacked]).toEqual([c2.split('@')[0]]);
+      expect([...session.subscriptions.get('i')!.unacked]).toEqual([i0.split('@')[0]]);
+      expect(nacks).toEqual([i2.split('@')[0]]);
+    });
+
+    it('holds transactional SENDs and ACKs until COMMIT and drops them on ABORT', async () => {
+      const seen: string[] = [];
+      ctx.handlers.set('t', async (body) => void seen.push(body));
+      const { connection } = await ctx.connect();
+      connection.receive('BEGIN\ntransaction:tx1\nreceipt:b\n\n\0');
+      connection.receive('SEND\ndestination:/app/t\ntransaction:tx1\nreceipt:s1\n\none\0');
+      connection.receive('SEND\ndestination:/app/t\ntransaction:tx1\n\ntwo\0');
+      await settle();
+      expect(seen).toEqual([]);
+      expect(connection.frames.map((f) => f.headers['receipt-id']).filter(Boolean)).toEqual(['b']);
+      connection.receive('COMMIT\ntransaction:tx1\nreceipt:c\n\n\0');
+      await settle();
+      expect(seen).toEqual(['one', 'two']);
+      expect(connection.frames.map((f) => f.headers['receipt-id']).filter(Boolean)).toEqual(['b', 's1', 'c']);
+      connection.receive('BEGIN\ntransaction:tx2\n\n\0SEND\ndestination:/app/t\ntransaction:tx2\n\nthree\0');
+      connection.receive('ABORT\ntransaction:tx2\nreceipt:ab\n\n\0');
+      await settle();
+      expect(seen).toEqual(['one', 'two']);
+      expect(connection.last('RECEIPT')?.headers['receipt-id']).toBe('ab');
+      connection.receive('COMMIT\ntransaction:tx2\n\n\0');
+      await settle();
+      expect(connection.last('ERROR')?.headers.message).toBe('Unknown transaction tx2');
+    });
+
+    it('aborts open transactions when the transport closes', async () => {
+      const seen: string[] = [];
+      ctx.handlers.set('t', async (body) => void seen.push(body));
+      const { connection, session } = await ctx.connect();
+      connection.receive('BEGIN\ntransaction:tx\n\n\0SEND\ndestination:/app/t\ntransaction:tx\n\nlost\0');
+      await settle();
+      expect(session.openTransactions).toBe(1);
+      connection.drop();
+      await settle();
+      expect(session.openTransactions).toBe(0);
+      expect(seen).toEqual([]);
+      expect(ctx.disconnected[0].reason).toBe('transport-closed');
+    });
+  });
+
+  describe('user destinations and control operations', () => {
+    beforeEach(() => (ctx = setup()));
+
+    it('sends to every session of a user, or to one session', async () => {
+      const a1 = await ctx.connect('alice');
+      const a2 = await ctx.connect('alice');
+      const b = await ctx.connect('bob');
+      for (const c of [a1, a2, b]) c.connection.receive('SUBSCRIBE\nid:n\ndestination:/user/queue/notifications\n\n\0');
+      await settle();
+      await ctx.broker.sendToUser('alice', '/queue/notifications', { n: 1 });
+      expect(a1.connection.last('MESSAGE')?.headers.destination).toBe('/user/queue/notifications');
+      expect(JSON.parse(a2.connection.last('MESSAGE')!.body.toString())).toEqual({ n: 1 });
+      expect(b.connection.last('MESSAGE')).toBeUndefined();
+      await ctx.broker.sendToSession(a2.session.id, '/user/queue/notifications', 'only-a2');
+      expect(a2.connection.last('MESSAGE')?.body.toString()).toBe('only-a2');
+      expect(a1.connection.frames.filter((f) => f.command === 'MESSAGE')).toHaveLength(1);
+    });
+
+    it('revokes matching subscriptions with a 403 notice', async () => {
+      const a = await ctx.connect('alice');
+      a.connection.receive(
+        'SUBSCRIBE\nid:e\ndestination:/user/queue/errors\n\n\0SUBSCRIBE\nid:r\ndestination:/topic/rooms/5\n\n\0' +
+          'SUBSCRIBE\nid:t\ndestination:/topic/rooms/5/typing\n\n\0SUBSCRIBE\nid:o\ndestination:/topic/rooms/50\n\n\0',
+      );
+      await settle();
+      await ctx.broker.revokeSubscriptions('alice', '/topic/rooms/5/**', 'Removed from room');
+      expect([...a.session.subscriptions.keys()].sort()).toEqual(['e', 'o']);
+      const notices = a.connection.frames.filter((f) => f.command === 'MESSAGE').map((f) => JSON.parse(f.body.toString()));
+      expect(notices).toEqual([
+        { status: 403, message: 'Removed from room', destination: '/topic/rooms/5' },
+        { status: 403, message: 'Removed from room', destination: '/topic/rooms/5/typing' },
+      ]);
+      await ctx.broker.publish('/topic/rooms/5', 'after');
+      expect(a.connection.frames.filter((f) => f.command === 'MESSAGE')).toHaveLength(2);
+    });
+
+    it('disconnects every session of a user with an ERROR', async () => {
+      const a1 = await ctx.connect('alice');
+      const a2 = await ctx.connect('alice');
+      const b = await ctx.connect('bob');
+      await ctx.broker.disconnectUser('alice', 'Account deleted');
+      expect(a1.connection.last('ERROR')?.headers.message).toBe('Account deleted');
+      expect(a2.connection.closedWith).toBeDefined();
+      expect(b.connection.closedWith).toBeUndefined();
+      expect(ctx.broker.getUserSessions('alice')).toHaveLength(0);
+      expect(ctx.broker.stats().sessions).toBe(1);
+    });
+
+    it('closeAll sends a shutdown ERROR and closes with 1012', async () => {
+      const a = await ctx.connect('alice');
+      await ctx.broker.closeAll();
+      expect(a.connection.last('ERROR')?.headers.message).toBe('Server shutting down');
+      expect(a.connection.closedWith?.code).toBe(1012);
+      expect(ctx.disconnected[0].reason).toBe('shutdown');
+    });
+  });
+
+  describe('timers and backpressure', () => {
+    it('sends heart-beats and drops a silent client', async () => {
+      jest.useFakeTimers({ doNotFake: ['setImmediate', 'nextTick', 'queueMicrotask'] });
+      ctx = setup({ heartbeat: { outgoing: 100, incoming: 100, graceMs: 50 } });
+      const { connection } = await ctx.connect('alice', 'heart-beat:100,100\n');
+      expect(connection.last('CONNECTED')?.headers['heart-beat']).toBe('100,100');
+      jest.advanceTimersByTime(220);
+      expect(connection.heartbeats).toBeGreaterThanOrEqual(1);
+      connection.receive('\n');
+      jest.advanceTimersByTime(200);
+      expect(connection.closedWith).toBeUndefined();
+      jest.advanceTimersByTime(100);
+      await settle();
+      expect(connection.last('ERROR')?.headers.message).toBe('Heart-beat timeout');
+      expect(ctx.disconnected[0].reason).toBe('heartbeat-timeout');
+    });
+
+    it('closes sockets that never CONNECT', async () => {
+      jest.useFakeTimers({ doNotFake: ['setImmediate', 'nextTick', 'queueMicrotask'] });
+      ctx = setup({ connectTimeoutMs: 1000 });
+      const { connection } = ctx.open();
+      jest.advanceTimersByTime(1001);
+      expect(connection.last('ERROR')?.headers.message).toBe('CONNECT timeout');
+      expect(connection.closedWith).toBeDefined();
+    });
+
+    it('closes a session when its principal expires', async () => {
+      jest.useFakeTimers({ doNotFake: ['setImmediate', 'nextTick', 'queueMicrotask'] });
+      ctx = setup();
+      const { connection } = await ctx.connect('short:carol');
+      jest.advanceTimersByTime(150);
+      expect(connection.last('ERROR')?.headers.message).toBe('Token expired');
+      expect(ctx.disconnected[0].reason).toBe('expired');
+    });
+
+    it('closes a consumer over the outbound buffer limit with 4500', async () => {
+      ctx = setup({ limits: { maxOutboundBufferBytes: 1000 } });
+      const slow = await ctx.connect('slow');
+      const fast = await ctx.connect('fast');
+      for (const c of [slow, fast]) c.connection.receive('SUBSCRIBE\nid:1\ndestination:/topic/t\n\n\0');
+      await settle();
+      slow.connection.buffered = 5000;
+      await ctx.broker.publish('/topic/t', 'x');
+      expect(slow.connection.closedWith?.code).toBe(4500);
+      await ctx.broker.publish('/topic/t', 'y');
+      expect(fast.connection.frames.filter((f) => f.command === 'MESSAGE')).toHaveLength(2);
+      expect(ctx.broker.stats().slowConsumerCloses).toBe(1);
+    });
+
+    it('closes a consumer that makes no write progress', async () => {
+      ctx = setup({ limits: { slowConsumerTimeoutMs: 1000 } });
+      const { connection, session } = await ctx.connect('stuck');
+      connection.buffered = 10;
+      const now = Date.now();
+      session.checkStalled(now);
+      session.checkStalled(now + 10);
+      expect(connection.closedWith).toBeUndefined();
+      session.checkStalled(now + 1100);
+      expect(connection.closedWith?.code).toBe(4500);
+    });
+  });
+
+  it('speaks STOMP 1.0: ids default to the destination and headers are not escaped', async () => {
+    ctx = setup();
+    const { connection } = ctx.open();
+    connection.receive('CONNECT\npasscode:old\n\n\0SUBSCRIBE\ndestination:/topic/v\n\n\0');
+    await settle();
+    await ctx.broker.publish('/topic/v', 'x', { note: 'a:b' });
+    const message = connection.last('MESSAGE')!;
+    expect(message.headers.subscription).toBe('/topic/v');
+    expect(message.headers.note).toBe('a:b');
+  });
+});

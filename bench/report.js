@@ -1,0 +1,213 @@
+'use strict';
+// Markdown report: one table per workload, every ratio taken against peers
+// measured in the same run, then the issue's targets for our server.
+const { workloads } = require('./workloads');
+
+const fmt = (v, d = 0) => (v == null || Number.isNaN(v) ? '–' : typeof v === 'number' ? v.toLocaleString('en-US', { maximumFractionDigits: d, minimumFractionDigits: 0 }) : String(v));
+const ratio = (a, b, d = 2) => (a == null || b == null || !b ? null : Math.round((a / b) * 10 ** d) / 10 ** d);
+const x = (v) => (v == null ? '–' : `${v}x`);
+
+function find(rows, w, t) {
+  return rows.find((r) => r.workload === w && r.target === t && r.status === 'ok');
+}
+
+function loadTable(rows, id) {
+  const ws = find(rows, id, 'ws');
+  const out = [
+    '| target | deliveries/s | x raw ws | sent/s | completed/s | lost | dups | order viol. | p50 ms | p90 ms | p99 ms | max ms | server µs/delivery | x raw ws | server CPU % | server peak RSS MiB |',
+    '|---|---|---|---|---|---|---|---|---|---|---|---|---|---|---|---|',
+  ];
+  for (const r of rows.filter((q) => q.workload === id)) {
+    if (r.status !== 'ok') {
+      out.push(`| ${r.target} | ${r.status}: ${r.reason} |||||||||||||||`);
+      continue;
+    }
+    if (r.baseline) {
+      out.push(`| ${r.target} (single-row INSERT, ${r.baseline.concurrency} senders, pool ${r.baseline.pool}) | – | – | – | ${fmt(r.completedPerSec)} rows/s |||||||||||`);
+      continue;
+    }
+    const l = r.latency || {};
+    const rss = r.shared ? r.serverPeakRssKiB : r.serverVmHWMKiB || r.serverPeakRssKiB;
+    out.push(
+      `| ${r.target} | ${fmt(r.deliveriesPerSec)} | ${x(ratio(r.deliveriesPerSec, ws && ws.deliveriesPerSec))} | ${fmt(r.sentPerSec, 1)} | ${fmt(r.completedPerSec, 1)} | ${fmt(r.lost)} | ${fmt(r.duplicates)} | ${fmt(r.orderViolations)} | ${fmt(l.p50Ms, 2)} | ${fmt(l.p90Ms, 2)} | ${fmt(l.p99Ms, 2)} | ${fmt(l.maxMs, 1)} | ${fmt(r.serverCpuUsPerDelivery, 1)} | ${x(ratio(r.serverCpuUsPerDelivery, ws && ws.serverCpuUsPerDelivery))} | ${fmt(r.serverCpuPct)} | ${fmt(rss && rss / 1024, 1)} |`,
+    );
+  }
+  return out.join('\n');
+}
+
+function idleTable(rows, id) {
+  const ws = find(rows, id, 'ws');
+  const sio = find(rows, id, 'socketio');
+  const out = [
+    '| target | connections ok / failed | RSS before MiB | RSS after idle MiB | KiB per idle connection | x raw ws | x socket.io | stale / dead after idle |',
+    '|---|---|---|---|---|---|---|---|',
+  ];
+  for (const r of rows.filter((q) => q.workload === id)) {
+    if (r.status !== 'ok') {
+      out.push(`| ${r.target} | ${r.status}: ${r.reason} |||||||`);
+      continue;
+    }
+    out.push(
+      `| ${r.target} | ${fmt(r.connections.ok)} / ${fmt(r.connections.failed)} | ${fmt(r.rssBeforeKiB / 1024, 1)} | ${fmt(r.rssAfterIdleKiB / 1024, 1)} | ${fmt(r.rssPerConnKiB, 1)} | ${x(ratio(r.rssPerConnKiB, ws && ws.rssPerConnKiB))} | ${x(ratio(r.rssPerConnKiB, sio && sio.rssPerConnKiB))} | ${r.staleAfterIdle} / ${r.deadAfterIdle} |`,
+    );
+  }
+  return out.join('\n');
+}
+
+// The issue's targets, evaluated only when our server produced a row.
+function checks(rows) {
+  const out = ['| id | target | measured | verdict |', '|---|---|---|---|'];
+  const add = (id, target, measured, ok) => out.push(`| ${id} | ${target} | ${measured} | ${ok == null ? 'n/a' : ok ? 'met' : 'NOT met'} |`);
+  const na = (id, target) => {
+    const s = rows.find((r) => r.workload === id && r.target.startsWith('server'));
+    add(id, target, s ? `${s.status}: ${s.reason || ''}` : 'not run', null);
+  };
+  for (const id of ['F1', 'F2']) {
+    const s = find(rows, id, 'server');
+    const ws = find(rows, id, 'ws');
+    const rb = find(rows, id, 'rabbitmq');
+    if (!s) {
+      na(id, 'deliveries/s >= 0.95x raw ws, >= 5x RabbitMQ; µs/delivery <= raw ws');
+      continue;
+    }
+    const a = ratio(s.deliveriesPerSec, ws && ws.deliveriesPerSec);
+    const b = ratio(s.deliveriesPerSec, rb && rb.deliveriesPerSec);
+    const c = ratio(s.serverCpuUsPerDelivery, ws && ws.serverCpuUsPerDelivery);
+    add(id, 'deliveries/s >= 0.95x raw ws', x(a), a == null ? null : a >= 0.95);
+    add(id, 'deliveries/s >= 5x RabbitMQ Web-STOMP', x(b), b == null ? null : b >= 5);
+    add(id, 'server µs/delivery <= raw ws', x(c), c == null ? null : c <= 1);
+  }
+  {
+    const s = find(rows, 'L1', 'server');
+    const ws = find(rows, 'L1', 'ws');
+    const rb = find(rows, 'L1', 'rabbitmq');
+    if (!s) na('L1', 'p99 <= 1.3x raw ws p99, and < RabbitMQ p50');
+    else {
+      const a = ratio(s.latency.p99Ms, ws && ws.latency.p99Ms);
+      add('L1', 'p99 <= 1.3x raw ws p99', x(a), a == null ? null : a <= 1.3);
+      const rp50 = rb && rb.latency.p50Ms;
+      add('L1', 'p99 < RabbitMQ p50', `${s.latency.p99Ms} ms vs ${rp50 == null ? '–' : rp50} ms`, rp50 == null ? null : s.latency.p99Ms < rp50);
+    }
+  }
+  {
+    const s = find(rows, 'C1', 'server');
+    const ws = find(rows, 'C1', 'ws');
+    const sio = find(rows, 'C1', 'socketio');
+    if (!s) na('C1', 'RSS/conn <= 1.2x raw ws, <= 0.7x socket.io');
+    else {
+      const a = ratio(s.rssPerConnKiB, ws && ws.rssPerConnKiB);
+      const b = ratio(s.rssPerConnKiB, sio && sio.rssPerConnKiB);
+      add('C1', 'RSS per connection <= 1.2x raw ws', x(a), a == null ? null : a <= 1.2);
+      add('C1', 'RSS per connection <= 0.7x socket.io', x(b), b == null ? null : b <= 0.7);
+    }
+  }
+  {
+    const s = find(rows, 'S1', 'server');
+    const j = find(rows, 'S1', 'server-sockjs');
+    if (!s || !j) na('S1', 'SockJS deliveries/s >= 0.85x raw /websocket');
+    else {
+      const a = ratio(j.deliveriesPerSec, s.deliveriesPerSec);
+      add('S1', 'SockJS deliveries/s >= 0.85x raw /websocket', x(a), a >= 0.85);
+    }
+  }
+  {
+    const s = find(rows, 'P1', 'server');
+    const b = find(rows, 'P1', 'mysql-single-insert');
+    if (!s) na('P1', 'persisted messages/s >= 4x single-row-insert baseline');
+    else {
+      const a = ratio(s.completedPerSec, b && b.completedPerSec);
+      add('P1', 'persisted messages/s (RECEIPTs/s) >= 4x single-row-insert baseline', x(a), a == null ? null : a >= 4);
+    }
+  }
+  for (const id of ['H1', 'R1', 'X1']) na(id, workloads[id].title);
+  return out.join('\n');
+}
+
+function peerRatios(rows) {
+  const out = [];
+  for (const id of ['F1', 'F2', 'L1']) {
+    const ws = find(rows, id, 'ws');
+    if (!ws) continue;
+    const parts = [];
+    for (const t of ['ws-frame', 'socketio', 'rabbitmq']) {
+      const r = find(rows, id, t);
+      if (!r) continue;
+      if (id === 'L1') parts.push(`${t} p99 = ${x(ratio(r.latency.p99Ms, ws.latency.p99Ms))} raw ws`);
+      else parts.push(`${t} = ${x(ratio(r.deliveriesPerSec, ws.deliveriesPerSec))} raw ws deliveries/s, ${x(ratio(r.serverCpuUsPerDelivery, ws.serverCpuUsPerDelivery))} µs/delivery`);
+    }
+    if (parts.length) out.push(`- ${id}: ${parts.join('; ')}`);
+  }
+  const ws = find(rows, 'C1', 'ws');
+  if (ws)
+    for (const t of ['ws-frame', 'socketio', 'rabbitmq']) {
+      const r = find(rows, 'C1', t);
+      if (r) out.push(`- C1: ${t} RSS per idle connection = ${x(ratio(r.rssPerConnKiB, ws.rssPerConnKiB))} raw ws`);
+    }
+  return out.join('\n');
+}
+
+function report({ meta, rows }) {
+  const v = meta.versions;
+  const L = [];
+  L.push(`# Benchmark results${meta.smoke ? ' (SMOKE run: tiny sizes, numbers are meaningless)' : ''}`);
+  L.push('');
+  L.push(`- Command: \`${meta.command}\` (from the repository root; \`npm run bench\` = \`node bench/run.js\`)`);
+  L.push(`- Date: ${meta.date}; total ${meta.elapsedSec} s`);
+  L.push(`- Machine: ${meta.host.cpus} CPUs (${meta.host.cpuModel}), ${meta.host.memGiB} GiB, Linux ${meta.host.kernel}; server, peers and load generator share the cores`);
+  L.push(
+    `- Versions: Node ${v.node}, ws ${v.ws}, socket.io ${v['socket.io']}, sockjs-client ${v['sockjs-client']}, mysql2 ${v.mysql2}, RabbitMQ ${v.rabbitmq || '–'}, ${v.mariadb || 'MariaDB –'}; commit ${v.commit || '–'}`,
+  );
+  L.push(`- Our server: \`${meta.server.entry}\` — ${meta.server.available.ok ? 'built' : meta.server.available.reason}`);
+  L.push('');
+  L.push('All ratios compare targets measured in this one run on this one machine, one target at a time.');
+  L.push('');
+  L.push("## The issue's targets (our server)");
+  L.push('');
+  L.push(checks(rows));
+  L.push('');
+  const pr = peerRatios(rows);
+  if (pr) {
+    L.push('## Peer ratios in this run');
+    L.push('');
+    L.push(pr);
+    L.push('');
+  }
+  for (const [id, w] of Object.entries(workloads)) {
+    if (!rows.some((r) => r.workload === id)) continue;
+    L.push(`## ${id}: ${w.title}`);
+    L.push('');
+    if (w.kind === 'idle') L.push(idleTable(rows, id));
+    else if (w.kind === 'todo') L.push(rows.filter((r) => r.workload === id).map((r) => `- ${r.target}: ${r.status}: ${r.reason}`).join('\n'));
+    else L.push(loadTable(rows, id));
+    L.push('');
+  }
+  L.push('## How the figures are computed');
+  L.push('');
+  L.push(
+    [
+      '- deliveries/s: messages received by the counting subscribers whose arrival falls in the measurement window (after the warm-up, until the publishers stop), divided by the window length. The publishers\' own copies are not counted.',
+      '- sent/s: SENDs issued by the publishers in the same window; completed/s: publisher completions in the window (RECEIPT for P1, otherwise the publisher\'s own copy of the message coming back).',
+      '- lost = expected − distinct received after a drain, where expected = Σ rooms (subscribers of the room × messages sent to it); dups = copies of a (publisher, seq) already seen by that subscriber; order violations = a seq lower than the highest seen from the same publisher, per subscriber (so per room).',
+      '- latency: receive time − send timestamp carried in the body (CLOCK_MONOTONIC µs, shared by all processes), for every delivery of a message sent inside the window; open loop (L1) stamps the scheduled send time (no coordinated omission). Log-linear histogram, < 0.8 % bucket error.',
+      '- server µs/delivery: (utime+stime of the server pid from /proc/<pid>/stat, in the window) / deliveries in the window; 10 ms clock-tick resolution. For RabbitMQ that is the whole beam.smp.',
+      '- server peak RSS: VmHWM of a freshly started peer/server; for RabbitMQ (long-running) the max of VmRSS sampled every 200 ms during the run.',
+      '- KiB per idle connection (C1) = (VmRSS after N subscribed idle connections and the idle period − VmRSS before connecting) / N.',
+    ].join('\n'),
+  );
+  L.push('');
+  L.push('## Caveats');
+  L.push('');
+  L.push(
+    [
+      '- 2 cores shared by the server under test, the 2 subscriber worker processes and the publisher worker: throughput numbers are for this shared setup, so only the ratios within one run mean anything.',
+      '- The raw ws and socket.io peers speak their own JSON protocol (no STOMP framing, no auth, no persistence); RabbitMQ and our server are driven with the same hand-rolled STOMP 1.2 client. All peers broadcast the same ~200-byte chat JSON.',
+      '- Max-rate runs are closed loop per publisher (window of 8 in-flight messages): the publisher joins last so its own copy is the last one written by the ws/socket.io peers; RabbitMQ delivers to its queues in no fixed order.',
+      '- RabbitMQ is the system broker (not restarted per run unless its fd limit is too low for the connection count); its RSS and CPU include everything else it does.',
+      '- CPU time has 10 ms resolution: µs/delivery is only meaningful for windows with many deliveries (not in --smoke).',
+    ].join('\n'),
+  );
+  L.push('');
+  return L.join('\n');
+}
+
+module.exports = { report };

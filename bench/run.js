@@ -1,0 +1,308 @@
+#!/usr/bin/env node
+'use strict';
+// Benchmark orchestrator. See bench/README.md.
+//   node bench/run.js [--smoke] [--only F1,L1] [--targets ws,rabbitmq] [--write-results]
+// Runs each (workload, target) pair one after another — never two measured
+// things at once — each target started fresh as its own child process on
+// loopback, everything bounded in time, children killed on exit/SIGINT.
+const fs = require('fs');
+const os = require('os');
+const path = require('path');
+const { execFileSync } = require('child_process');
+const { installExitHandlers, killAllSync, sleep } = require('./lib/procs');
+const { LoadRun } = require('./lib/load');
+const proc = require('./lib/proc');
+const { workloads } = require('./workloads');
+const { targets } = require('./targets');
+const serverCfg = require('./server.config');
+const { runBaseline } = require('./peers/mysql-baseline');
+const { report } = require('./report');
+
+const argv = process.argv.slice(2);
+const flag = (n) => argv.includes(n);
+const opt = (n) => {
+  const i = argv.indexOf(n);
+  return i >= 0 ? argv[i + 1] : null;
+};
+const SMOKE = flag('--smoke');
+const ONLY = opt('--only') ? opt('--only').split(',').map((s) => s.trim().toUpperCase()) : null;
+const ONLY_TARGETS = opt('--targets') ? opt('--targets').split(',').map((s) => s.trim()) : null;
+const OUT = path.resolve(opt('--out') || path.join(__dirname, 'out'));
+const WRITE_RESULTS = flag('--write-results') || (!SMOKE && !ONLY && !ONLY_TARGETS && !flag('--no-write-results'));
+const PAIR_TIMEOUT_MS = SMOKE ? 45000 : 240000;
+const TOTAL_TIMEOUT_MS = SMOKE ? 150000 : 30 * 60000;
+
+installExitHandlers();
+const hardStop = setTimeout(() => {
+  console.error(`[bench] total time limit ${TOTAL_TIMEOUT_MS} ms reached: stopping`);
+  killAllSync();
+  process.exit(2);
+}, TOTAL_TIMEOUT_MS);
+hardStop.unref();
+
+const log = (...a) => console.log(`[bench ${new Date().toISOString().slice(11, 19)}]`, ...a);
+
+function sizes(w) {
+  return SMOKE ? { ...w, ...w.smoke } : w;
+}
+
+function withTimeout(p, ms, what) {
+  let t;
+  return Promise.race([p, new Promise((_, rej) => (t = setTimeout(() => rej(new Error(`${what}: time limit ${ms} ms`)), ms)))]).finally(() =>
+    clearTimeout(t),
+  );
+}
+
+// ---------------- load workloads (F1, F2, L1, S1, P1) ----------------
+function buildConns(w, roomIds, users) {
+  const conns = [];
+  const user = (k) => (users.length ? users[k % users.length] : undefined);
+  let k = 0;
+  if (w.members) {
+    // P1: every member of every room publishes and subscribes
+    let pubId = 0;
+    for (const room of roomIds)
+      for (let m = 0; m < w.members; m++) conns.push({ room, user: user(m), pub: true, count: true, pubId: pubId++ });
+    return conns;
+  }
+  for (let i = 0; i < w.subs; i++) conns.push({ room: roomIds[i % roomIds.length], user: user(k++), pub: false, count: true });
+  for (let j = 0; j < w.pubs; j++) conns.push({ room: roomIds[j % roomIds.length], user: user(k++), pub: true, count: false, pubId: j });
+  return conns;
+}
+
+async function runLoad(w, tname) {
+  const t = targets[tname];
+  const nConns = w.members ? w.rooms * w.members : w.subs + w.pubs;
+  const started = await t.start({ connections: nConns, heartbeat: [0, 0] });
+  if (started.skipped) return { status: 'skipped', reason: started.skipped };
+  let lr;
+  try {
+    let roomIds = Array.from({ length: w.rooms }, (_, i) => i + 1);
+    let users = [];
+    if (started.prepare) {
+      const prep = await started.prepare({ rooms: w.rooms, users: w.members ? w.members : Math.min(nConns, serverCfg.config.users) });
+      roomIds = prep.roomIds;
+      users = prep.users;
+    }
+    const cpuBefore = proc.cpuUs(started.pid);
+    lr = new LoadRun({ spec: started.spec, conns: buildConns(w, roomIds, users), subWorkers: 2, serverPid: started.pid, spreadPubs: !!w.members, concurrency: 50 });
+    const ready = await lr.connect();
+    log(`  ${tname}: ${ready.ok} connected, ${ready.failed} failed in ${ready.ms} ms`);
+    if (ready.failed) log(`  ${tname}: connect errors: ${ready.errors.slice(0, 3).join(' | ')}`);
+    if (ready.ok === 0) return { status: 'error', reason: `no connection succeeded: ${ready.errors[0]}` };
+    const r = await lr.run({
+      mode: w.mode,
+      rate: w.rate,
+      window: w.window,
+      warmupMs: w.warmupMs,
+      durationMs: w.durationMs,
+      drainMs: SMOKE ? 2000 : 8000,
+      completion: w.completion || 'echo',
+    });
+    return {
+      status: 'ok',
+      connections: { ok: ready.ok, failed: ready.failed, connectMs: ready.ms },
+      ...r,
+      serverCpuSecTotal: cpuBefore != null ? Math.round((proc.cpuUs(started.pid) - cpuBefore) / 1e4) / 100 : null,
+      shared: !!t.shared,
+      info: started.info,
+    };
+  } finally {
+    if (lr) await lr.close();
+    await started.stop();
+  }
+}
+
+// ---------------- C1: idle connections ----------------
+async function runIdle(w, tname) {
+  const t = targets[tname];
+  const started = await t.start({ connections: w.conns, heartbeat: w.heartbeat });
+  if (started.skipped) return { status: 'skipped', reason: started.skipped };
+  let lr;
+  try {
+    let roomIds = Array.from({ length: w.rooms }, (_, i) => i + 1);
+    let users = [];
+    if (started.prepare) {
+      const prep = await started.prepare({ rooms: w.rooms, users: serverCfg.config.users });
+      roomIds = prep.roomIds;
+      users = prep.users;
+    }
+    await sleep(1000);
+    const before = proc.memKiB(started.pid).rss;
+    const conns = Array.from({ length: w.conns }, (_, i) => ({ room: roomIds[i % roomIds.length], user: users.length ? users[i % users.length] : undefined, pub: false, count: true }));
+    lr = new LoadRun({ spec: { ...started.spec, connectTimeoutMs: 60000 }, conns, subWorkers: 2, serverPid: started.pid, concurrency: 100, connectTimeoutMs: 180000 });
+    const ready = await lr.connect();
+    log(`  ${tname}: ${ready.ok} idle connections, ${ready.failed} failed in ${ready.ms} ms`);
+    await sleep(w.settleMs);
+    const afterConnect = proc.memKiB(started.pid).rss;
+    await sleep(w.idleMs);
+    const m = proc.memKiB(started.pid);
+    const live = await lr.liveness();
+    const per = (v) => (ready.ok ? Math.round(((v - before) / ready.ok) * 100) / 100 : null);
+    return {
+      status: ready.ok ? 'ok' : 'error',
+      reason: ready.ok ? undefined : ready.errors[0],
+      connections: { ok: ready.ok, failed: ready.failed, connectMs: ready.ms, errors: ready.errors.slice(0, 3) },
+      rssBeforeKiB: before,
+      rssAfterConnectKiB: afterConnect,
+      rssAfterIdleKiB: m.rss,
+      rssPerConnKiB: per(m.rss),
+      rssPerConnAfterConnectKiB: per(afterConnect),
+      staleAfterIdle: live.stale,
+      deadAfterIdle: live.dead,
+      idleSec: w.idleMs / 1000,
+      shared: !!t.shared,
+      info: started.info,
+    };
+  } finally {
+    if (lr) await lr.close();
+    await started.stop();
+  }
+}
+
+// ---------------- baselines ----------------
+async function runBaselineTarget(w, tname) {
+  if (tname !== 'mysql-single-insert') return { status: 'skipped', reason: `unknown baseline ${tname}` };
+  try {
+    const r = await runBaseline({
+      mysqlUrl: serverCfg.config.mysqlUrl,
+      durationMs: w.durationMs,
+      warmupMs: w.warmupMs,
+      concurrency: SMOKE ? 8 : 64,
+      pool: SMOKE ? 4 : 16,
+      rooms: w.rooms,
+    });
+    return { status: 'ok', completedPerSec: r.persistedPerSec, baseline: r };
+  } catch (e) {
+    return { status: 'skipped', reason: `MariaDB not usable at ${serverCfg.config.mysqlUrl}: ${e.message}` };
+  }
+}
+
+// ---------------- main ----------------
+function versions() {
+  const v = (p) => {
+    try {
+      return require(`${p}/package.json`).version;
+    } catch {
+      return null;
+    }
+  };
+  let rabbit = null;
+  let mariadb = null;
+  try {
+    mariadb = execFileSync('mariadb', ['--version'], { timeout: 5000 }).toString().trim();
+  } catch {
+    /* absent */
+  }
+  try {
+    rabbit = execFileSync('dpkg-query', ['-W', '-f=${Version}', 'rabbitmq-server'], { timeout: 5000 }).toString().trim();
+  } catch {
+    /* absent */
+  }
+  let commit = null;
+  try {
+    commit = execFileSync('git', ['rev-parse', '--short', 'HEAD'], { cwd: path.join(__dirname, '..') }).toString().trim();
+  } catch {
+    /* not a repo */
+  }
+  return {
+    node: process.version,
+    ws: v('ws'),
+    'socket.io': v('socket.io'),
+    'sockjs-client': v('sockjs-client'),
+    '@stomp/stompjs': v('@stomp/stompjs'),
+    mysql2: v('mysql2'),
+    rabbitmq: rabbit,
+    mariadb,
+    commit,
+  };
+}
+
+async function main() {
+  const t0 = Date.now();
+  const meta = {
+    date: new Date().toISOString(),
+    command: `node bench/run.js ${argv.join(' ')}`.trim(),
+    smoke: SMOKE,
+    host: { cpus: os.cpus().length, cpuModel: os.cpus()[0] && os.cpus()[0].model, memGiB: Math.round(os.totalmem() / 2 ** 30), kernel: os.release() },
+    versions: versions(),
+    server: { entry: path.relative(path.join(__dirname, '..'), serverCfg.config.entry), available: serverCfg.available() },
+  };
+  log(`${meta.command}  (${SMOKE ? 'smoke' : 'full'} run)`);
+  const rows = [];
+  for (const [id, w0] of Object.entries(workloads)) {
+    if (ONLY && !ONLY.includes(id)) continue;
+    const w = sizes(w0);
+    log(`${id}: ${w.title}`);
+    for (const tname of w.targets) {
+      if (ONLY_TARGETS && !ONLY_TARGETS.includes(tname)) continue;
+      const row = { workload: id, target: tname, label: (targets[tname] && targets[tname].label) || tname };
+      const ts = Date.now();
+      try {
+        let r;
+        if (w.kind === 'todo') {
+          const a = serverCfg.available();
+          r = { status: 'skipped', reason: a.ok ? 'not implemented yet (needs the server schema/API; see README "Left to do")' : a.reason };
+        } else if (targets[tname] === undefined) r = await withTimeout(runBaselineTarget(w, tname), PAIR_TIMEOUT_MS, `${id}/${tname}`);
+        else if (w.kind === 'idle') r = await withTimeout(runIdle(w, tname), PAIR_TIMEOUT_MS, `${id}/${tname}`);
+        else r = await withTimeout(runLoad(w, tname), PAIR_TIMEOUT_MS, `${id}/${tname}`);
+        Object.assign(row, r);
+      } catch (e) {
+        row.status = 'error';
+        row.reason = String(e && e.message ? e.message : e);
+      }
+      row.elapsedSec = Math.round((Date.now() - ts) / 100) / 10;
+      rows.push(row);
+      log(`  ${tname}: ${summaryLine(row)}`);
+      await sleep(SMOKE ? 200 : 1500); // let the machine settle between measured things
+    }
+  }
+  meta.elapsedSec = Math.round((Date.now() - t0) / 1000);
+  const result = { meta, rows };
+  fs.mkdirSync(OUT, { recursive: true });
+  fs.writeFileSync(path.join(OUT, 'results.json'), JSON.stringify(result, null, 2));
+  const md = report(result);
+  fs.writeFileSync(path.join(OUT, 'results.md'), md);
+  if (WRITE_RESULTS) fs.writeFileSync(path.join(__dirname, 'RESULTS.md'), md);
+  log(`wrote ${path.relative(process.cwd(), path.join(OUT, 'results.json'))} and results.md${WRITE_RESULTS ? ' and bench/RESULTS.md' : ''} in ${meta.elapsedSec} s`);
+  console.log('\n' + md);
+  // harness self-check (never on timings): every row ran or was skipped for a reason
+  let passed = 0;
+  let failed = 0;
+  let skipped = 0;
+  for (const r of rows) {
+    if (r.status === 'skipped') skipped++;
+    else if (r.status === 'ok' && harnessWorked(r)) passed++;
+    else {
+      failed++;
+      console.error(`[bench] FAILED ${r.workload}/${r.target}: ${r.reason || 'no deliveries / lost messages'}`);
+    }
+  }
+  console.log(`\n${SMOKE ? 'smoke' : 'bench'}: ${passed} passed, ${failed} failed, ${skipped} skipped`);
+  return failed ? 1 : 0;
+}
+
+function harnessWorked(r) {
+  if (r.rssPerConnKiB !== undefined) return r.connections.ok > 0 && r.connections.failed === 0 && r.deadAfterIdle === 0;
+  if (r.baseline) return r.completedPerSec > 0;
+  return r.receivedDeliveries > 0 && r.lost === 0 && r.duplicates === 0 && r.connections.failed === 0;
+}
+
+function summaryLine(r) {
+  if (r.status !== 'ok') return `${r.status}: ${r.reason}`;
+  if (r.rssPerConnKiB !== undefined) return `${r.rssPerConnKiB} KiB/conn (${r.connections.ok} conns, stale ${r.staleAfterIdle}, dead ${r.deadAfterIdle})`;
+  if (r.baseline) return `${r.completedPerSec} rows/s`;
+  const l = r.latency || {};
+  return `${r.deliveriesPerSec} deliveries/s, ${r.sentPerSec} sent/s, ${r.completedPerSec} completed/s, lost ${r.lost}, dups ${r.duplicates}, order ${r.orderViolations}, p50 ${l.p50Ms} p99 ${l.p99Ms} max ${l.maxMs} ms, ${r.serverCpuUsPerDelivery} us/delivery, server CPU ${r.serverCpuPct}%`;
+}
+
+main()
+  .then((code) => {
+    killAllSync();
+    process.exit(code);
+  })
+  .catch((e) => {
+    console.error(e);
+    killAllSync();
+    process.exit(1);
+  });

@@ -35,4 +35,6 @@ module.exports = {
     },
   ],
   testTimeout: 60000,
+  // e2e files mostly wait on sockets and the database: two workers keep both cores busy.
+  maxWorkers: 2,
 };

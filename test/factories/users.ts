@@ -10,15 +10,23 @@ export interface TestUser {
 }
 
 let seq = 0;
-export const uniqueName = (prefix = 'user') => `${prefix}${process.pid % 10000}_${++seq}_${Math.random().toString(36).slice(2, 6)}`;
+export const uniqueName = (prefix = 'user') =>
+  `${prefix}${process.pid % 10000}_${++seq}_${Math.random().toString(36).slice(2, 6)}`;
 
-export async function login(t: TestApp, usernameOrEmail: string, password: string): Promise<{ token: string; id: number }> {
+export async function login(
+  t: TestApp,
+  usernameOrEmail: string,
+  password: string,
+): Promise<{ token: string; id: number }> {
   const res = await request(t.url).post('/api/v1/auth/login').send({ usernameOrEmail, password }).expect(200);
   return res.body;
 }
 
 /** Registers a user through the v1 API and logs it in. */
-export async function createUser(t: TestApp, overrides: Partial<Pick<TestUser, 'username' | 'email' | 'password'>> = {}): Promise<TestUser> {
+export async function createUser(
+  t: TestApp,
+  overrides: Partial<Pick<TestUser, 'username' | 'email' | 'password'>> = {},
+): Promise<TestUser> {
   const username = overrides.username ?? uniqueName();
   const email = overrides.email ?? `${username.toLowerCase()}@example.com`;
   const password = overrides.password ?? 'password-123';

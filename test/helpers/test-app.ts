@@ -28,11 +28,20 @@ export async function freshDatabase(): Promise<{ url: string; drop(): Promise<vo
   const dataDir = mkdtempSync(join(tmpdir(), 'chat-e2e-'));
   const base = process.env.TEST_DATABASE_URL;
   if (!base) {
-    return { url: `sqlite:${join(dataDir, 'chat.sqlite')}`, dataDir, drop: async () => rmSync(dataDir, { recursive: true, force: true }) };
+    return {
+      url: `sqlite:${join(dataDir, 'chat.sqlite')}`,
+      dataDir,
+      drop: async () => rmSync(dataDir, { recursive: true, force: true }),
+    };
   }
   const server = new URL(base.replace(/^mariadb:/, 'mysql:'));
   const name = `chat_e2e_${process.pid}_${++counter}_${Math.random().toString(36).slice(2, 8)}`;
-  const admin = await createConnection({ host: server.hostname, port: Number(server.port || 3306), user: decodeURIComponent(server.username), password: decodeURIComponent(server.password) });
+  const admin = await createConnection({
+    host: server.hostname,
+    port: Number(server.port || 3306),
+    user: decodeURIComponent(server.username),
+    password: decodeURIComponent(server.password),
+  });
   await admin.query(`CREATE DATABASE \`${name}\` CHARACTER SET utf8mb4 COLLATE utf8mb4_unicode_ci`);
   await admin.end();
   server.pathname = `/${name}`;
@@ -40,7 +49,12 @@ export async function freshDatabase(): Promise<{ url: string; drop(): Promise<vo
     url: server.toString(),
     dataDir,
     drop: async () => {
-      const c = await createConnection({ host: server.hostname, port: Number(server.port || 3306), user: decodeURIComponent(server.username), password: decodeURIComponent(server.password) });
+      const c = await createConnection({
+        host: server.hostname,
+        port: Number(server.port || 3306),
+        user: decodeURIComponent(server.username),
+        password: decodeURIComponent(server.password),
+      });
       await c.query(`DROP DATABASE IF EXISTS \`${name}\``);
       await c.end();
       rmSync(dataDir, { recursive: true, force: true });
@@ -49,7 +63,11 @@ export async function freshDatabase(): Promise<{ url: string; drop(): Promise<vo
 }
 
 /** The test environment of the server; `env` overrides it (e.g. short heart-beats, a REDIS_URL). */
-export function testSettings(databaseUrl: string, dataDir: string, env: Record<string, string> = {}): AppSettings {
+export function testSettings(
+  databaseUrl: string,
+  dataDir: string,
+  env: Record<string, string> = {},
+): AppSettings {
   return loadSettings({
     NODE_ENV: 'test',
     DATABASE_URL: databaseUrl,
@@ -69,7 +87,10 @@ export function testSettings(databaseUrl: string, dataDir: string, env: Record<s
 }
 
 /** Starts the real server on a free loopback port against a fresh database. */
-export async function startTestApp(env: Record<string, string> = {}, database?: { url: string; dataDir: string }): Promise<TestApp> {
+export async function startTestApp(
+  env: Record<string, string> = {},
+  database?: { url: string; dataDir: string },
+): Promise<TestApp> {
   const db = database ? { ...database, drop: async () => undefined } : await freshDatabase();
   const settings = testSettings(db.url, db.dataDir, env);
   const app = await createApp(settings);

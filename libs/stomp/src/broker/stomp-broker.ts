@@ -1,8 +1,9 @@
 import {
+  BeforeApplicationShutdown,
   Inject,
   Injectable,
   Logger,
-  OnModuleDestroy,
+  OnApplicationShutdown,
   OnModuleInit,
   Optional,
 } from '@nestjs/common';
@@ -56,7 +57,7 @@ function isHttpLike(error: unknown): error is HttpLikeError {
  * application uses to publish, address users and sessions, revoke subscriptions and disconnect users.
  */
 @Injectable()
-export class StompBroker implements SessionHost, OnModuleInit, OnModuleDestroy {
+export class StompBroker implements SessionHost, OnModuleInit, BeforeApplicationShutdown, OnApplicationShutdown {
   readonly logger = new Logger('StompBroker');
   /** Session lifecycle events: `connected`, `disconnected` (with reason), `nack`. */
   readonly events = new StompEvents(this.logger);
@@ -101,7 +102,12 @@ export class StompBroker implements SessionHost, OnModuleInit, OnModuleDestroy {
     this.sweepTimer.unref();
   }
 
-  onModuleDestroy(): void {
+  /** Graceful shutdown: sessions get an ERROR and a close before the HTTP server closes. */
+  async beforeApplicationShutdown(): Promise<void> {
+    await this.closeAll();
+  }
+
+  onApplicationShutdown(): void {
     clearInterval(this.sweepTimer);
     this.unsubscribeBus?.();
     for (const session of [...this.sessions.values()]) session.close('shutdown', this.options.shutdownCloseCode);

@@ -64,7 +64,7 @@ function setup(options: StompModuleOptions = {}) {
 describe('StompSession', () => {
   let ctx: ReturnType<typeof setup>;
   afterEach(() => {
-    ctx?.broker.onModuleDestroy();
+    ctx?.broker.onApplicationShutdown();
     jest.useRealTimers();
   });
 
@@ -230,7 +230,7 @@ describe('StompSession', () => {
       a.connection.receive('SUBSCRIBE\ndestination:/topic/a\n\n\0');
       await settle();
       expect(a.connection.last('ERROR')?.headers.message).toBe('Missing id header in SUBSCRIBE');
-      ctx.broker.onModuleDestroy();
+      ctx.broker.onApplicationShutdown();
       ctx = setup({ limits: { maxSubscriptionsPerSession: 2 } });
       const b = await ctx.connect();
       b.connection.receive(

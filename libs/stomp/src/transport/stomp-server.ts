@@ -52,9 +52,9 @@ export class StompServer implements OnApplicationBootstrap, BeforeApplicationShu
     this.attach(server as Server);
   }
 
-  async beforeApplicationShutdown(): Promise<void> {
+  /** Stop accepting connections; the broker closes the live sessions. */
+  beforeApplicationShutdown(): void {
     this.detach();
-    await this.broker.closeAll();
   }
 
   /** Start serving STOMP on `server`. */

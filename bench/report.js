@@ -14,8 +14,8 @@ function find(rows, w, t) {
 function loadTable(rows, id) {
   const ws = find(rows, id, 'ws');
   const out = [
-    '| target | deliveries/s | x raw ws | sent/s | completed/s | lost | dups | order viol. | p50 ms | p90 ms | p99 ms | max ms | server µs/delivery | x raw ws | server CPU % | server peak RSS MiB |',
-    '|---|---|---|---|---|---|---|---|---|---|---|---|---|---|---|---|',
+    '| target | deliveries/s | x raw ws | sent/s | completed/s | lost | dups | order viol. | p50 ms | p90 ms | p99 ms | max ms | server µs/delivery | x raw ws | server CPU % | generator CPU % | other CPU % | server peak RSS MiB |',
+    '|---|---|---|---|---|---|---|---|---|---|---|---|---|---|---|---|---|---|',
   ];
   for (const r of rows.filter((q) => q.workload === id)) {
     if (r.status !== 'ok') {
@@ -29,7 +29,7 @@ function loadTable(rows, id) {
     const l = r.latency || {};
     const rss = r.shared ? r.serverPeakRssKiB : r.serverVmHWMKiB || r.serverPeakRssKiB;
     out.push(
-      `| ${r.target} | ${fmt(r.deliveriesPerSec)} | ${x(ratio(r.deliveriesPerSec, ws && ws.deliveriesPerSec))} | ${fmt(r.sentPerSec, 1)} | ${fmt(r.completedPerSec, 1)} | ${fmt(r.lost)} | ${fmt(r.duplicates)} | ${fmt(r.orderViolations)} | ${fmt(l.p50Ms, 2)} | ${fmt(l.p90Ms, 2)} | ${fmt(l.p99Ms, 2)} | ${fmt(l.maxMs, 1)} | ${fmt(r.serverCpuUsPerDelivery, 1)} | ${x(ratio(r.serverCpuUsPerDelivery, ws && ws.serverCpuUsPerDelivery))} | ${fmt(r.serverCpuPct)} | ${fmt(rss && rss / 1024, 1)} |`,
+      `| ${r.target} | ${fmt(r.deliveriesPerSec)} | ${x(ratio(r.deliveriesPerSec, ws && ws.deliveriesPerSec))} | ${fmt(r.sentPerSec, 1)} | ${fmt(r.completedPerSec, 1)} | ${fmt(r.lost)} | ${fmt(r.duplicates)} | ${fmt(r.orderViolations)} | ${fmt(l.p50Ms, 2)} | ${fmt(l.p90Ms, 2)} | ${fmt(l.p99Ms, 2)} | ${fmt(l.maxMs, 1)} | ${fmt(r.serverCpuUsPerDelivery, 1)} | ${x(ratio(r.serverCpuUsPerDelivery, ws && ws.serverCpuUsPerDelivery))} | ${fmt(r.serverCpuPct)} | ${fmt(r.generatorCpuPct)} | ${fmt(r.otherCpuPct)} | ${fmt(rss && rss / 1024, 1)} |`,
     );
   }
   return out.join('\n');
@@ -203,6 +203,7 @@ function report({ meta, rows }) {
       '- The raw ws and socket.io peers speak their own JSON protocol (no STOMP framing, no auth, no persistence); RabbitMQ and our server are driven with the same hand-rolled STOMP 1.2 client. All peers broadcast the same ~200-byte chat JSON.',
       '- Max-rate runs are closed loop per publisher (window of 8 in-flight messages): the publisher joins last so its own copy is the last one written by the ws/socket.io peers; RabbitMQ delivers to its queues in no fixed order.',
       '- RabbitMQ is the system broker (not restarted per run unless its fd limit is too low for the connection count); its RSS and CPU include everything else it does.',
+      '- "other CPU %" is CPU used during the window by processes that are neither the measured server nor the load generator (e.g. other builds/tests on a shared machine): rows with a high value were measured on a busy machine and their ratios are less trustworthy.',
       '- CPU time has 10 ms resolution: µs/delivery is only meaningful for windows with many deliveries (not in --smoke).',
     ].join('\n'),
   );

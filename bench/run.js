@@ -53,6 +53,20 @@ function withTimeout(p, ms, what) {
   );
 }
 
+// Waits (bounded) until the machine is quiet before a measured pair: other
+// builds/tests on a shared machine skew every number. Returns the busy % seen.
+async function waitQuiet(maxMs) {
+  const end = Date.now() + maxMs;
+  let pct = 0;
+  for (;;) {
+    const a = proc.machineBusyUs();
+    await sleep(1000);
+    const b = proc.machineBusyUs();
+    pct = a == null || b == null ? 0 : Math.round((100 * (b - a)) / 1e6);
+    if (pct <= 25 || Date.now() >= end) return pct;
+  }
+}
+
 // ---------------- load workloads (F1, F2, L1, S1, P1) ----------------
 function buildConns(w, roomIds, users) {
   const conns = [];
@@ -237,6 +251,10 @@ async function main() {
     for (const tname of w.targets) {
       if (ONLY_TARGETS && !ONLY_TARGETS.includes(tname)) continue;
       const row = { workload: id, target: tname, label: (targets[tname] && targets[tname].label) || tname };
+      if (!SMOKE && w.kind !== 'todo') {
+        row.busyBeforePct = await waitQuiet(Number(process.env.BENCH_QUIET_WAIT_MS || 30000));
+        if (row.busyBeforePct > 25) log(`  ${tname}: machine still ${row.busyBeforePct}% busy (of ${os.cpus().length * 100}%) before the run`);
+      }
       const ts = Date.now();
       try {
         let r;
@@ -293,7 +311,7 @@ function summaryLine(r) {
   if (r.rssPerConnKiB !== undefined) return `${r.rssPerConnKiB} KiB/conn (${r.connections.ok} conns, stale ${r.staleAfterIdle}, dead ${r.deadAfterIdle})`;
   if (r.baseline) return `${r.completedPerSec} rows/s`;
   const l = r.latency || {};
-  return `${r.deliveriesPerSec} deliveries/s, ${r.sentPerSec} sent/s, ${r.completedPerSec} completed/s, lost ${r.lost}, dups ${r.duplicates}, order ${r.orderViolations}, p50 ${l.p50Ms} p99 ${l.p99Ms} max ${l.maxMs} ms, ${r.serverCpuUsPerDelivery} us/delivery, server CPU ${r.serverCpuPct}%`;
+  return `${r.deliveriesPerSec} deliveries/s, ${r.sentPerSec} sent/s, ${r.completedPerSec} completed/s, lost ${r.lost}, dups ${r.duplicates}, order ${r.orderViolations}, p50 ${l.p50Ms} p99 ${l.p99Ms} max ${l.maxMs} ms, ${r.serverCpuUsPerDelivery} us/delivery, server CPU ${r.serverCpuPct}%, generator CPU ${r.generatorCpuPct}%, other CPU ${r.otherCpuPct}%`;
 }
 
 main()

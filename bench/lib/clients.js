@@ -11,7 +11,7 @@
 const WebSocket = require('ws');
 const { nowUs } = require('./clock');
 
-const WS_OPTS = { perMessageDeflate: false, handshakeTimeout: 20000 };
+const WS_OPTS = { perMessageDeflate: false, handshakeTimeout: 20000, skipUTF8Validation: true };
 
 function fill(tpl, room) {
   return tpl.replace('{room}', String(room));

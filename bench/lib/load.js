@@ -12,7 +12,7 @@ const WORKER = path.join(__dirname, 'worker.js');
 
 class Worker {
   constructor(name) {
-    this.cp = forkTracked(WORKER, [], name, { execArgv: ['--max-old-space-size=4096'] });
+    this.cp = forkTracked(WORKER, [], name, { execArgv: ['--max-old-space-size=4096', ...(process.env.BENCH_WORKER_PROF ? ['--cpu-prof', '--cpu-prof-dir=' + process.env.BENCH_WORKER_PROF] : [])] });
     this.waiters = [];
     this.cp.on('message', (m) => {
       if (m.type === 'error' || m.type === 'fatal') console.error(`[${name}] ${m.error}`);
@@ -119,10 +119,16 @@ class LoadRun {
     for (const w of this.workers) w.send(msg);
     const at = (us) => sleep(Math.max(0, (us - nowUs()) / 1000));
     await at(t0 + warmupUs);
+    const genPids = this.workers.map((w) => w.cp.pid);
+    const genCpu = () => genPids.reduce((acc, q) => acc + (proc.cpuUs(q) || 0), 0);
     cpu.a = pid ? proc.cpuUs(pid) : null;
+    cpu.ga = genCpu();
+    cpu.ma = proc.machineBusyUs();
     cpu.at = nowUs();
     await at(t0 + durationUs);
     cpu.b = pid ? proc.cpuUs(pid) : null;
+    cpu.gb = genCpu();
+    cpu.mb = proc.machineBusyUs();
     cpu.bt = nowUs();
     // drain: wait until deliveries stop growing (or the drain limit)
     let last = -1;
@@ -189,7 +195,6 @@ function aggregate(reps, m) {
   const sentToRoom = {};
   const countingByRoom = {};
   let sentTotal = 0;
-  let genCpuUs = 0;
   const errors = [];
   for (const r of reps) {
     lat.merge(r.lat);
@@ -200,7 +205,6 @@ function aggregate(reps, m) {
       sentTotal += p.sent;
     }
     for (const k in r.countingByRoom) countingByRoom[k] = (countingByRoom[k] || 0) + r.countingByRoom[k];
-    genCpuUs += r.cpuUs;
     errors.push(...r.errors);
   }
   let expected = 0;
@@ -230,7 +234,10 @@ function aggregate(reps, m) {
     serverCpuPct: cpuDelta != null ? round((100 * cpuDelta) / 1e6 / cpuWinS, 0) : null,
     serverPeakRssKiB: m.peakRssKiB,
     serverVmHWMKiB: m.hwmKiB,
-    generatorCpuSec: round(genCpuUs / 1e6, 1), // all worker processes, lifetime (connect + run)
+    generatorCpuPct: round((100 * (m.cpu.gb - m.cpu.ga)) / 1e6 / cpuWinS, 0), // all load workers, in the window
+    // CPU used in the window by processes that are neither the server nor the
+    // load generator (other work on the machine): a noise indicator
+    otherCpuPct: cpuDelta != null && m.cpu.ma != null ? round((100 * (m.cpu.mb - m.cpu.ma - cpuDelta - (m.cpu.gb - m.cpu.ga))) / 1e6 / cpuWinS, 0) : null,
     windowSec: round(winS, 2),
     errors: errors.slice(0, 5),
   };

@@ -23,6 +23,17 @@ function cpuUs(pid) {
   }
 }
 
+// CPU time of the whole machine (all cores), busy = everything but idle/iowait.
+function machineBusyUs() {
+  try {
+    const f = fs.readFileSync('/proc/stat', 'utf8').split('\n')[0].trim().split(/\s+/).slice(1).map(Number);
+    const busy = f[0] + f[1] + f[2] + f[5] + f[6] + (f[7] || 0);
+    return (busy * 1e6) / CLK_TCK;
+  } catch {
+    return null;
+  }
+}
+
 function memKiB(pid) {
   try {
     const s = fs.readFileSync(`/proc/${pid}/status`, 'utf8');
@@ -66,4 +77,4 @@ class RssSampler {
   }
 }
 
-module.exports = { cpuUs, memKiB, alive, RssSampler, CLK_TCK };
+module.exports = { machineBusyUs, cpuUs, memKiB, alive, RssSampler, CLK_TCK };

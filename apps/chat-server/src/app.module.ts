@@ -9,6 +9,8 @@ import { createValidationPipe } from './common/validation/validation';
 import { AppSettings } from './config/app-config';
 import { dataSourceOptions } from './database/data-source-options';
 import { loggerOptions } from './logging/logger-options';
+import { MessagesModule } from './messages/messages.module';
+import { RoomsModule } from './rooms/rooms.module';
 import { UsersModule } from './users/users.module';
 
 @Module({})
@@ -23,6 +25,8 @@ export class AppModule {
         TypeOrmModule.forRoot(dataSourceOptions(settings.database)),
         UsersModule,
         AuthModule,
+        RoomsModule,
+        MessagesModule,
       ],
       providers: [
         { provide: APP_FILTER, useClass: AllExceptionsFilter },

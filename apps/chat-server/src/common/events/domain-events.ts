@@ -1,4 +1,6 @@
 import { Injectable, Logger } from '@nestjs/common';
+import type { MessageView } from '../../messages/message-view';
+import type { RoomType } from '../../rooms/room.entity';
 
 /**
  * What happened in the domain, for the features that react to it (live delivery, sessions,
@@ -7,10 +9,21 @@ import { Injectable, Logger } from '@nestjs/common';
 export interface DomainEventMap {
   'user.updated': { userId: number };
   'user.deleted': { userId: number };
-  'room.updated': { roomId: number };
-  'room.deleted': { roomId: number; memberIds: number[] };
-  'membership.added': { roomId: number; userId: number; actorId: number | null };
-  'membership.removed': { roomId: number; userId: number; actorId: number | null };
+  /** Name and/or type changed (PUBLIC <-> PRIVATE). */
+  'room.updated': { roomId: number; roomType: RoomType; name: string; actorId: number | null };
+  /** The room, its memberships and its messages are gone; `memberIds` were its members. */
+  'room.deleted': { roomId: number; roomType: RoomType; memberIds: number[]; actorId: number | null };
+  /**
+   * One per membership row created: also for the creator and initial members of a new room and
+   * both users of a new direct-message room (`actorId` is who did it; equal to `userId` on a join).
+   */
+  'membership.added': { roomId: number; userId: number; actorId: number | null; roomType: RoomType };
+  /** A member was removed or left (`actorId === userId`). Not emitted for deleted users: see user.deleted. */
+  'membership.removed': { roomId: number; userId: number; actorId: number | null; roomType: RoomType };
+  /** A message was persisted (emitted by the default MessagePublisher). */
+  'message.created': { message: MessageView; room: { id: number; type: RoomType } };
+  /** A message was deleted (emitted by the default MessagePublisher). */
+  'message.deleted': { roomId: number; messageId: number };
 }
 
 export type DomainEventName = keyof DomainEventMap;

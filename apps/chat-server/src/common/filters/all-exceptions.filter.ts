@@ -28,6 +28,21 @@ const DB_UNAVAILABLE = new Set([
   'EPIPE',
 ]);
 
+/** A unique-index violation (a lost race on a unique value), on MySQL/MariaDB or SQLite. */
+export function isUniqueViolation(err: unknown): boolean {
+  return err instanceof QueryFailedError && UNIQUE_VIOLATIONS.has(driverCode(err));
+}
+
+/** A foreign-key violation (the referenced row is gone), on MySQL/MariaDB or SQLite. */
+export function isForeignKeyViolation(err: unknown): boolean {
+  return err instanceof QueryFailedError && FK_VIOLATIONS.has(driverCode(err));
+}
+
+function driverCode(err: QueryFailedError): string {
+  const e = err as QueryFailedError & { code?: string; driverError?: { code?: string } };
+  return e.driverError?.code ?? e.code ?? '';
+}
+
 /** Maps any error to the contract's error body. Unknown errors are logged with a correlation id. */
 export function toErrorBody(
   exception: unknown,

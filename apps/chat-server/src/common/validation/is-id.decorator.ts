@@ -5,13 +5,18 @@ import { MAX_ID, toId } from '../pipes/parse-id.pipe';
 
 /**
  * An id field that accepts a number or a decimal string (the basic API sends ids as strings)
- * and ends up a positive integer.
+ * and ends up a positive integer. With `{ each: true }`, every item of an array field.
  */
-export function IsId() {
+export function IsId(options: { each?: boolean } = {}) {
+  const each = options.each === true;
+  const message = ({ property }: { property: string }) =>
+    each ? `${property} must hold positive integer ids` : `${property} must be a positive integer id`;
   return applyDecorators(
-    Transform(({ value }) => toId(value) ?? value),
-    IsInt({ message: ({ property }) => `${property} must be a positive integer id` }),
-    Min(1, { message: ({ property }) => `${property} must be a positive integer id` }),
-    Max(MAX_ID, { message: ({ property }) => `${property} must be a positive integer id` }),
+    Transform(({ value }) =>
+      each && Array.isArray(value) ? value.map((v: unknown) => toId(v) ?? v) : (toId(value) ?? value),
+    ),
+    IsInt({ each, message }),
+    Min(1, { each, message }),
+    Max(MAX_ID, { each, message }),
   );
 }

@@ -1,0 +1,20 @@
+import { Module } from '@nestjs/common';
+import { RoomsModule } from '../rooms/rooms.module';
+import { BasicMessagesController } from './basic-messages.controller';
+import { DomainEventsMessagePublisher, MessagePublisher } from './message-publisher';
+import { MessagesController } from './messages.controller';
+import { MessagesRepository } from './messages.repository';
+import { MessagesService } from './messages.service';
+
+@Module({
+  imports: [RoomsModule],
+  controllers: [MessagesController, BasicMessagesController],
+  providers: [
+    MessagesService,
+    MessagesRepository,
+    // The STOMP layer replaces this with its broker-backed publisher.
+    { provide: MessagePublisher, useClass: DomainEventsMessagePublisher },
+  ],
+  exports: [MessagesService, MessagePublisher],
+})
+export class MessagesModule {}

@@ -1,0 +1,128 @@
+import { Injectable } from '@nestjs/common';
+import { InjectDataSource } from '@nestjs/typeorm';
+import { DataSource } from 'typeorm';
+import { Message } from './message.entity';
+import { MessageParts } from './message-view';
+
+/** Which slice of a room's history: keyset cursors or a page counted from the newest. */
+export type HistoryWindow =
+  | { kind: 'before'; id: number; size: number }
+  | { kind: 'after'; id: number; size: number }
+  | { kind: 'page'; page: number; size: number };
+
+export interface NewMessage {
+  roomId: number;
+  senderId: number;
+  content: string;
+  sentAt: Date;
+  clientMessageId: string | null;
+}
+
+interface HistoryRow {
+  id: number | string;
+  roomId: number | string;
+  senderId: number | string | null;
+  content: string;
+  sentAt: Date | string;
+  clientMessageId: string | null;
+  senderUsername: string | null;
+  senderEmail: string | null;
+}
+
+const COLUMNS =
+  'm.id AS id, m.room_id AS roomId, m.sender_id AS senderId, m.content AS content, ' +
+  'm.sent_at AS sentAt, m.client_message_id AS clientMessageId, ' +
+  'u.username AS senderUsername, u.email AS senderEmail';
+
+/**
+ * Message storage. History reads are written in SQL so that they are, on every database, range
+ * scans of the `(room_id, id)` index (`IDX_messages_room_id`) with a LIMIT: the cost of a page or
+ * a catch-up does not grow with the size of the room. The index is pinned (FORCE INDEX on MySQL,
+ * INDEXED BY on SQLite) so the planner cannot pick the primary key or a `ref` scan instead.
+ */
+@Injectable()
+export class MessagesRepository {
+  constructor(@InjectDataSource() private readonly dataSource: DataSource) {}
+
+  private get mysql(): boolean {
+    const type = this.dataSource.options.type;
+    return type === 'mysql' || type === 'mariadb';
+  }
+
+  /** The SQL of one history window (public so a test can EXPLAIN exactly what runs). */
+  historySql(kind: HistoryWindow['kind']): string {
+    const from = this.mysql
+      ? 'messages m FORCE INDEX (IDX_messages_room_id)'
+      : 'messages m INDEXED BY IDX_messages_room_id';
+    const head = `SELECT ${COLUMNS} FROM ${from} LEFT JOIN users u ON u.id = m.sender_id WHERE m.room_id = ?`;
+    switch (kind) {
+      case 'before':
+        return `${head} AND m.id < ? ORDER BY m.id DESC LIMIT ?`;
+      case 'after':
+        return `${head} AND m.id > ? ORDER BY m.id ASC LIMIT ?`;
+      case 'page':
+        return `${head} ORDER BY m.id DESC LIMIT ? OFFSET ?`;
+    }
+  }
+
+  /** Parameters matching historySql(kind). */
+  historyParams(roomId: number, window: HistoryWindow): number[] {
+    return window.kind === 'page'
+      ? [roomId, window.size, window.page * window.size]
+      : [roomId, window.id, window.size];
+  }
+
+  /** One window of a room's history, oldest to newest. */
+  async history(roomId: number, window: HistoryWindow): Promise<MessageParts[]> {
+    const rows: HistoryRow[] = await this.dataSource.query(
+      this.historySql(window.kind),
+      this.historyParams(roomId, window),
+    );
+    const parts = rows.map((row) => this.toParts(row));
+    return window.kind === 'after' ? parts : parts.reverse();
+  }
+
+  /** One INSERT, no re-read; returns the new id. */
+  async insert(message: NewMessage): Promise<number> {
+    const result = await this.dataSource.getRepository(Message).insert(message);
+    return Number(result.identifiers[0].id);
+  }
+
+  /** The message a sender already sent with this client id (idempotent replays). */
+  async findByClientId(senderId: number, clientMessageId: string): Promise<MessageParts | null> {
+    const rows: HistoryRow[] = await this.dataSource.query(
+      `SELECT ${COLUMNS} FROM messages m LEFT JOIN users u ON u.id = m.sender_id ` +
+        'WHERE m.sender_id = ? AND m.client_message_id = ?',
+      [senderId, clientMessageId],
+    );
+    return rows.length ? this.toParts(rows[0]) : null;
+  }
+
+  findMeta(id: number): Promise<Pick<Message, 'id' | 'roomId' | 'senderId'> | null> {
+    return this.dataSource.getRepository(Message).findOne({
+      where: { id },
+      select: { id: true, roomId: true, senderId: true },
+    });
+  }
+
+  /** Deletes a message; false when it was already gone. */
+  async delete(id: number): Promise<boolean> {
+    return !!(await this.dataSource.getRepository(Message).delete({ id })).affected;
+  }
+
+  private toParts(row: HistoryRow): MessageParts {
+    const sentAtColumn = this.dataSource.getMetadata(Message).findColumnWithPropertyName('sentAt')!;
+    const sentAt = this.dataSource.driver.prepareHydratedValue(row.sentAt, sentAtColumn) as Date;
+    return {
+      id: Number(row.id),
+      roomId: Number(row.roomId),
+      sender:
+        row.senderId === null || row.senderUsername === null
+          ? null
+          : { id: Number(row.senderId), username: row.senderUsername, email: row.senderEmail },
+      content: row.content,
+      sentAt,
+      clientMessageId: row.clientMessageId,
+    };
+  }
+}

@@ -1,0 +1,81 @@
+import { ApiProperty, ApiPropertyOptional } from '@nestjs/swagger';
+import { Transform } from 'class-transformer';
+import { ArrayMaxSize, IsArray, IsEnum, IsIn, IsOptional, IsString, Length } from 'class-validator';
+import { IsId } from '../../common/validation/is-id.decorator';
+import { RoomType } from '../room.entity';
+
+const NAME_MESSAGE = 'name must be 1-100 characters (after trimming)';
+const TYPE_MESSAGE = `type must be one of ${Object.values(RoomType).join(', ')}`;
+export const MAX_INITIAL_MEMBERS = 1000;
+
+/** A room name: trimmed, 1-100 characters. */
+export const RoomNameField = () => (target: object, key: string) => {
+  Transform(({ value }) => (typeof value === 'string' ? value.trim() : value))(target, key);
+  IsString({ message: NAME_MESSAGE })(target, key);
+  Length(1, 100, { message: NAME_MESSAGE })(target, key);
+};
+
+/** v1 `POST /api/v1/rooms`. */
+export class CreateRoomDto {
+  @ApiPropertyOptional({
+    example: 'My New Public Room',
+    description: 'Required for PUBLIC/PRIVATE (unique, case-insensitive); ignored for DIRECT_MESSAGE',
+  })
+  @IsOptional()
+  @RoomNameField()
+  name?: string;
+
+  @ApiPropertyOptional({ enum: RoomType, default: RoomType.PUBLIC })
+  @IsOptional()
+  @IsEnum(RoomType, { message: TYPE_MESSAGE })
+  type?: RoomType;
+
+  @ApiPropertyOptional({
+    example: 2,
+    description: 'The other user of a DIRECT_MESSAGE room (required there)',
+  })
+  @IsOptional()
+  @IsId()
+  memberId?: number;
+}
+
+/** v1 `PUT /api/v1/rooms/{id}`. */
+export class UpdateRoomDto {
+  @ApiPropertyOptional({ example: 'Updated Room Name' }) @IsOptional() @RoomNameField() name?: string;
+
+  @ApiPropertyOptional({ enum: [RoomType.PUBLIC, RoomType.PRIVATE] })
+  @IsOptional()
+  @IsEnum(RoomType, { message: TYPE_MESSAGE })
+  type?: RoomType;
+}
+
+/** Basic `POST /api/groups` and `POST /api/channels`. */
+export class CreateGroupDto {
+  @ApiProperty({ example: 'project-x' }) @RoomNameField() name!: string;
+
+  @ApiPropertyOptional({
+    example: ['2', 3],
+    description: 'User ids (strings or numbers) added with the creator; all must exist or nothing is created',
+    type: [String],
+  })
+  @IsOptional()
+  @IsArray()
+  @ArrayMaxSize(MAX_INITIAL_MEMBERS)
+  @IsId({ each: true })
+  members?: number[];
+}
+
+export type MembershipAction = 'add' | 'remove';
+
+/** Basic `PUT /api/{groups|channels}/:id/members`. */
+export class UpdateMembersDto {
+  @ApiProperty({ example: '2', description: 'A user id (string or number)' }) @IsId() memberId!: number;
+
+  @ApiPropertyOptional({
+    enum: ['add', 'remove'],
+    description: 'Absent: adds a non-member, removes a member',
+  })
+  @IsOptional()
+  @IsIn(['add', 'remove'], { message: 'action must be "add" or "remove"' })
+  action?: MembershipAction;
+}

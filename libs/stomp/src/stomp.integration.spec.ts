@@ -208,6 +208,9 @@ describe('STOMP over the Fastify HTTP server (real clients)', () => {
     expect(a.errors[0].headers.message).toBe('Account deleted');
     expect(b.errors[0].headers.message).toBe('Account deleted');
     await eventually(() => t.broker.getUserSessions('jack').length === 0, 'sessions gone');
+    await eventually(() => a.closeCode !== undefined && b.closeCode !== undefined, 'both sockets closed');
+    expect(a.closeCode).toBe(1008);
+    expect(b.closeCode).toBe(1008);
   });
 
   it('emits connected and disconnected events', async () => {

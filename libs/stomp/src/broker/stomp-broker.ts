@@ -315,7 +315,7 @@ export class StompBroker implements SessionHost, OnModuleInit, BeforeApplication
       this.userSessions.set(userId, set);
     }
     set.add(session);
-    this.logger.debug?.({ msg: 'STOMP session connected', sessionId: session.id, userId, transport: session.transportName });
+    this.logger.debug({ msg: 'STOMP session connected', sessionId: session.id, userId, transport: session.transportName });
     this.events.emit('connected', { session });
   }
 
@@ -328,7 +328,7 @@ export class StompBroker implements SessionHost, OnModuleInit, BeforeApplication
     const set = this.userSessions.get(userId);
     set?.delete(session);
     if (set?.size === 0) this.userSessions.delete(userId);
-    this.logger.debug?.({ msg: `STOMP session closed (${reason})`, sessionId: session.id, userId });
+    this.logger.debug({ msg: `STOMP session closed (${reason})`, sessionId: session.id, userId });
     this.events.emit('disconnected', { session, reason });
   }
 
@@ -401,7 +401,7 @@ export class StompBroker implements SessionHost, OnModuleInit, BeforeApplication
 
   private deliverToSession(session: StompSession, userDestination: string, headers: Record<string, string>, body: Buffer): void {
     if (!session.userSubscriptions.has(userDestination)) {
-      this.logger.debug?.({ msg: `No subscription to ${userDestination}, message dropped`, sessionId: session.id });
+      this.logger.debug({ msg: `No subscription to ${userDestination}, message dropped`, sessionId: session.id });
       return;
     }
     const prepared = this.prepare(this.options.userDestinationPrefix + userDestination, headers, body);
@@ -413,7 +413,7 @@ export class StompBroker implements SessionHost, OnModuleInit, BeforeApplication
       for (const subscription of [...session.subscriptions.values()]) {
         if (!matchesDestination(subscription.destination, match)) continue;
         session.removeSubscription(subscription);
-        this.logger.debug?.({ msg: `Subscription to ${subscription.destination} revoked`, sessionId: session.id });
+        this.logger.debug({ msg: `Subscription to ${subscription.destination} revoked`, sessionId: session.id });
         if (notice !== undefined) {
           const payload = { status: 403, message: notice, destination: subscription.destination };
           this.deliverToSession(

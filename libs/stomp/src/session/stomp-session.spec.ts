@@ -1,3 +1,4 @@
+import { Logger } from '@nestjs/common';
 import type { ModuleRef } from '@nestjs/core';
 import { FakeConnection, settle } from '../../test/fake-connection';
 import { StompBroker } from '../broker/stomp-broker';
@@ -63,6 +64,7 @@ function setup(options: StompModuleOptions = {}) {
 
 describe('StompSession', () => {
   let ctx: ReturnType<typeof setup>;
+  beforeAll(() => Logger.overrideLogger(false));
   afterEach(() => {
     ctx?.broker.onApplicationShutdown();
     jest.useRealTimers();

@@ -249,7 +249,7 @@ export class StompSession implements StompSessionInfo {
     if (this.state === 'closed') return;
     if (error instanceof SessionError) {
       if (error.reason === 'protocol-error') this.host.counters.protocolErrors++;
-      this.host.logger.debug?.({ msg: `STOMP session error: ${error.message}`, sessionId: this.id });
+      this.host.logger.debug({ msg: `STOMP session error: ${error.message}`, sessionId: this.id });
       const code =
         error.reason === 'protocol-error' || error.reason === 'connect-timeout'
           ? StompCloseCode.PROTOCOL_ERROR
@@ -518,7 +518,7 @@ export class StompSession implements StompSessionInfo {
         subscriptionId !== undefined ? this.subscriptions.get(subscriptionId) : this.findByMessageId(messageId);
     }
     if (!subscription || !subscription.unacked.has(messageId)) {
-      this.host.logger.debug?.({ msg: `${frame.command} for unknown message ${messageId} ignored`, sessionId: this.id });
+      this.host.logger.debug({ msg: `${frame.command} for unknown message ${messageId} ignored`, sessionId: this.id });
       return;
     }
     if (subscription.ackMode === 'client' && frame.command === 'ACK') {

@@ -55,7 +55,9 @@ export class SockJsConnection implements StompConnection {
   close(code: number, reason: string, graceMs: number): void {
     if (this.closing) return;
     this.closing = true;
-    this.conn.close(String(code), clampReason(reason));
+    // sockjs writes the code into its close frame as given; @types/sockjs types it as a string, but
+    // clients expect a number (`c[4500,"Slow consumer"]`).
+    (this.conn.close as (code: number, reason: string) => boolean)(code, clampReason(reason));
     // If the close frame cannot be flushed (stalled consumer), cut the underlying socket.
     setTimeout(() => this.internals().socket?.destroy(), graceMs).unref();
   }

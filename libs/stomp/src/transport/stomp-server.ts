@@ -85,7 +85,7 @@ export class StompServer implements OnApplicationBootstrap, BeforeApplicationShu
         websocket: true,
         log: (severity: string, message: string) => {
           if (severity === 'error') this.logger.error(message);
-          else this.logger.verbose?.(message);
+          else this.logger.verbose(message);
         },
       });
       sockjsServer.on('connection', (conn: sockjs.Connection | null) => {

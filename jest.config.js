@@ -19,7 +19,7 @@ const swcJs = ['@swc/jest', { jsc: { parser: { syntax: 'ecmascript' }, target: '
 const common = {
   moduleFileExtensions: ['js', 'mjs', 'json', 'ts'],
   transform: { '^.+\\.ts$': swc, '^.+\\.m?js$': swcJs },
-  transformIgnorePatterns: ['/node_modules/(?!(@nestjs|@standard-schema|es-toolkit)/)'],
+  transformIgnorePatterns: ['/node_modules/(?!(@nestjs|@standard-schema|es-toolkit|content-disposition)/)'],
   moduleNameMapper: { '^@app/stomp(|/.*)$': '<rootDir>/libs/stomp/src$1' },
   testEnvironment: 'node',
 };

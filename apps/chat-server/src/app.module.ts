@@ -3,6 +3,7 @@ import { APP_FILTER, APP_PIPE } from '@nestjs/core';
 import { TypeOrmModule } from '@nestjs/typeorm';
 import { LoggerModule } from 'nestjs-pino';
 import { AuthModule } from './auth/auth.module';
+import { ChatModule } from './chat/chat.module';
 import { CommonModule } from './common/common.module';
 import { AllExceptionsFilter } from './common/filters/all-exceptions.filter';
 import { createValidationPipe } from './common/validation/validation';
@@ -10,7 +11,10 @@ import { AppSettings } from './config/app-config';
 import { dataSourceOptions } from './database/data-source-options';
 import { loggerOptions } from './logging/logger-options';
 import { MessagesModule } from './messages/messages.module';
+import { NotificationsModule } from './notifications/notifications.module';
+import { OpsModule } from './ops/ops.module';
 import { RoomsModule } from './rooms/rooms.module';
+import { StatusModule } from './status/status.module';
 import { UsersModule } from './users/users.module';
 
 @Module({})
@@ -27,6 +31,10 @@ export class AppModule {
         AuthModule,
         RoomsModule,
         MessagesModule,
+        StatusModule,
+        NotificationsModule,
+        ChatModule,
+        OpsModule,
       ],
       providers: [
         { provide: APP_FILTER, useClass: AllExceptionsFilter },

@@ -1,3 +1,4 @@
+import { DynamicModule } from '@nestjs/common';
 import { NestFactory } from '@nestjs/core';
 import { FastifyAdapter, NestFastifyApplication } from '@nestjs/platform-fastify';
 import { randomUUID } from 'node:crypto';
@@ -5,14 +6,23 @@ import { Logger } from 'nestjs-pino';
 import { AppModule } from './app.module';
 import { toErrorBody } from './common/filters/all-exceptions.filter';
 import { AppSettings } from './config/app-config';
+import { configureHttp } from './ops/configure-http';
 
 const REQUEST_ID = /^[A-Za-z0-9._:-]{1,64}$/;
+
+/** For e2e tests only (production passes none): @Global() modules whose exports replace the app's. */
+export interface TestOverrides {
+  modules?: DynamicModule[];
+}
 
 /**
  * Builds the configured application (not yet listening): used by main.ts and by every e2e test,
  * so tests run exactly what production runs.
  */
-export async function createApp(settings: AppSettings): Promise<NestFastifyApplication> {
+export async function createApp(
+  settings: AppSettings,
+  testOverrides: TestOverrides = {},
+): Promise<NestFastifyApplication> {
   const adapter = new FastifyAdapter({
     bodyLimit: settings.bodyLimitBytes,
     trustProxy: settings.trustProxy,
@@ -27,12 +37,16 @@ export async function createApp(settings: AppSettings): Promise<NestFastifyAppli
     return503OnClosing: true,
     forceCloseConnections: 'idle',
   });
-  const app = await NestFactory.create<NestFastifyApplication>(AppModule.forRoot(settings), adapter, {
+  const root = AppModule.forRoot(settings);
+  // Test-only global modules go first, so the providers they export win over the app's own.
+  root.imports = [...(testOverrides.modules ?? []), ...(root.imports ?? [])];
+  const app = await NestFactory.create<NestFastifyApplication>(root, adapter, {
     bufferLogs: true,
     abortOnError: false,
   });
   app.useLogger(app.get(Logger));
-  app.enableShutdownHooks();
+  // SIGTERM/SIGINT: close gracefully, then exit 0 (main.ts bounds it with SHUTDOWN_TIMEOUT_MS).
+  app.enableShutdownHooks([], { useProcessExit: true });
   if (settings.corsOrigins === true || settings.corsOrigins.length) {
     app.enableCors({
       origin: settings.corsOrigins,
@@ -51,5 +65,6 @@ export async function createApp(settings: AppSettings): Promise<NestFastifyAppli
   fastify.addHook('onSend', async (request, reply) => {
     reply.header('x-request-id', String(request.id));
   });
+  await configureHttp(app, settings);
   return app;
 }

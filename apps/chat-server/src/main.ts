@@ -1,7 +1,9 @@
 import 'reflect-metadata';
+import { Logger } from '@nestjs/common';
 import { existsSync } from 'node:fs';
 import { ConfigError, loadSettings } from './config/app-config';
 import { createApp } from './bootstrap';
+import { armShutdownDeadline } from './lifecycle/shutdown.service';
 
 async function main(): Promise<void> {
   if (existsSync('.env')) process.loadEnvFile('.env');
@@ -16,6 +18,13 @@ async function main(): Promise<void> {
     throw err;
   }
   const app = await createApp(settings);
+  const timeoutMs = settings.shutdownTimeoutMs;
+  armShutdownDeadline(timeoutMs, (signal) => {
+    new Logger('Shutdown').error(
+      `Graceful shutdown after ${signal} exceeded ${timeoutMs} ms: exiting with 1`,
+    );
+    process.exit(1);
+  });
   await app.listen(settings.port, settings.host);
 }
 

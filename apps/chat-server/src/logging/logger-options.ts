@@ -15,6 +15,13 @@ export const REDACTED_PATHS = [
   '*.token',
 ];
 
+const SECRET_QUERY = /([?&](?:access_token|token|passcode|password)=)[^&#]*/gi;
+
+/** The request URL with token-like query parameters masked (SockJS clients cannot send headers). */
+export function redactUrl(url: string): string {
+  return url.replace(SECRET_QUERY, '$1[redacted]');
+}
+
 /** Structured JSON logs (pretty in a development terminal) with a correlation id per request. */
 export function loggerOptions(settings: AppSettings): Params {
   return {
@@ -28,7 +35,7 @@ export function loggerOptions(settings: AppSettings): Params {
         req: (req: { id: string; method: string; url: string; remoteAddress?: string }) => ({
           id: req.id,
           method: req.method,
-          url: req.url,
+          url: redactUrl(req.url ?? ''),
           remoteAddress: req.remoteAddress,
         }),
       },

@@ -1,0 +1,341 @@
+import request from 'supertest';
+import { createServer } from 'node:net';
+import { DataSource } from 'typeorm';
+import { createApp } from '../apps/chat-server/src/bootstrap';
+import { ReadinessRegistry } from '../apps/chat-server/src/health/readiness-registry';
+import { MetricsService } from '../apps/chat-server/src/metrics/metrics.service';
+import { bearer, createUser } from './factories/users';
+import { freshDatabase, startTestApp, testSettings, TestApp } from './helpers/test-app';
+
+/** A loopback port nothing listens on (bound, then released). */
+async function closedPort(): Promise<number> {
+  const server = createServer();
+  await new Promise<void>((resolve) => server.listen(0, '127.0.0.1', resolve));
+  const { port } = server.address() as { port: number };
+  await new Promise((resolve) => server.close(resolve));
+  return port;
+}
+
+/** The value of one Prometheus sample, 0 when the series does not exist yet. */
+function sample(metrics: string, series: string): number {
+  const line = metrics.split('\n').find((l) => l.startsWith(`${series} `));
+  return line ? Number(line.slice(series.length + 1)) : 0;
+}
+
+describe('ops: health, metrics, API docs, security headers', () => {
+  let t: TestApp;
+  const mapped: Array<{ method: string; url: string }> = [];
+
+  beforeAll(async () => {
+    // Started by hand (not startTestApp) to record every route Fastify maps, as Nest registers them.
+    const db = await freshDatabase();
+    const settings = testSettings(db.url, db.dataDir);
+    const app = await createApp(settings);
+    app
+      .getHttpAdapter()
+      .getInstance()
+      .addHook('onRoute', (route) => {
+        for (const method of [route.method].flat()) mapped.push({ method: String(method), url: route.url });
+      });
+    await app.listen(0, '127.0.0.1');
+    const { port } = app.getHttpServer().address() as { port: number };
+    t = {
+      app,
+      port,
+      url: `http://127.0.0.1:${port}`,
+      settings,
+      databaseUrl: db.url,
+      close: async () => {
+        await app.close();
+        await db.drop();
+      },
+    };
+  });
+  afterAll(() => t?.close());
+
+  describe('health', () => {
+    it('answers liveness without a token and without touching dependencies', async () => {
+      const res = await request(t.url).get('/health').expect(200);
+      expect(res.body).toEqual({ status: 'ok', uptimeSeconds: expect.any(Number) });
+      expect(res.headers['content-type']).toMatch(/application\/json/);
+    });
+
+    it('is ready when the database answers and no migration is pending', async () => {
+      const res = await request(t.url).get('/health/ready').expect(200);
+      expect(res.body.status).toBe('ok');
+      expect(res.body.info.database.status).toBe('up');
+      expect(res.body.info.migrations).toEqual(expect.objectContaining({ status: 'up', pending: 0 }));
+    });
+
+    it('is not ready while a migration is pending', async () => {
+      const ds = t.app.get(DataSource);
+      const [latest] = await ds.query(
+        'SELECT id, timestamp, name FROM migrations ORDER BY timestamp DESC LIMIT 1',
+      );
+      await ds.query('DELETE FROM migrations WHERE name = ?', [latest.name]);
+      try {
+        const res = await request(t.url).get('/health/ready').expect(503);
+        expect(res.body.status).toBe('error');
+        expect(res.body.error.migrations).toEqual(
+          expect.objectContaining({ status: 'down', message: 'pending migrations' }),
+        );
+        expect(res.body.info.database.status).toBe('up');
+      } finally {
+        await ds.query('INSERT INTO migrations (id, timestamp, name) VALUES (?, ?, ?)', [
+          latest.id,
+          latest.timestamp,
+          latest.name,
+        ]);
+      }
+      await request(t.url).get('/health/ready').expect(200);
+    });
+
+    it('reports checks registered by other modules, and their failures', async () => {
+      const registry = t.app.get(ReadinessRegistry);
+      const remove = registry.register('bus', async () => {
+        throw new Error('bus unreachable');
+      });
+      try {
+        const res = await request(t.url).get('/health/ready').expect(503);
+        expect(res.body.error.bus).toEqual(
+          expect.objectContaining({ status: 'down', message: 'bus unreachable' }),
+        );
+      } finally {
+        remove();
+      }
+      registry.register('bus', async () => ({ peers: 2 }));
+      const ok = await request(t.url).get('/health/ready').expect(200);
+      expect(ok.body.info.bus).toEqual(expect.objectContaining({ status: 'up', peers: 2 }));
+      registry.unregister('bus');
+      expect(() => registry.register('database', async () => undefined)).toThrow(/built-in/);
+    });
+  });
+
+  describe('metrics', () => {
+    it('exposes process, event-loop, HTTP and STOMP/chat series in Prometheus format', async () => {
+      const res = await request(t.url).get('/metrics').expect(200);
+      expect(res.headers['content-type']).toMatch(/^text\/plain; version=0\.0\.4/);
+      for (const name of [
+        'process_cpu_user_seconds_total',
+        'process_resident_memory_bytes',
+        'nodejs_eventloop_lag_seconds',
+        'nodejs_heap_size_used_bytes',
+        'http_requests_total',
+        'http_request_duration_seconds',
+        'stomp_sessions',
+        'stomp_subscriptions',
+        'stomp_frames_in_total',
+        'stomp_messages_out_total',
+        'chat_messages_total',
+        'stomp_slow_consumer_closes_total',
+        'stomp_fanout_seconds',
+      ]) {
+        expect(res.text).toContain(`# TYPE ${name} `);
+      }
+    });
+
+    it('counts HTTP requests by route pattern and status, never by raw URL', async () => {
+      const series = 'http_requests_total{method="GET",route="/api/v1/users/:id",status_code="401"}';
+      const before = sample((await request(t.url).get('/metrics')).text, series);
+      await request(t.url).get('/api/v1/users/12345').expect(401);
+      await request(t.url).get('/api/v1/users/67890').expect(401);
+      const user = await createUser(t);
+      await request(t.url).get(`/api/v1/users/${user.id}`).set(bearer(user)).expect(200);
+      const after = (await request(t.url).get('/metrics')).text;
+      expect(sample(after, series) - before).toBe(2);
+      expect(
+        sample(after, 'http_requests_total{method="GET",route="/api/v1/users/:id",status_code="200"}'),
+      ).toBeGreaterThanOrEqual(1);
+      expect(
+        sample(
+          after,
+          'http_request_duration_seconds_count{method="GET",route="/api/v1/users/:id",status_code="401"}',
+        ),
+      ).toBeGreaterThanOrEqual(2);
+      expect(after).not.toContain('12345');
+      await request(t.url).get('/no/such/route/777').expect(404);
+      const unmatched = (await request(t.url).get('/metrics')).text;
+      expect(unmatched).toContain('route="unmatched",status_code="404"');
+      expect(unmatched).not.toContain('/no/such/route');
+    });
+
+    it('moves the STOMP and chat series fed through MetricsService', async () => {
+      const metrics = t.app.get(MetricsService);
+      const read = async () => (await request(t.url).get('/metrics')).text;
+      const before = await read();
+      metrics.sessionOpened();
+      metrics.sessionOpened();
+      metrics.sessionClosed();
+      metrics.subscriptionAdded(3);
+      metrics.frameReceived('send');
+      metrics.frameReceived('bogus');
+      metrics.messagesDelivered(5);
+      metrics.chatMessagePersisted();
+      metrics.slowConsumerClosed();
+      metrics.observeFanout(0.002);
+      metrics.observeFanoutNs(3_000_000n);
+      const after = await read();
+      const delta = (s: string) => sample(after, s) - sample(before, s);
+      expect(delta('stomp_sessions')).toBe(1);
+      expect(delta('stomp_subscriptions')).toBe(3);
+      expect(delta('stomp_frames_in_total{command="SEND"}')).toBe(1);
+      expect(delta('stomp_frames_in_total{command="OTHER"}')).toBe(1);
+      expect(delta('stomp_messages_out_total')).toBe(5);
+      expect(delta('chat_messages_total')).toBe(1);
+      expect(delta('stomp_slow_consumer_closes_total')).toBe(1);
+      expect(delta('stomp_fanout_seconds_count')).toBe(2);
+
+      let stats = {
+        sessions: 7,
+        subscriptions: 11,
+        framesIn: 40,
+        messagesDelivered: 90,
+        slowConsumerCloses: 0,
+      };
+      metrics.bindStompStats(() => stats);
+      const bound = await read();
+      expect(sample(bound, 'stomp_sessions')).toBe(7);
+      expect(sample(bound, 'stomp_subscriptions')).toBe(11);
+      stats = { ...stats, framesIn: 45, messagesDelivered: 100 };
+      const later = await read();
+      expect(sample(later, 'stomp_frames_in_total{command="ALL"}')).toBe(45);
+      expect(sample(later, 'stomp_messages_out_total') - sample(bound, 'stomp_messages_out_total')).toBe(10);
+      metrics.bindStompStats(undefined);
+    });
+  });
+
+  describe('API docs', () => {
+    it('documents every route the app maps, with the bearer scheme and the shared error body', async () => {
+      const res = await request(t.url).get('/api/docs-json').expect(200);
+      const doc = res.body;
+      expect(doc.openapi).toMatch(/^3\./);
+      expect(doc.components.securitySchemes.bearer).toEqual(
+        expect.objectContaining({ type: 'http', scheme: 'bearer' }),
+      );
+      expect(doc.components.schemas.ErrorBody.required).toEqual(
+        expect.arrayContaining(['timestamp', 'status', 'error', 'message', 'path']),
+      );
+
+      const routes = mapped.filter(
+        (r) =>
+          r.method !== 'HEAD' &&
+          !(r.method === 'OPTIONS' && r.url.includes('*')) &&
+          !r.url.startsWith('/api/docs'),
+      );
+      expect(routes.length).toBeGreaterThan(10);
+      const documented = new Set<string>();
+      for (const [path, item] of Object.entries<Record<string, unknown>>(doc.paths)) {
+        for (const method of Object.keys(item)) documented.add(`${method.toUpperCase()} ${path}`);
+      }
+      const missing = routes
+        .map((r) => `${r.method} ${r.url.replace(/:([A-Za-z0-9_]+)/g, '{$1}')}`)
+        .filter((key) => !documented.has(key));
+      expect(missing).toEqual([]);
+      for (const required of [
+        'GET /health',
+        'GET /health/ready',
+        'GET /metrics',
+        'POST /api/v1/auth/login',
+      ]) {
+        expect(documented).toContain(required);
+      }
+    });
+
+    it('marks protected operations with bearer auth and references ErrorBody for 4xx', async () => {
+      const doc = (await request(t.url).get('/api/docs-json').expect(200)).body;
+      const login = doc.paths['/api/v1/auth/login'].post;
+      expect(login.security).toContainEqual({});
+      expect(login.responses['4XX'].content['application/json'].schema).toEqual({
+        $ref: '#/components/schemas/ErrorBody',
+      });
+      const getUser = doc.paths['/api/v1/users/{id}'].get;
+      expect(getUser.security).toEqual([{ bearer: [] }]);
+      expect(getUser.responses['401'].content['application/json'].schema.$ref).toBe(
+        '#/components/schemas/ErrorBody',
+      );
+      expect(doc.paths['/health'].get.security).toContainEqual({});
+    });
+
+    it('serves the Swagger UI publicly under a CSP it works with', async () => {
+      const page = await request(t.url).get('/api/docs').redirects(1).expect(200);
+      expect(page.headers['content-type']).toMatch(/text\/html/);
+      const scripts = [...page.text.matchAll(/<script src="([^"]+)"/g)].map((m) => m[1]);
+      expect(scripts.length).toBeGreaterThan(0);
+      for (const src of scripts) expect(src).not.toMatch(/^(https?:)?\/\//);
+      await request(t.url).get('/api/docs/swagger-ui-init.js').expect(200);
+      const csp = page.headers['content-security-policy'];
+      expect(csp).toContain("script-src 'self'");
+      expect(csp).toContain("style-src 'self' 'unsafe-inline'");
+    });
+  });
+
+  describe('security headers', () => {
+    it('sends helmet headers and a CSP allowing the web page and STOMP over WebSocket', async () => {
+      const res = await request(t.url).get('/health').expect(200);
+      expect(res.headers['x-content-type-options']).toBe('nosniff');
+      expect(res.headers['x-frame-options']).toBe('SAMEORIGIN');
+      expect(res.headers['referrer-policy']).toBe('no-referrer');
+      expect(res.headers['x-powered-by']).toBeUndefined();
+      const csp = res.headers['content-security-policy'];
+      expect(csp).toContain("default-src 'self'");
+      expect(csp).toContain("connect-src 'self' ws: wss:");
+      expect(csp).toContain("frame-ancestors 'none'");
+      expect(csp).not.toContain('upgrade-insecure-requests');
+    });
+
+    it('keeps the headers on error responses too', async () => {
+      const res = await request(t.url).get('/api/v1/users/1').expect(401);
+      expect(res.headers['x-content-type-options']).toBe('nosniff');
+      expect(res.headers['content-security-policy']).toBeDefined();
+    });
+  });
+
+  // Last: it closes the database of this app.
+  describe('database unreachable', () => {
+    it('fails readiness (503) while liveness stays up', async () => {
+      await t.app.get(DataSource).destroy();
+      const res = await request(t.url).get('/health/ready').expect(503);
+      expect(res.body.status).toBe('error');
+      expect(res.body.error.database.status).toBe('down');
+      expect(res.body.error.migrations.status).toBe('down');
+      await request(t.url).get('/health').expect(200);
+    });
+  });
+});
+
+describe('ops: metrics token and Redis readiness', () => {
+  const METRICS_TOKEN = 'metrics-token-for-the-e2e-test-0123456789';
+
+  it('protects /metrics with METRICS_TOKEN and fails readiness when Redis is unreachable', async () => {
+    const t = await startTestApp({ METRICS_TOKEN, REDIS_URL: `redis://127.0.0.1:${await closedPort()}` });
+    try {
+      const denied = await request(t.url).get('/metrics').expect(401);
+      expect(denied.body).toEqual(expect.objectContaining({ status: 401, path: '/metrics' }));
+      await request(t.url).get('/metrics').set('Authorization', 'Bearer wrong-token').expect(401);
+      await request(t.url).get('/metrics').set('Authorization', `Bearer ${METRICS_TOKEN}`).expect(200);
+      await request(t.url).get('/metrics').set('X-Metrics-Token', METRICS_TOKEN).expect(200);
+      const ready = await request(t.url).get('/health/ready').expect(503);
+      expect(ready.body.error.redis.status).toBe('down');
+      expect(ready.body.info.database.status).toBe('up');
+    } finally {
+      await t.close();
+    }
+  });
+
+  const redisUrl = process.env.TEST_REDIS_URL;
+  (redisUrl ? it : it.skip)('is ready with a reachable Redis (TEST_REDIS_URL)', async () => {
+    const t = await startTestApp({ REDIS_URL: redisUrl! });
+    try {
+      let res = await request(t.url).get('/health/ready');
+      // The health connection is opened at bootstrap; wait for it once rather than racing it.
+      for (let i = 0; i < 50 && res.status !== 200; i++) {
+        await new Promise((r) => setTimeout(r, 100));
+        res = await request(t.url).get('/health/ready');
+      }
+      expect(res.status).toBe(200);
+      expect(res.body.info.redis.status).toBe('up');
+    } finally {
+      await t.close();
+    }
+  });
+});

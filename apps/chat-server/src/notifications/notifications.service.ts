@@ -1,0 +1,185 @@
+import {
+  BadRequestException,
+  ForbiddenException,
+  Injectable,
+  Logger,
+  NotFoundException,
+  OnModuleInit,
+} from '@nestjs/common';
+import { InjectRepository } from '@nestjs/typeorm';
+import { Repository } from 'typeorm';
+import { DomainEventMap, DomainEvents } from '../common/events/domain-events';
+import { isAdmin, Principal } from '../common/principal';
+import { RealtimePublisher } from '../common/realtime/realtime-publisher';
+import { RoomMember } from '../rooms/room-member.entity';
+import { Room, RoomType } from '../rooms/room.entity';
+import { UsersService } from '../users/users.service';
+import {
+  DEFAULT_PAGE_SIZE,
+  MAX_NOTIFICATION_LENGTH,
+  MAX_PAGE_SIZE,
+  NotificationDto,
+} from './dto/notification.dto';
+import { Notification, NotificationType } from './notification.entity';
+
+export const NOTIFICATIONS_QUEUE = '/queue/notifications';
+
+export interface NotificationPage {
+  page?: number;
+  size?: number;
+  unread?: boolean;
+}
+
+interface NewNotification {
+  userId: number;
+  type: NotificationType;
+  message: string;
+  actorId: number | null;
+  roomId: number | null;
+}
+
+/**
+ * A user's notifications: sent by users (to themselves or people they share a room with) and
+ * admins, and by the system when the user is added to a room or gets a direct message. Each one
+ * is persisted first, then pushed to the user's live sessions on `/user/queue/notifications`.
+ */
+@Injectable()
+export class NotificationsService implements OnModuleInit {
+  private readonly logger = new Logger(NotificationsService.name);
+
+  constructor(
+    @InjectRepository(Notification) private readonly notifications: Repository<Notification>,
+    @InjectRepository(RoomMember) private readonly members: Repository<RoomMember>,
+    @InjectRepository(Room) private readonly rooms: Repository<Room>,
+    private readonly users: UsersService,
+    private readonly publisher: RealtimePublisher,
+    private readonly events: DomainEvents,
+  ) {}
+
+  onModuleInit(): void {
+    this.events.on('membership.added', (e) => this.onMembershipAdded(e));
+    this.events.on('message.created', (e) => this.onMessageCreated(e));
+  }
+
+  /**
+   * 404 for an unknown user; then an admin may notify anyone, a user itself or a user it shares
+   * a room with (403 else). The message is trimmed and must keep 1-1000 characters.
+   */
+  async send(caller: Principal, userId: number, message: string): Promise<NotificationDto> {
+    const text = message.trim();
+    if (!text.length || text.length > MAX_NOTIFICATION_LENGTH)
+      throw new BadRequestException(
+        `message must be 1-${MAX_NOTIFICATION_LENGTH} characters (not only spaces)`,
+      );
+    await this.users.getExisting(userId);
+    if (!isAdmin(caller) && caller.id !== userId && !(await this.shareARoom(caller.id, userId)))
+      throw new ForbiddenException('You may only notify users you share a room with');
+    return this.create({
+      userId,
+      type: NotificationType.USER,
+      message: text,
+      actorId: caller.id,
+      roomId: null,
+    });
+  }
+
+  /** The caller's own notifications, newest first. */
+  async list(caller: Principal, query: NotificationPage = {}): Promise<NotificationDto[]> {
+    const page = query.page ?? 0;
+    const size = query.size ?? DEFAULT_PAGE_SIZE;
+    if (!Number.isInteger(page) || page < 0) throw new BadRequestException('page must be an integer >= 0');
+    if (!Number.isInteger(size) || size < 1 || size > MAX_PAGE_SIZE)
+      throw new BadRequestException(`size must be an integer from 1 to ${MAX_PAGE_SIZE}`);
+    const rows = await this.notifications.find({
+      where: { userId: caller.id, ...(query.unread ? { read: false } : {}) },
+      order: { id: 'DESC' },
+      skip: page * size,
+      take: size,
+    });
+    return rows.map(NotificationDto.from);
+  }
+
+  /** Marks one of the caller's notifications read (idempotent): 404 unknown, 403 someone else's. */
+  async markRead(caller: Principal, id: number): Promise<NotificationDto> {
+    const n = await this.notifications.findOne({ where: { id } });
+    if (!n) throw new NotFoundException(`Notification ${id} not found`);
+    if (n.userId !== caller.id) throw new ForbiddenException('You may only mark your own notifications');
+    if (!n.read) {
+      await this.notifications.update({ id }, { read: true });
+      n.read = true;
+    }
+    return NotificationDto.from(n);
+  }
+
+  /** Marks all the caller's unread notifications read; returns how many changed. */
+  async markAllRead(caller: Principal): Promise<{ updated: number }> {
+    const result = await this.notifications.update({ userId: caller.id, read: false }, { read: true });
+    return { updated: result.affected ?? 0 };
+  }
+
+  /** Someone else added the user to a PUBLIC or PRIVATE room (a direct message notifies on its own). */
+  private async onMembershipAdded(e: DomainEventMap['membership.added']): Promise<void> {
+    if (e.actorId === null || e.actorId === e.userId || e.roomType === RoomType.DIRECT_MESSAGE) return;
+    const [room, actor] = await Promise.all([
+      this.rooms.findOne({ where: { id: e.roomId }, select: { id: true, name: true } }),
+      this.users.findById(e.actorId),
+    ]);
+    if (!room) return;
+    await this.create({
+      userId: e.userId,
+      type: NotificationType.ROOM_INVITE,
+      message: `${actor?.username ?? 'Someone'} added you to ${room.name}`,
+      actorId: actor ? actor.id : null,
+      roomId: room.id,
+    });
+  }
+
+  /** A message in a direct-message room notifies the other member. */
+  private async onMessageCreated(e: DomainEventMap['message.created']): Promise<void> {
+    if (e.room.type !== RoomType.DIRECT_MESSAGE) return;
+    const senderId = e.message.sender.id;
+    const others = await this.members.find({ where: { roomId: e.room.id }, select: { userId: true } });
+    for (const { userId } of others) {
+      if (userId === senderId) continue;
+      await this.create({
+        userId,
+        type: NotificationType.DIRECT_MESSAGE,
+        message: `New direct message from ${e.message.sender.username}`,
+        actorId: senderId,
+        roomId: e.room.id,
+      });
+    }
+  }
+
+  private async shareARoom(a: number, b: number): Promise<boolean> {
+    const row = await this.members
+      .createQueryBuilder('m')
+      .select('m.room_id', 'roomId')
+      .innerJoin(RoomMember, 'o', 'o.room_id = m.room_id AND o.user_id = :b', { b })
+      .where('m.user_id = :a', { a })
+      .limit(1)
+      .getRawOne();
+    return row !== undefined && row !== null;
+  }
+
+  /** Persists, then pushes live; a failing push is logged (the notification is stored and listed). */
+  private async create(input: NewNotification): Promise<NotificationDto> {
+    let saved: Notification;
+    try {
+      saved = await this.notifications.save(
+        this.notifications.create({ ...input, read: false, createdAt: new Date() }),
+      );
+    } catch (err) {
+      // The recipient was deleted meanwhile (foreign key): the same answer as the check before.
+      await this.users.getExisting(input.userId);
+      throw err;
+    }
+    const view = NotificationDto.from(saved);
+    try {
+      this.publisher.toUser(input.userId, NOTIFICATIONS_QUEUE, view);
+    } catch (err) {
+      this.logger.error({ err, userId: input.userId }, 'Notification push failed');
+    }
+    return view;
+  }
+}

@@ -1,4 +1,3 @@
-import { DynamicModule } from '@nestjs/common';
 import { NestFactory } from '@nestjs/core';
 import { FastifyAdapter, NestFastifyApplication } from '@nestjs/platform-fastify';
 import { randomUUID } from 'node:crypto';
@@ -10,19 +9,11 @@ import { configureHttp } from './ops/configure-http';
 
 const REQUEST_ID = /^[A-Za-z0-9._:-]{1,64}$/;
 
-/** For e2e tests only (production passes none): @Global() modules whose exports replace the app's. */
-export interface TestOverrides {
-  modules?: DynamicModule[];
-}
-
 /**
  * Builds the configured application (not yet listening): used by main.ts and by every e2e test,
  * so tests run exactly what production runs.
  */
-export async function createApp(
-  settings: AppSettings,
-  testOverrides: TestOverrides = {},
-): Promise<NestFastifyApplication> {
+export async function createApp(settings: AppSettings): Promise<NestFastifyApplication> {
   const adapter = new FastifyAdapter({
     bodyLimit: settings.bodyLimitBytes,
     trustProxy: settings.trustProxy,
@@ -37,10 +28,7 @@ export async function createApp(
     return503OnClosing: true,
     forceCloseConnections: 'idle',
   });
-  const root = AppModule.forRoot(settings);
-  // Test-only global modules go first, so the providers they export win over the app's own.
-  root.imports = [...(testOverrides.modules ?? []), ...(root.imports ?? [])];
-  const app = await NestFactory.create<NestFastifyApplication>(root, adapter, {
+  const app = await NestFactory.create<NestFastifyApplication>(AppModule.forRoot(settings), adapter, {
     bufferLogs: true,
     abortOnError: false,
   });

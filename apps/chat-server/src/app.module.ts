@@ -16,6 +16,7 @@ import { OpsModule } from './ops/ops.module';
 import { RoomsModule } from './rooms/rooms.module';
 import { StatusModule } from './status/status.module';
 import { UsersModule } from './users/users.module';
+import { WebModule } from './web/web.module';
 
 @Module({})
 export class AppModule {
@@ -35,6 +36,7 @@ export class AppModule {
         NotificationsModule,
         ChatModule,
         OpsModule,
+        WebModule,
       ],
       providers: [
         { provide: APP_FILTER, useClass: AllExceptionsFilter },

@@ -1,0 +1,162 @@
+import {
+  AppNotification,
+  ErrorBody,
+  isObject,
+  items,
+  Message,
+  asMessage,
+  Room,
+  RoomType,
+  Session,
+  StatusEvent,
+  UserRef,
+} from './types';
+
+/** A failed request, carrying the server's error body (status, message, field errors). */
+export class ApiError extends Error {
+  constructor(
+    readonly status: number,
+    message: string,
+    readonly path: string,
+    readonly error = '',
+    readonly fieldErrors: { field: string; message: string }[] = [],
+  ) {
+    super(message);
+  }
+
+  /** "Forbidden (403)" style label, or "Network error" when the server was unreachable. */
+  get label(): string {
+    return this.status === 0 ? 'Network error' : `${this.error || 'Error'} (${this.status})`;
+  }
+}
+
+export interface HistoryQuery {
+  size?: number;
+  before?: number;
+  after?: number;
+}
+
+/** The v1 REST API, with the session's bearer token. */
+export class Api {
+  constructor(
+    private readonly token: () => string | undefined,
+    private readonly onUnauthorized: (message: string) => void,
+  ) {}
+
+  async request<T = unknown>(method: string, path: string, body?: unknown): Promise<T> {
+    const headers: Record<string, string> = { Accept: 'application/json' };
+    const token = this.token();
+    if (token) headers.Authorization = `Bearer ${token}`;
+    if (body !== undefined) headers['Content-Type'] = 'application/json';
+    let res: Response;
+    try {
+      res = await fetch(path, {
+        method,
+        headers,
+        body: body === undefined ? undefined : JSON.stringify(body),
+      });
+    } catch {
+      throw new ApiError(0, 'Cannot reach the server. Check your connection and try again.', path);
+    }
+    const text = await res.text();
+    let data: unknown = text;
+    if ((res.headers.get('content-type') ?? '').includes('json') && text) {
+      try {
+        data = JSON.parse(text);
+      } catch {
+        data = text;
+      }
+    }
+    if (!res.ok) {
+      const err: ErrorBody = isObject(data) ? (data as ErrorBody) : {};
+      const message =
+        typeof err.message === 'string' && err.message
+          ? err.message
+          : typeof data === 'string' && data && data.length < 300
+            ? data
+            : res.statusText || `Request failed with status ${res.status}`;
+      const error = typeof err.error === 'string' ? err.error : res.statusText;
+      if (res.status === 401 && token && !path.startsWith('/api/v1/auth/')) this.onUnauthorized(message);
+      throw new ApiError(res.status, message, path, error, Array.isArray(err.errors) ? err.errors : []);
+    }
+    return data as T;
+  }
+
+  register(username: string, email: string, password: string): Promise<string> {
+    return this.request('POST', '/api/v1/auth/register', { username, email, password });
+  }
+
+  login(usernameOrEmail: string, password: string): Promise<Session> {
+    return this.request('POST', '/api/v1/auth/login', { usernameOrEmail, password });
+  }
+
+  user(id: number): Promise<UserRef> {
+    return this.request('GET', `/api/v1/users/${id}`);
+  }
+
+  async rooms(): Promise<Room[]> {
+    return items<Room>(await this.request('GET', '/api/v1/rooms'));
+  }
+
+  async roomsOf(userId: number): Promise<Room[]> {
+    return items<Room>(await this.request('GET', `/api/v1/rooms/user/${userId}`));
+  }
+
+  room(id: number): Promise<Room> {
+    return this.request('GET', `/api/v1/rooms/${id}`);
+  }
+
+  createRoom(name: string, type: RoomType): Promise<Room> {
+    return this.request('POST', '/api/v1/rooms', { name, type });
+  }
+
+  direct(userId: number): Promise<Room> {
+    return this.request('POST', `/api/v1/rooms/direct/${userId}`);
+  }
+
+  addMember(roomId: number, userId: number): Promise<unknown> {
+    return this.request('POST', `/api/v1/rooms/${roomId}/members/${userId}`);
+  }
+
+  removeMember(roomId: number, userId: number): Promise<unknown> {
+    return this.request('DELETE', `/api/v1/rooms/${roomId}/members/${userId}`);
+  }
+
+  async members(roomId: number): Promise<UserRef[]> {
+    return items<UserRef>(await this.request('GET', `/api/v1/rooms/${roomId}/members`));
+  }
+
+  async history(roomId: number, query: HistoryQuery = {}): Promise<Message[]> {
+    const params = new URLSearchParams({ size: String(query.size ?? 50) });
+    if (query.before !== undefined) params.set('before', String(query.before));
+    if (query.after !== undefined) params.set('after', String(query.after));
+    const body = await this.request('GET', `/api/v1/messages/room/${roomId}?${params}`);
+    return items<unknown>(body)
+      .map(asMessage)
+      .filter((m): m is Message => m !== undefined)
+      .map((m) => ({ ...m, roomId: Number.isFinite(m.roomId) ? m.roomId : roomId }));
+  }
+
+  /** Sends over REST; `clientMessageId` makes a retry idempotent, as over STOMP. */
+  async postMessage(roomId: number, content: string, clientMessageId?: string): Promise<Message | undefined> {
+    const body = clientMessageId ? { content, clientMessageId } : { content };
+    return asMessage(await this.request('POST', `/api/v1/messages/room/${roomId}`, body));
+  }
+
+  deleteMessage(id: number): Promise<unknown> {
+    return this.request('DELETE', `/api/v1/messages/${id}`);
+  }
+
+  async statuses(userIds: number[]): Promise<StatusEvent[]> {
+    if (userIds.length === 0) return [];
+    return items<StatusEvent>(await this.request('GET', `/api/v1/status?userIds=${userIds.join(',')}`));
+  }
+
+  async notifications(): Promise<AppNotification[]> {
+    return items<AppNotification>(await this.request('GET', '/api/v1/notifications?size=50'));
+  }
+
+  markRead(id: number): Promise<AppNotification> {
+    return this.request('PUT', `/api/v1/notifications/${id}/read`);
+  }
+}

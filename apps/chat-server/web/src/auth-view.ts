@@ -1,0 +1,136 @@
+import { Api, ApiError } from './api';
+import { h, replace } from './dom';
+import { Session } from './types';
+
+type Mode = 'login' | 'register';
+
+/** Log in / register: the v1 auth endpoints, with the server's messages shown as they come. */
+export class AuthView {
+  private mode: Mode = 'login';
+
+  constructor(
+    private readonly root: HTMLElement,
+    private readonly api: Api,
+    private readonly onSession: (session: Session) => void,
+  ) {}
+
+  render(flash?: string): void {
+    const error = h('div', { class: 'form-error', role: 'alert', hidden: !flash }, flash ?? '');
+    const notice = h('div', { class: 'form-notice', role: 'status', hidden: true });
+    const field = (label: string, input: HTMLInputElement, hint?: string) =>
+      h(
+        'label',
+        { class: 'field' },
+        h('span', { class: 'field-label' }, label),
+        input,
+        hint ? h('small', {}, hint) : null,
+      );
+    const username = h('input', { name: 'username', autocomplete: 'username', required: true });
+    const email = h('input', { name: 'email', type: 'email', autocomplete: 'email', required: true });
+    const password = h('input', {
+      name: 'password',
+      type: 'password',
+      autocomplete: this.mode === 'login' ? 'current-password' : 'new-password',
+      required: true,
+    });
+    const submit = h(
+      'button',
+      { class: 'btn primary block', type: 'submit' },
+      this.mode === 'login' ? 'Log in' : 'Create account',
+    );
+    const tab = (mode: Mode, label: string) =>
+      h(
+        'button',
+        {
+          class: `tab${this.mode === mode ? ' active' : ''}`,
+          type: 'button',
+          role: 'tab',
+          aria: { selected: String(this.mode === mode) },
+          on: {
+            click: () => {
+              this.mode = mode;
+              this.render();
+            },
+          },
+        },
+        label,
+      );
+
+    const form = h(
+      'form',
+      { class: 'auth-form', attrs: { novalidate: '' } },
+      this.mode === 'login'
+        ? field('Username or email', username)
+        : field('Username', username, '3–32 letters, digits, . _ or -'),
+      this.mode === 'register' ? field('Email', email) : null,
+      field('Password', password, this.mode === 'register' ? 'At least 8 characters' : undefined),
+      error,
+      notice,
+      submit,
+    );
+    form.addEventListener('submit', (event) => {
+      event.preventDefault();
+      void this.submit(submit, error, notice, username.value.trim(), email.value.trim(), password.value);
+    });
+
+    replace(
+      this.root,
+      h(
+        'div',
+        { class: 'auth-screen' },
+        h(
+          'div',
+          { class: 'auth-card' },
+          h(
+            'div',
+            { class: 'auth-brand' },
+            h('span', { class: 'logo', aria: { hidden: 'true' } }, '💬'),
+            h('h1', {}, 'Chat'),
+          ),
+          h('p', { class: 'muted' }, 'Rooms, direct messages and presence, live.'),
+          h('div', { class: 'tabs', role: 'tablist' }, tab('login', 'Log in'), tab('register', 'Register')),
+          form,
+        ),
+      ),
+    );
+    this.root.className = '';
+    username.focus();
+  }
+
+  private async submit(
+    button: HTMLButtonElement,
+    error: HTMLElement,
+    notice: HTMLElement,
+    username: string,
+    email: string,
+    password: string,
+  ): Promise<void> {
+    error.hidden = true;
+    notice.hidden = true;
+    button.disabled = true;
+    try {
+      if (this.mode === 'register') {
+        await this.api.register(username, email, password);
+        notice.textContent = 'Account created. Logging you in…';
+        notice.hidden = false;
+      }
+      const session = await this.api.login(username, password);
+      this.onSession(session);
+    } catch (err) {
+      error.hidden = false;
+      if (err instanceof ApiError) {
+        replace(
+          error,
+          h('strong', {}, err.message),
+          err.fieldErrors.length
+            ? h('ul', {}, ...err.fieldErrors.map((f) => h('li', {}, `${f.field}: ${f.message}`)))
+            : null,
+        );
+      } else {
+        error.textContent = 'Something went wrong. Please try again.';
+      }
+    } finally {
+      button.disabled = false;
+    }
+  }
+}

@@ -1,0 +1,94 @@
+import { Api } from './api';
+import { AuthView } from './auth-view';
+import { ChatApp } from './chat';
+import { isObject, Session } from './types';
+
+// The token lives in sessionStorage: it survives a reload but not the tab, and is never a cookie
+// (so no CSRF surface).
+const SESSION_KEY = 'chat.session';
+const FLASH_KEY = 'chat.flash';
+
+/** SockJS transport names accepted in `?transport=` (comma-separated), e.g. `xhr-streaming`. */
+const TRANSPORTS = new Set([
+  'websocket',
+  'xhr-streaming',
+  'xdr-streaming',
+  'eventsource',
+  'iframe-eventsource',
+  'htmlfile',
+  'iframe-htmlfile',
+  'xhr-polling',
+  'xdr-polling',
+  'iframe-xhr-polling',
+  'jsonp-polling',
+]);
+
+function loadSession(): Session | undefined {
+  try {
+    const raw = sessionStorage.getItem(SESSION_KEY);
+    const value: unknown = raw ? JSON.parse(raw) : undefined;
+    if (
+      isObject(value) &&
+      typeof value.token === 'string' &&
+      typeof value.id === 'number' &&
+      typeof value.username === 'string'
+    ) {
+      return value as unknown as Session;
+    }
+  } catch {
+    // A damaged entry is the same as none.
+  }
+  return undefined;
+}
+
+function transportsFromUrl(): string[] | undefined {
+  const value = new URLSearchParams(location.search).get('transport');
+  const list = (value ?? '')
+    .split(',')
+    .map((t) => t.trim())
+    .filter((t) => TRANSPORTS.has(t));
+  return list.length ? list : undefined;
+}
+
+const root = document.getElementById('root') as HTMLElement;
+let session = loadSession();
+
+/** Ends the session: back to the login screen, with a message when it was not the user's choice. */
+function endSession(message?: string): void {
+  sessionStorage.removeItem(SESSION_KEY);
+  session = undefined;
+  if (message) {
+    sessionStorage.setItem(FLASH_KEY, message);
+    location.reload();
+  } else {
+    // Drop the room from the URL too: the next person to log in here starts fresh.
+    location.replace(location.pathname + location.search);
+  }
+}
+
+const api = new Api(
+  () => session?.token,
+  (message) => endSession(`Your session has ended (${message}). Please log in again.`),
+);
+
+function startChat(s: Session): void {
+  new ChatApp(root, api, s, { transports: transportsFromUrl(), logout: endSession }).start();
+}
+
+if (session) {
+  startChat(session);
+} else {
+  const flash = sessionStorage.getItem(FLASH_KEY) ?? undefined;
+  sessionStorage.removeItem(FLASH_KEY);
+  new AuthView(root, api, (s) => {
+    session = {
+      token: s.token,
+      id: s.id,
+      username: s.username,
+      email: s.email ?? null,
+      roles: s.roles ?? [],
+    };
+    sessionStorage.setItem(SESSION_KEY, JSON.stringify(session));
+    startChat(session);
+  }).render(flash);
+}

@@ -1,0 +1,116 @@
+// Shapes of what the server sends (api-v1.md and CONTRACT.md), read defensively: a field the
+// server leaves out must not break the page.
+
+export interface Session {
+  token: string;
+  id: number;
+  username: string;
+  email: string | null;
+  roles: string[];
+}
+
+export type RoomType = 'PUBLIC' | 'PRIVATE' | 'DIRECT_MESSAGE';
+
+export interface UserRef {
+  id: number;
+  username: string;
+  email?: string | null;
+}
+
+export interface Room {
+  id: number;
+  name: string | null;
+  type: RoomType;
+  creator?: UserRef | null;
+  createdAt?: string;
+  memberCount?: number;
+}
+
+export interface Message {
+  id: number;
+  roomId: number;
+  sender: UserRef | null;
+  content: string;
+  sentAt: string;
+  clientMessageId?: string;
+}
+
+export interface TypingEvent {
+  roomId: number;
+  userId: number;
+  username: string;
+  typing: boolean;
+}
+
+export interface StatusEvent {
+  userId: number;
+  username?: string;
+  status: string;
+  updatedAt?: string;
+}
+
+export interface AppNotification {
+  id: number;
+  type: string;
+  message: string;
+  read: boolean;
+  createdAt: string;
+}
+
+export interface RoomEvent {
+  type: string;
+  roomId: number;
+  messageId?: number;
+  userId?: number;
+  [key: string]: unknown;
+}
+
+export interface StompErrorPayload {
+  status: number;
+  message: string;
+  destination?: string;
+  clientMessageId?: string;
+}
+
+export interface ErrorBody {
+  timestamp?: string;
+  status?: number;
+  error?: string;
+  message?: string;
+  path?: string;
+  errors?: { field: string; message: string }[];
+}
+
+/** A list endpoint's items, whether it answers an array or a page object. */
+export function items<T>(body: unknown): T[] {
+  if (Array.isArray(body)) return body as T[];
+  if (body && typeof body === 'object') {
+    for (const key of ['content', 'items', 'data', 'results']) {
+      const value = (body as Record<string, unknown>)[key];
+      if (Array.isArray(value)) return value as T[];
+    }
+  }
+  return [];
+}
+
+export const isObject = (v: unknown): v is Record<string, unknown> => typeof v === 'object' && v !== null;
+
+export function asMessage(v: unknown): Message | undefined {
+  if (!isObject(v) || typeof v.id !== 'number' || typeof v.content !== 'string') return undefined;
+  const roomId = typeof v.roomId === 'number' ? v.roomId : Number(v.roomId);
+  // A deleted account's messages keep a sender with a null id: shown by name, never linked.
+  const sender: UserRef | null = isObject(v.sender)
+    ? {
+        id: typeof v.sender.id === 'number' ? v.sender.id : 0,
+        username: typeof v.sender.username === 'string' ? v.sender.username : 'Deleted user',
+      }
+    : null;
+  return {
+    id: v.id,
+    roomId,
+    sender,
+    content: v.content,
+    sentAt: typeof v.sentAt === 'string' ? v.sentAt : new Date().toISOString(),
+    clientMessageId: typeof v.clientMessageId === 'string' ? v.clientMessageId : undefined,
+  };
+}

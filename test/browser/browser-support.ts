@@ -1,0 +1,176 @@
+import { spawnSync } from 'node:child_process';
+import { existsSync, mkdirSync } from 'node:fs';
+import { join, resolve } from 'node:path';
+import type { Browser, BrowserContext, Locator, Page } from 'playwright-core';
+
+export const REPO_ROOT = resolve(__dirname, '../..');
+/** Debian's chromium (CI installs it); CHROMIUM_PATH points elsewhere on other machines. */
+export const CHROMIUM_PATH = process.env.CHROMIUM_PATH ?? '/usr/bin/chromium';
+export const ARTIFACTS_DIR = join(REPO_ROOT, 'test-artifacts');
+/** Every wait on the page is bounded by this. */
+export const UI_TIMEOUT_MS = 20_000;
+
+const CHROMIUM_ARGS = [
+  '--no-sandbox',
+  '--disable-gpu',
+  '--disable-background-networking',
+  '--disable-quic',
+  '--no-first-run',
+  '--disable-component-update',
+  '--disable-sync',
+  '--disable-dev-shm-usage',
+];
+
+export const hasChromium = existsSync(CHROMIUM_PATH);
+
+/**
+ * `describe` when Chromium is installed; otherwise one skipped test whose name says which binary
+ * is missing, so a laptop without Chromium still passes `npm test` and says why these did not run.
+ */
+export function describeInChromium(name: string, body: () => void): void {
+  if (hasChromium) {
+    describe(name, body);
+    return;
+  }
+  describe(name, () => {
+    it.skip(`needs Chromium at ${CHROMIUM_PATH}, which is missing (apt-get install chromium, or set CHROMIUM_PATH)`, () =>
+      undefined);
+  });
+}
+
+let built = false;
+
+/** Builds the page into dist/web, as `npm run build` does (once per test file; writes are atomic). */
+export function buildWebClient(): void {
+  if (built) return;
+  const result = spawnSync(process.execPath, [join(REPO_ROOT, 'apps/chat-server/web/build.mjs')], {
+    cwd: REPO_ROOT,
+    encoding: 'utf8',
+    timeout: 120_000,
+  });
+  if (result.status !== 0)
+    throw new Error(`Building the web client failed:\n${result.stderr || result.stdout}`);
+  built = true;
+}
+
+/** Headless Debian Chromium with a fresh, empty profile; never a downloaded browser. */
+export async function launchChromium(): Promise<Browser> {
+  const { chromium } = await import('playwright-core');
+  return chromium.launch({
+    executablePath: CHROMIUM_PATH,
+    headless: true,
+    args: CHROMIUM_ARGS,
+    timeout: 60_000,
+  });
+}
+
+export interface UserPage {
+  context: BrowserContext;
+  page: Page;
+  /** Uncaught exceptions in the page: a test ends by asserting there were none. */
+  errors: string[];
+}
+
+/** A separate browser context (own sessionStorage, own connection): one person at their desk. */
+export async function openUserPage(
+  browser: Browser,
+  viewport = { width: 1280, height: 800 },
+): Promise<UserPage> {
+  const context = await browser.newContext({
+    viewport,
+    deviceScaleFactor: 1,
+    locale: 'en-US',
+    timezoneId: 'UTC',
+  });
+  context.setDefaultTimeout(UI_TIMEOUT_MS);
+  const page = await context.newPage();
+  const errors: string[] = [];
+  page.on('pageerror', (err) => errors.push(err.message));
+  return { context, page, errors };
+}
+
+/** Waits, bounded, until `locator` shows `text`. */
+export async function seeText(
+  scope: Page | Locator,
+  text: string | RegExp,
+  timeout = UI_TIMEOUT_MS,
+): Promise<Locator> {
+  const target = scope.getByText(text).first();
+  await target.waitFor({ state: 'visible', timeout });
+  return target;
+}
+
+/** Waits, bounded, until no element in `scope` shows `text`. */
+export async function seeNoText(
+  scope: Page | Locator,
+  text: string | RegExp,
+  timeout = UI_TIMEOUT_MS,
+): Promise<void> {
+  await scope.getByText(text).first().waitFor({ state: 'hidden', timeout });
+}
+
+export async function registerThroughUi(
+  page: Page,
+  baseUrl: string,
+  username: string,
+  password: string,
+): Promise<void> {
+  await page.goto(`${baseUrl}/`);
+  await page.getByRole('tab', { name: 'Register' }).click();
+  await page.getByLabel('Username').fill(username);
+  await page.getByLabel('Email').fill(`${username.toLowerCase()}@example.com`);
+  await page.getByLabel('Password').fill(password);
+  await page.getByRole('button', { name: 'Create account' }).click();
+  await seeText(page.locator('#me-name'), username);
+}
+
+export async function loginThroughUi(
+  page: Page,
+  url: string,
+  username: string,
+  password: string,
+): Promise<void> {
+  await page.goto(url);
+  await page.getByLabel('Username or email').fill(username);
+  await page.getByLabel('Password').fill(password);
+  await page.getByRole('button', { name: 'Log in' }).click();
+  await seeText(page.locator('#me-name'), username);
+}
+
+/** Creates a channel through the dialog; returns its id (from the URL the page navigates to). */
+export async function createChannelThroughUi(
+  page: Page,
+  name: string,
+  visibility: 'Public' | 'Private',
+): Promise<number> {
+  await page.getByRole('button', { name: 'Create a channel' }).first().click();
+  const dialog = page.locator('dialog');
+  await dialog.getByLabel('Name').fill(name);
+  await dialog.getByText(visibility, { exact: true }).click();
+  await dialog.getByRole('button', { name: 'Create' }).click();
+  await seeText(page.locator('.room-title'), name);
+  const match = /#\/room\/(\d+)$/.exec(page.url());
+  if (!match) throw new Error(`The page did not open the new room (at ${page.url()})`);
+  return Number(match[1]);
+}
+
+export function composer(page: Page): Locator {
+  return page.getByRole('textbox', { name: 'Message' });
+}
+
+export async function sendThroughUi(page: Page, text: string): Promise<void> {
+  await composer(page).fill(text);
+  await composer(page).press('Enter');
+}
+
+/** The message list of the open room. */
+export function messages(page: Page): Locator {
+  return page.getByRole('log', { name: 'Messages' });
+}
+
+export async function screenshot(page: Page, name: string): Promise<string> {
+  mkdirSync(ARTIFACTS_DIR, { recursive: true });
+  const path = join(ARTIFACTS_DIR, `${name}.png`);
+  await page.screenshot({ path, animations: 'disabled', caret: 'hide' });
+  return path;
+}

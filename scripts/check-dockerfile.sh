@@ -25,7 +25,6 @@ git archive HEAD | tar -x -C "$APP"
 echo "$APP"
 # Everything below reads the committed files (what CI and a docker build would see).
 cd "$APP"
-export NODE_PATH="$ROOT/node_modules" # js-yaml for the compose check
 
 step "static checks"
 grep -Eq '^FROM .* AS deps$' Dockerfile || fail "no deps stage"
@@ -138,7 +137,8 @@ if docker compose version >/dev/null 2>&1; then
   echo "docker compose config: ok"
 else
   echo "docker compose plugin missing: skipping 'docker compose config -q'; checking the YAML instead"
-  node -e '
+  # js-yaml (a dependency of @nestjs/swagger) from the checkout's node_modules.
+  NODE_PATH="$ROOT/node_modules" node -e '
     const yaml = require("js-yaml");
     const doc = yaml.load(require("fs").readFileSync("docker-compose.yml", "utf8"));
     const s = doc.services || {};

@@ -43,7 +43,7 @@ hardStop.unref();
 const log = (...a) => console.log(`[bench ${new Date().toISOString().slice(11, 19)}]`, ...a);
 
 function sizes(w) {
-  return SMOKE ? { ...w, ...w.smoke } : w;
+  return SMOKE ? { ...w, ...w.smoke, targets: w.targets } : w;
 }
 
 function withTimeout(p, ms, what) {
@@ -249,10 +249,11 @@ async function main() {
     const w = sizes(w0);
     log(`${id}: ${w.title}`);
     for (const tname of w.targets) {
+      if (SMOKE && w.smoke && w.smoke.targets && !w.smoke.targets.includes(tname)) continue;
       if (ONLY_TARGETS && !ONLY_TARGETS.includes(tname)) continue;
       const row = { workload: id, target: tname, label: (targets[tname] && targets[tname].label) || tname };
       if (!SMOKE && w.kind !== 'todo') {
-        row.busyBeforePct = await waitQuiet(Number(process.env.BENCH_QUIET_WAIT_MS || 30000));
+        row.busyBeforePct = await waitQuiet(Number(process.env.BENCH_QUIET_WAIT_MS || 15000));
         if (row.busyBeforePct > 25) log(`  ${tname}: machine still ${row.busyBeforePct}% busy (of ${os.cpus().length * 100}%) before the run`);
       }
       const ts = Date.now();
@@ -300,10 +301,14 @@ async function main() {
   return failed ? 1 : 0;
 }
 
+// Whether the harness worked for a row (never judged on timings). In a full
+// run a peer that cannot keep up (messages still undelivered after the drain)
+// is a measured result, not a harness failure; in --smoke nothing may be lost.
 function harnessWorked(r) {
   if (r.rssPerConnKiB !== undefined) return r.connections.ok > 0 && r.connections.failed === 0 && r.deadAfterIdle === 0;
   if (r.baseline) return r.completedPerSec > 0;
-  return r.receivedDeliveries > 0 && r.lost === 0 && r.duplicates === 0 && r.connections.failed === 0;
+  if (!(r.receivedDeliveries > 0 && r.connections.failed === 0)) return false;
+  return !SMOKE || (r.lost === 0 && r.duplicates === 0 && r.orderViolations === 0);
 }
 
 function summaryLine(r) {

@@ -29,6 +29,9 @@ const config = {
   subDest: '/topic/rooms/{room}',
   sendDest: '/app/chat.sendMessage',
   tokenHeader: 'X-Auth-Token', // CONNECT header carrying the JWT
+  // WebSocket subprotocols offered on the raw endpoint (ws fails the handshake
+  // if some are offered and the server selects none), e.g. 'v12.stomp,v11.stomp'
+  wsProtocols: env.BENCH_SERVER_WS_PROTOCOLS ? env.BENCH_SERVER_WS_PROTOCOLS.split(',') : [],
   // REST API
   api: '/api/v1',
   users: Number(env.BENCH_SERVER_USERS || 20), // users created per run; connections reuse them round-robin
@@ -191,6 +194,7 @@ async function start(ctx) {
       kind: 'stomp',
       transport: ctx.transport || 'ws',
       url: ctx.transport === 'sockjs-client' ? `http://127.0.0.1:${port}${config.sockjsPath}` : sockjs ? `${base}${config.sockjsPath}` : `${base}${config.wsPath}`,
+      protocols: sockjs ? [] : config.wsProtocols,
       host: '127.0.0.1',
       tokenHeader: config.tokenHeader,
       subDest: config.subDest,

@@ -57,6 +57,7 @@ const targets = {
           kind: 'stomp',
           transport: 'ws',
           url: `ws://127.0.0.1:${r.port}/ws`,
+          protocols: ['v12.stomp', 'v11.stomp'],
           login: 'guest',
           passcode: 'guest',
           host: '/',

@@ -152,7 +152,7 @@ class StompConn {
         } else if (this.onError) this.onError(e);
       };
       const timer = setTimeout(() => fail(new Error('stomp connect/subscribe timeout')), spec.connectTimeoutMs || 30000);
-      const t = openTransport(spec, spec.url, ['v12.stomp', 'v11.stomp']);
+      const t = openTransport(spec, spec.url, spec.protocols || []);
       this.t = t;
       t.onClose = (e) => {
         clearTimeout(timer);

@@ -26,13 +26,19 @@ async function up(port, ms) {
   }
 }
 
+// The broker's OS pid, from /proc (rabbitmqctl is far too slow on a busy machine).
 async function findPid() {
-  const r = await run('rabbitmqctl', ['status'], 30000);
-  const m = r.out.match(/OS PID:\s*(\d+)/);
-  if (m) return { pid: Number(m[1]), version: (r.out.match(/RabbitMQ version:\s*(\S+)/) || [])[1] || null };
-  const p = await run('pidof', ['beam.smp'], 5000);
-  const pids = p.out.trim().split(/\s+/).filter(Boolean).map(Number);
-  return { pid: pids.length === 1 ? pids[0] : null, version: null };
+  const found = [];
+  for (const d of fs.readdirSync('/proc')) {
+    if (!/^\d+$/.test(d)) continue;
+    try {
+      const cmd = fs.readFileSync(`/proc/${d}/cmdline`, 'utf8');
+      if (cmd.includes('beam.smp') && cmd.includes('rabbit')) found.push(Number(d));
+    } catch {
+      /* gone */
+    }
+  }
+  return { pid: found.length === 1 ? found[0] : null, version: null };
 }
 
 function fdLimit(pid) {

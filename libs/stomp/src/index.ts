@@ -9,6 +9,8 @@ export type { StompBody, StompErrorPayload } from './broker/stomp-broker';
 export { StompEvents } from './stomp-events';
 export * from './bus/stomp-bus';
 export { InProcessStompBus } from './bus/in-process.bus';
+export { RedisStompBus } from './bus/redis.bus';
+export type { RedisStompBusOptions } from './bus/redis.bus';
 export {
   MessageMapping,
   SendTo,

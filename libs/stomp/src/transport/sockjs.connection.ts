@@ -57,7 +57,8 @@ export class SockJsConnection implements StompConnection {
     this.closing = true;
     // sockjs writes the code into its close frame as given; @types/sockjs types it as a string, but
     // clients expect a number (`c[4500,"Slow consumer"]`).
-    (this.conn.close as (code: number, reason: string) => boolean)(code, clampReason(reason));
+    const close = this.conn.close.bind(this.conn) as unknown as (code: number, reason: string) => boolean;
+    close(code, clampReason(reason));
     // If the close frame cannot be flushed (stalled consumer), cut the underlying socket.
     setTimeout(() => this.internals().socket?.destroy(), graceMs).unref();
   }

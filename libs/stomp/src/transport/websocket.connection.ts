@@ -10,12 +10,17 @@ import { StompConnection, StompConnectionHandlers, clampReason } from './stomp-c
  * This is safe because the server never compresses (no permessage-deflate) and ws itself writes
  * synchronously, so frames never interleave.
  */
+function uncork(connection: WebSocketConnection): void {
+  connection.flush();
+}
+
 export class WebSocketConnection implements StompConnection {
   readonly kind = 'websocket' as const;
   readonly transportName = 'websocket';
   readonly remoteAddress: string | undefined;
   readonly httpHeaders: IncomingMessage['headers'];
   private closing = false;
+  private corked = false;
 
   constructor(
     private readonly ws: WebSocket,
@@ -39,7 +44,19 @@ export class WebSocketConnection implements StompConnection {
 
   write(frame: OutboundFrame): void {
     if (this.closing || this.ws.readyState !== WebSocket.OPEN) return;
+    if (!this.corked) {
+      // Coalesce every frame written to this socket during the current tick into one writev.
+      this.corked = true;
+      this.socket.cork();
+      process.nextTick(uncork, this);
+    }
     this.socket.write(frame.websocketFrame());
+  }
+
+  /** @internal */
+  flush(): void {
+    this.corked = false;
+    this.socket.uncork();
   }
 
   bufferedBytes(): number {

@@ -1,5 +1,13 @@
 import { IMessage } from '@stomp/stompjs';
-import { ClientKind, RawClient, TestApp, TestStompClient, eventually, startApp, withTimeout } from '../test/harness';
+import {
+  ClientKind,
+  RawClient,
+  TestApp,
+  TestStompClient,
+  eventually,
+  startApp,
+  withTimeout,
+} from '../test/harness';
 
 describe('STOMP over the Fastify HTTP server (real clients)', () => {
   let t: TestApp;
@@ -71,7 +79,11 @@ describe('STOMP over the Fastify HTTP server (real clients)', () => {
     const r = raw(['v10.stomp', 'v12.stomp']);
     const connected = await r.connect('user:zed');
     expect(r.ws.protocol).toBe('v12.stomp');
-    expect(connected.headers).toMatchObject({ version: '1.2', 'user-name': 'name-zed', server: 'nest-stomp/1.0' });
+    expect(connected.headers).toMatchObject({
+      version: '1.2',
+      'user-name': 'name-zed',
+      server: 'nest-stomp/1.0',
+    });
   });
 
   it('refuses CONNECT without a valid token with ERROR Unauthorized, then closes', async () => {
@@ -91,16 +103,35 @@ describe('STOMP over the Fastify HTTP server (real clients)', () => {
       body: JSON.stringify({ roomId: 'x', content: '', extra: 1 }),
       headers: { receipt: 'bad-1' },
     });
-    alice.client.publish({ destination: '/app/chat.sendMessage', body: JSON.stringify({ roomId: 1, content: 'forbidden' }) });
-    alice.client.publish({ destination: '/app/chat.sendMessage', body: JSON.stringify({ roomId: 1, content: 'crash' }) });
+    alice.client.publish({
+      destination: '/app/chat.sendMessage',
+      body: JSON.stringify({ roomId: 1, content: 'forbidden' }),
+    });
+    alice.client.publish({
+      destination: '/app/chat.sendMessage',
+      body: JSON.stringify({ roomId: 1, content: 'crash' }),
+    });
     alice.client.publish({ destination: '/app/chat.sendMessage', body: '{not json' });
     const errors = await alice.waitForMessages('/user/queue/errors', 4);
     const [validation, forbidden, crash, malformed] = errors.map((m: IMessage) => JSON.parse(m.body));
-    expect(validation).toMatchObject({ status: 400, message: 'Validation failed', destination: '/app/chat.sendMessage', receiptId: 'bad-1' });
-    expect(validation.errors.map((e: { field: string }) => e.field).sort()).toEqual(['content', 'extra', 'roomId']);
+    expect(validation).toMatchObject({
+      status: 400,
+      message: 'Validation failed',
+      destination: '/app/chat.sendMessage',
+      receiptId: 'bad-1',
+    });
+    expect(validation.errors.map((e: { field: string }) => e.field).sort()).toEqual([
+      'content',
+      'extra',
+      'roomId',
+    ]);
     expect(errors[0].headers['receipt-id']).toBe('bad-1');
     expect(forbidden).toEqual({ status: 403, message: 'Not a member', destination: '/app/chat.sendMessage' });
-    expect(crash).toEqual({ status: 500, message: 'Internal server error', destination: '/app/chat.sendMessage' });
+    expect(crash).toEqual({
+      status: 500,
+      message: 'Internal server error',
+      destination: '/app/chat.sendMessage',
+    });
     expect(malformed).toMatchObject({ status: 400, message: 'Malformed JSON payload' });
     expect(alice.client.connected).toBe(true);
     expect(alice.errors).toHaveLength(0);
@@ -126,8 +157,12 @@ describe('STOMP over the Fastify HTTP server (real clients)', () => {
     const other = await client('ws', 'user:frank');
     for (const c of [s1, s2, other]) await c.subscribed('/user/queue/notifications');
     await t.broker.sendToUser('erin', '/queue/notifications', { text: 'hi erin' });
-    expect(JSON.parse((await s1.waitForMessages('/user/queue/notifications', 1))[0].body)).toEqual({ text: 'hi erin' });
-    expect(JSON.parse((await s2.waitForMessages('/user/queue/notifications', 1))[0].body)).toEqual({ text: 'hi erin' });
+    expect(JSON.parse((await s1.waitForMessages('/user/queue/notifications', 1))[0].body)).toEqual({
+      text: 'hi erin',
+    });
+    expect(JSON.parse((await s2.waitForMessages('/user/queue/notifications', 1))[0].body)).toEqual({
+      text: 'hi erin',
+    });
     await t.broker.sendToUser('frank', '/queue/notifications', { text: 'hi frank' });
     await other.waitForMessages('/user/queue/notifications', 1);
     expect(other.bodies('/user/queue/notifications')).toEqual([{ text: 'hi frank' }]);
@@ -215,9 +250,13 @@ describe('STOMP over the Fastify HTTP server (real clients)', () => {
 
   it('emits connected and disconnected events', async () => {
     const events: string[] = [];
-    const offConnected = t.broker.events.on('connected', (e) => void events.push(`connected:${e.session.principal?.id}`));
-    const offDisconnected = t.broker.events.on('disconnected', (e) =>
-      void events.push(`disconnected:${e.session.principal?.id}:${e.reason}`),
+    const offConnected = t.broker.events.on(
+      'connected',
+      (e) => void events.push(`connected:${e.session.principal?.id}`),
+    );
+    const offDisconnected = t.broker.events.on(
+      'disconnected',
+      (e) => void events.push(`disconnected:${e.session.principal?.id}:${e.reason}`),
     );
     const c = await client('ws', 'user:kim');
     await c.close();

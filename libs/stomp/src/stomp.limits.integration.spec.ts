@@ -64,7 +64,9 @@ describe('STOMP limits and abusive clients (raw WebSocket)', () => {
     const r = raw();
     await r.connect('user:split');
     r.send('SUBSCRIBE\nid:s\ndestinat');
-    r.send('ion:/topic/split\nreceipt:r1\n\n\0SUBSCRIBE\nid:t\ndestination:/user/queue/replies\nreceipt:r2\n\n\0\n\n');
+    r.send(
+      'ion:/topic/split\nreceipt:r1\n\n\0SUBSCRIBE\nid:t\ndestination:/user/queue/replies\nreceipt:r2\n\n\0\n\n',
+    );
     await r.next('RECEIPT');
     await eventually(() => r.frames.filter((f) => f.command === 'RECEIPT').length === 2, 'both receipts');
     await t.broker.publish('/topic/split', Buffer.from([1, 0, 2, 0]));
@@ -72,7 +74,13 @@ describe('STOMP limits and abusive clients (raw WebSocket)', () => {
     expect(message.body).toEqual(Buffer.from([1, 0, 2, 0]));
     expect(message.headers['content-length']).toBe('4');
     const body = Buffer.from('a\0b');
-    r.send(Buffer.concat([Buffer.from(`SEND\ndestination:/app/echo.nul\ncontent-length:${body.length}\n\n`), body, Buffer.from([0])]));
+    r.send(
+      Buffer.concat([
+        Buffer.from(`SEND\ndestination:/app/echo.nul\ncontent-length:${body.length}\n\n`),
+        body,
+        Buffer.from([0]),
+      ]),
+    );
     const reply = await r.next('MESSAGE', r.frames.indexOf(message) + 1);
     expect(JSON.parse(reply.body.toString())).toEqual({ name: 'nul', text: 'a\0b' });
   });

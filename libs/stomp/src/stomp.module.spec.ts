@@ -68,7 +68,12 @@ describe('StompModule', () => {
       sockjs: false,
       connectTimeoutMs: 10000,
       heartbeat: { outgoing: 10000, incoming: 10000 },
-      limits: { maxFrameBytes: 65536, maxHeaders: 64, maxSubscriptionsPerSession: 1000, maxOutboundBufferBytes: 524288 },
+      limits: {
+        maxFrameBytes: 65536,
+        maxHeaders: 64,
+        maxSubscriptionsPerSession: 1000,
+        maxOutboundBufferBytes: 524288,
+      },
     });
   });
 

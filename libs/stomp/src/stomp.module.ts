@@ -20,7 +20,10 @@ export interface StompModuleRootOptions extends StompModuleOptions {
 export class StompModule {
   static forRoot(options: StompModuleRootOptions = {}): DynamicModule {
     const { providers = [], ...rest } = options;
-    return StompModule.build([{ provide: STOMP_MODULE_OPTIONS, useValue: resolveStompOptions(rest) }, ...providers]);
+    return StompModule.build([
+      { provide: STOMP_MODULE_OPTIONS, useValue: resolveStompOptions(rest) },
+      ...providers,
+    ]);
   }
 
   static forRootAsync(options: StompModuleAsyncOptions): DynamicModule {

@@ -68,7 +68,7 @@ export interface StompModuleOptions {
 
 export interface ResolvedStompOptions {
   path: string;
-  sockjs: false | Required<Omit<StompSockJsOptions, 'clientUrl'>> & { clientUrl?: string };
+  sockjs: false | (Required<Omit<StompSockJsOptions, 'clientUrl'>> & { clientUrl?: string });
   websocket: boolean;
   autoAttach: boolean;
   heartbeat: Required<StompHeartbeatOptions>;

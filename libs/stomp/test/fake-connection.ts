@@ -14,7 +14,11 @@ export class FakeConnection implements StompConnection {
   buffered = 0;
   flushed = 0;
   private handlers: StompConnectionHandlers | undefined;
-  private readonly decoder = new StompDecoder({ maxFrameBytes: 1 << 24, maxHeaders: 1000, maxHeaderLineBytes: 1 << 20 });
+  private readonly decoder = new StompDecoder({
+    maxFrameBytes: 1 << 24,
+    maxHeaders: 1000,
+    maxHeaderLineBytes: 1 << 20,
+  });
 
   bind(handlers: StompConnectionHandlers): void {
     this.handlers = handlers;

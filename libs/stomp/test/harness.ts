@@ -1,12 +1,5 @@
 import { Client, IFrame, IMessage, StompSubscription } from '@stomp/stompjs';
-import {
-  Controller,
-  ForbiddenException,
-  Get,
-  Injectable,
-  Module,
-  Type,
-} from '@nestjs/common';
+import { Controller, ForbiddenException, Get, Injectable, Module, Type } from '@nestjs/common';
 import { NestFactory } from '@nestjs/core';
 import { FastifyAdapter, NestFastifyApplication } from '@nestjs/platform-fastify';
 import { IsInt, IsString, MinLength } from 'class-validator';
@@ -228,7 +221,10 @@ export class TestStompClient {
   }
 
   async waitForMessages(destination: string, count: number): Promise<IMessage[]> {
-    await eventually(() => (this.messages.get(destination)?.length ?? 0) >= count, `${count} messages on ${destination}`);
+    await eventually(
+      () => (this.messages.get(destination)?.length ?? 0) >= count,
+      `${count} messages on ${destination}`,
+    );
     return this.messages.get(destination) ?? [];
   }
 
@@ -248,7 +244,11 @@ export class RawClient {
   readonly opened: Promise<void>;
   readonly closed: Promise<{ code: number; reason: string }>;
   heartbeats = 0;
-  private readonly decoder = new StompDecoder({ maxFrameBytes: 1 << 24, maxHeaders: 1000, maxHeaderLineBytes: 1 << 20 });
+  private readonly decoder = new StompDecoder({
+    maxFrameBytes: 1 << 24,
+    maxHeaders: 1000,
+    maxHeaderLineBytes: 1 << 20,
+  });
 
   constructor(url: string, protocols: string[] = ['v12.stomp']) {
     this.ws = new WebSocket(url, protocols);
@@ -259,7 +259,9 @@ export class RawClient {
       }),
       'websocket open',
     );
-    this.closed = new Promise((resolve) => this.ws.once('close', (code, reason) => resolve({ code, reason: reason.toString() })));
+    this.closed = new Promise((resolve) =>
+      this.ws.once('close', (code, reason) => resolve({ code, reason: reason.toString() })),
+    );
     this.ws.on('error', () => undefined);
     this.ws.on('message', (data: Buffer) => {
       if (data.length === 1 && data[0] === 0x0a) this.heartbeats++;
@@ -279,7 +281,10 @@ export class RawClient {
 
   async next(command: string, from = 0): Promise<StompFrame> {
     let found: StompFrame | undefined;
-    await eventually(() => (found = this.frames.slice(from).find((f) => f.command === command)) !== undefined, command);
+    await eventually(
+      () => (found = this.frames.slice(from).find((f) => f.command === command)) !== undefined,
+      command,
+    );
     return found!;
   }
 

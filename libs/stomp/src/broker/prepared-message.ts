@@ -61,11 +61,21 @@ export class PreparedMessage {
     return head;
   }
 
-  private build(subscriptionId: string, version: StompVersion, versionIndex: number, needsAck: boolean): OutboundFrame {
+  private build(
+    subscriptionId: string,
+    version: StompVersion,
+    versionIndex: number,
+    needsAck: boolean,
+  ): OutboundFrame {
     let head = this.head(version, versionIndex);
     head += encodeHeaderLine('subscription', subscriptionId, 'MESSAGE', version);
     if (needsAck && version === '1.2') {
-      head += encodeHeaderLine('ack', PreparedMessage.ackId(this.messageId, subscriptionId), 'MESSAGE', version);
+      head += encodeHeaderLine(
+        'ack',
+        PreparedMessage.ackId(this.messageId, subscriptionId),
+        'MESSAGE',
+        version,
+      );
     }
     head += '\n';
     return new OutboundFrame(Buffer.concat([Buffer.from(head), this.body, NUL]));

@@ -16,7 +16,13 @@ import { StompHandlerRegistry } from '../handlers/stomp-handler.registry';
 import type { SessionHost, StompCounters } from '../session/session-host';
 import { StompSession, matchesPrefix } from '../session/stomp-session';
 import type { Subscription } from '../session/subscription';
-import { STOMP_AUTHENTICATOR, STOMP_AUTHORIZER, STOMP_BUS, STOMP_MODULE_OPTIONS, StompCloseCode } from '../stomp.constants';
+import {
+  STOMP_AUTHENTICATOR,
+  STOMP_AUTHORIZER,
+  STOMP_BUS,
+  STOMP_MODULE_OPTIONS,
+  StompCloseCode,
+} from '../stomp.constants';
 import { StompEvents } from '../stomp-events';
 import type {
   StompAuthenticator,
@@ -49,7 +55,9 @@ interface HttpLikeError {
 }
 
 function isHttpLike(error: unknown): error is HttpLikeError {
-  return typeof error === 'object' && error !== null && typeof (error as HttpLikeError).getStatus === 'function';
+  return (
+    typeof error === 'object' && error !== null && typeof (error as HttpLikeError).getStatus === 'function'
+  );
 }
 
 /**
@@ -57,7 +65,9 @@ function isHttpLike(error: unknown): error is HttpLikeError {
  * application uses to publish, address users and sessions, revoke subscriptions and disconnect users.
  */
 @Injectable()
-export class StompBroker implements SessionHost, OnModuleInit, BeforeApplicationShutdown, OnApplicationShutdown {
+export class StompBroker
+  implements SessionHost, OnModuleInit, BeforeApplicationShutdown, OnApplicationShutdown
+{
   readonly logger = new Logger('StompBroker');
   /** Session lifecycle events: `connected`, `disconnected` (with reason), `nack`. */
   readonly events = new StompEvents(this.logger);
@@ -94,7 +104,9 @@ export class StompBroker implements SessionHost, OnModuleInit, BeforeApplication
     this.authorizer = this.lookup<StompAuthorizer>(STOMP_AUTHORIZER);
     this.bus = this.lookup<StompBus>(STOMP_BUS) ?? this.bus;
     if (!this.authenticator) {
-      this.logger.warn('No STOMP_AUTHENTICATOR provided: every CONNECT is accepted as an anonymous principal');
+      this.logger.warn(
+        'No STOMP_AUTHENTICATOR provided: every CONNECT is accepted as an anonymous principal',
+      );
     }
     this.unsubscribeBus = this.bus.subscribe((message) => this.onBusMessage(message));
     const timeout = this.options.limits.slowConsumerTimeoutMs;
@@ -110,7 +122,8 @@ export class StompBroker implements SessionHost, OnModuleInit, BeforeApplication
   onApplicationShutdown(): void {
     clearInterval(this.sweepTimer);
     this.unsubscribeBus?.();
-    for (const session of [...this.sessions.values()]) session.close('shutdown', this.options.shutdownCloseCode);
+    for (const session of [...this.sessions.values()])
+      session.close('shutdown', this.options.shutdownCloseCode);
   }
 
   private lookup<T>(token: symbol): T | undefined {
@@ -127,14 +140,26 @@ export class StompBroker implements SessionHost, OnModuleInit, BeforeApplication
   /** Broadcast to every subscriber of a broker destination (e.g. `/topic/rooms/1`) on every instance. */
   async publish(destination: string, body: StompBody, headers: Record<string, string> = {}): Promise<void> {
     if (!matchesPrefix(destination, this.options.brokerDestinationPrefixes)) {
-      throw new Error(`${destination} is not a broker destination (${this.options.brokerDestinationPrefixes.join(', ')})`);
+      throw new Error(
+        `${destination} is not a broker destination (${this.options.brokerDestinationPrefixes.join(', ')})`,
+      );
     }
     const [bytes, contentType] = toBytes(body);
-    return await this.toBus({ type: 'broadcast', destination, headers: withContentType(headers, contentType), body: bytes });
+    return await this.toBus({
+      type: 'broadcast',
+      destination,
+      headers: withContentType(headers, contentType),
+      body: bytes,
+    });
   }
 
   /** Send to every session of a user (on every instance) subscribed to `/user<destination>`. */
-  async sendToUser(userId: string, destination: string, body: StompBody, headers: Record<string, string> = {}): Promise<void> {
+  async sendToUser(
+    userId: string,
+    destination: string,
+    body: StompBody,
+    headers: Record<string, string> = {},
+  ): Promise<void> {
     const [bytes, contentType] = toBytes(body);
     return await this.toBus({
       type: 'user',
@@ -146,7 +171,12 @@ export class StompBroker implements SessionHost, OnModuleInit, BeforeApplication
   }
 
   /** Send to one session (wherever it lives) subscribed to `/user<destination>`. */
-  async sendToSession(sessionId: string, destination: string, body: StompBody, headers: Record<string, string> = {}): Promise<void> {
+  async sendToSession(
+    sessionId: string,
+    destination: string,
+    body: StompBody,
+    headers: Record<string, string> = {},
+  ): Promise<void> {
     const [bytes, contentType] = toBytes(body);
     return await this.toBus({
       type: 'session',
@@ -163,7 +193,11 @@ export class StompBroker implements SessionHost, OnModuleInit, BeforeApplication
    * With a notice, each affected session gets `{status: 403, message: notice, destination}` on its
    * error destination.
    */
-  async revokeSubscriptions(userId: string, destination: string | StompDestinationMatch, notice?: string): Promise<void> {
+  async revokeSubscriptions(
+    userId: string,
+    destination: string | StompDestinationMatch,
+    notice?: string,
+  ): Promise<void> {
     const match: StompDestinationMatch =
       typeof destination !== 'string'
         ? destination
@@ -189,7 +223,9 @@ export class StompBroker implements SessionHost, OnModuleInit, BeforeApplication
     }
     if (sessions.length > 0) {
       // Give the ERROR and close frames a moment to flush; sockets that do not close are destroyed after closeGraceMs.
-      await new Promise<void>((resolve) => setTimeout(resolve, Math.min(this.options.closeGraceMs, 200)).unref());
+      await new Promise<void>((resolve) =>
+        setTimeout(resolve, Math.min(this.options.closeGraceMs, 200)).unref(),
+      );
     }
   }
 
@@ -247,7 +283,8 @@ export class StompBroker implements SessionHost, OnModuleInit, BeforeApplication
 
   /** @internal */
   async dispatch(session: StompSession, destination: string, frame: StompFrame): Promise<void> {
-    const prefix = this.options.applicationDestinationPrefixes.find((p) => matchesPrefix(destination, [p])) ?? '';
+    const prefix =
+      this.options.applicationDestinationPrefixes.find((p) => matchesPrefix(destination, [p])) ?? '';
     const path = destination.slice(prefix.length).replace(/^\/+/, '');
     const match = this.handlers.find(path);
     if (!match) throw new NoHandlerError(destination);
@@ -256,14 +293,20 @@ export class StompBroker implements SessionHost, OnModuleInit, BeforeApplication
     const result = await handler.invoke(...args);
     if (result === undefined) return;
     if (handler.sendToUser && session.principal) {
-      if (handler.sendToUser.broadcast) await this.sendToUser(session.principal.id, handler.sendToUser.destination, result);
+      if (handler.sendToUser.broadcast)
+        await this.sendToUser(session.principal.id, handler.sendToUser.destination, result);
       else await this.sendToSession(session.id, handler.sendToUser.destination, result);
     }
     if (handler.sendTo) await this.publish(handler.sendTo, result);
   }
 
   /** @internal */
-  reportError(session: StompSession, destination: string, error: unknown, receiptId: string | undefined): void {
+  reportError(
+    session: StompSession,
+    destination: string,
+    error: unknown,
+    receiptId: string | undefined,
+  ): void {
     const payload: StompErrorPayload = { status: 500, message: 'Internal server error', destination };
     if (error instanceof NoHandlerError) {
       payload.status = 404;
@@ -271,17 +314,27 @@ export class StompBroker implements SessionHost, OnModuleInit, BeforeApplication
     } else if (isHttpLike(error)) {
       payload.status = error.getStatus();
       const response = error.getResponse?.();
-      const body = typeof response === 'object' && response !== null ? (response as Record<string, unknown>) : {};
+      const body =
+        typeof response === 'object' && response !== null ? (response as Record<string, unknown>) : {};
       const message = body.message ?? response ?? error.message;
       payload.message = Array.isArray(message) ? message.join('; ') : String(message);
       if (body.errors !== undefined) payload.errors = body.errors;
     } else {
-      this.logger.error({ msg: `STOMP handler for ${destination} failed`, sessionId: session.id, err: error });
+      this.logger.error({
+        msg: `STOMP handler for ${destination} failed`,
+        sessionId: session.id,
+        err: error,
+      });
     }
     if (receiptId !== undefined) payload.receiptId = receiptId;
     const headers: Record<string, string> = { 'content-type': 'application/json' };
     if (receiptId !== undefined) headers['receipt-id'] = receiptId;
-    this.deliverToSession(session, this.options.errorDestination, headers, Buffer.from(JSON.stringify(payload)));
+    this.deliverToSession(
+      session,
+      this.options.errorDestination,
+      headers,
+      Buffer.from(JSON.stringify(payload)),
+    );
   }
 
   /** @internal */
@@ -315,7 +368,12 @@ export class StompBroker implements SessionHost, OnModuleInit, BeforeApplication
       this.userSessions.set(userId, set);
     }
     set.add(session);
-    this.logger.debug({ msg: 'STOMP session connected', sessionId: session.id, userId, transport: session.transportName });
+    this.logger.debug({
+      msg: 'STOMP session connected',
+      sessionId: session.id,
+      userId,
+      transport: session.transportName,
+    });
     this.events.emit('connected', { session });
   }
 
@@ -351,13 +409,18 @@ export class StompBroker implements SessionHost, OnModuleInit, BeforeApplication
         case 'user': {
           const sessions = this.userSessions.get(message.userId);
           if (!sessions) return;
-          const prepared = this.prepare(this.options.userDestinationPrefix + message.destination, message.headers, message.body);
+          const prepared = this.prepare(
+            this.options.userDestinationPrefix + message.destination,
+            message.headers,
+            message.body,
+          );
           for (const session of sessions) this.deliverUserMessage(session, message.destination, prepared);
           return;
         }
         case 'session': {
           const session = this.sessions.get(message.sessionId);
-          if (session) this.deliverToSession(session, message.destination, message.headers, toBuffer(message.body));
+          if (session)
+            this.deliverToSession(session, message.destination, message.headers, toBuffer(message.body));
           return;
         }
         case 'revoke':
@@ -373,8 +436,17 @@ export class StompBroker implements SessionHost, OnModuleInit, BeforeApplication
     }
   }
 
-  private prepare(destination: string, headers: Record<string, string>, body: Buffer | string): PreparedMessage {
-    return new PreparedMessage(destination, `${this.instanceId}-${++this.messageSeq}`, headers, toBuffer(body));
+  private prepare(
+    destination: string,
+    headers: Record<string, string>,
+    body: Buffer | string,
+  ): PreparedMessage {
+    return new PreparedMessage(
+      destination,
+      `${this.instanceId}-${++this.messageSeq}`,
+      headers,
+      toBuffer(body),
+    );
   }
 
   private deliverBroadcast(destination: string, headers: Record<string, string>, body: Buffer): void {
@@ -382,26 +454,43 @@ export class StompBroker implements SessionHost, OnModuleInit, BeforeApplication
     if (!subscriptions) return;
     const started = this.fanoutObserver ? process.hrtime.bigint() : 0n;
     const prepared = this.prepare(destination, headers, body);
-    // Snapshot: a delivery may close a slow consumer, which removes its subscriptions from the set.
-    for (const subscription of [...subscriptions]) subscription.session.deliver(subscription, prepared);
+    // A delivery may close a slow consumer, which deletes its subscription from this Set; Set iteration
+    // tolerates deletion, so no per-broadcast copy is needed.
+    let deliveries = 0;
+    for (const subscription of subscriptions) {
+      subscription.session.deliver(subscription, prepared);
+      deliveries++;
+    }
     if (this.fanoutObserver) {
       this.fanoutObserver({
         destination,
-        deliveries: subscriptions.size,
+        deliveries,
         durationNs: process.hrtime.bigint() - started,
       });
     }
   }
 
-  private deliverUserMessage(session: StompSession, userDestination: string, prepared: PreparedMessage): void {
+  private deliverUserMessage(
+    session: StompSession,
+    userDestination: string,
+    prepared: PreparedMessage,
+  ): void {
     const subscriptions = session.userSubscriptions.get(userDestination);
     if (!subscriptions) return;
-    for (const subscription of [...subscriptions]) session.deliver(subscription, prepared);
+    for (const subscription of subscriptions) session.deliver(subscription, prepared);
   }
 
-  private deliverToSession(session: StompSession, userDestination: string, headers: Record<string, string>, body: Buffer): void {
+  private deliverToSession(
+    session: StompSession,
+    userDestination: string,
+    headers: Record<string, string>,
+    body: Buffer,
+  ): void {
     if (!session.userSubscriptions.has(userDestination)) {
-      this.logger.debug({ msg: `No subscription to ${userDestination}, message dropped`, sessionId: session.id });
+      this.logger.debug({
+        msg: `No subscription to ${userDestination}, message dropped`,
+        sessionId: session.id,
+      });
       return;
     }
     const prepared = this.prepare(this.options.userDestinationPrefix + userDestination, headers, body);
@@ -413,7 +502,10 @@ export class StompBroker implements SessionHost, OnModuleInit, BeforeApplication
       for (const subscription of [...session.subscriptions.values()]) {
         if (!matchesDestination(subscription.destination, match)) continue;
         session.removeSubscription(subscription);
-        this.logger.debug({ msg: `Subscription to ${subscription.destination} revoked`, sessionId: session.id });
+        this.logger.debug({
+          msg: `Subscription to ${subscription.destination} revoked`,
+          sessionId: session.id,
+        });
         if (notice !== undefined) {
           const payload = { status: 403, message: notice, destination: subscription.destination };
           this.deliverToSession(
@@ -430,7 +522,8 @@ export class StompBroker implements SessionHost, OnModuleInit, BeforeApplication
   private userDestination(destination: string): string {
     const prefix = this.options.userDestinationPrefix;
     const inner = matchesPrefix(destination, [prefix]) ? destination.slice(prefix.length) : destination;
-    if (!inner.startsWith('/') || inner.length < 2) throw new Error(`Invalid user destination ${destination}`);
+    if (!inner.startsWith('/') || inner.length < 2)
+      throw new Error(`Invalid user destination ${destination}`);
     return inner;
   }
 
@@ -456,7 +549,10 @@ function toBytes(body: StompBody): [Buffer, string | undefined] {
   return [Buffer.from(JSON.stringify(body)), 'application/json'];
 }
 
-function withContentType(headers: Record<string, string>, contentType: string | undefined): Record<string, string> {
+function withContentType(
+  headers: Record<string, string>,
+  contentType: string | undefined,
+): Record<string, string> {
   if (!contentType || headers['content-type'] !== undefined) return headers;
   return { ...headers, 'content-type': contentType };
 }

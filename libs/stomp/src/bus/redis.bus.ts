@@ -34,7 +34,9 @@ export class RedisStompBus implements StompBus {
     options.subscriber.on('messageBuffer', (channel: Buffer, payload: Buffer) => {
       if (channel.toString() === options.channel) this.receive(payload);
     });
-    options.subscriber.subscribe(options.channel).catch((err: Error) => this.logger.warn(`Redis SUBSCRIBE failed: ${err.message}`));
+    options.subscriber
+      .subscribe(options.channel)
+      .catch((err: Error) => this.logger.warn(`Redis SUBSCRIBE failed: ${err.message}`));
     options.publisher.on('ready', () => this.recovered());
   }
 
@@ -73,7 +75,8 @@ export class RedisStompBus implements StompBus {
     try {
       const meta = JSON.parse(payload.subarray(0, newline).toString()) as Record<string, unknown>;
       delete meta.o;
-      if (meta.type === 'broadcast' || meta.type === 'user' || meta.type === 'session') meta.body = payload.subarray(newline + 1);
+      if (meta.type === 'broadcast' || meta.type === 'user' || meta.type === 'session')
+        meta.body = payload.subarray(newline + 1);
       this.deliver(meta as unknown as StompBusMessage);
     } catch (err) {
       this.logger.warn(`Ignoring a malformed bus message: ${(err as Error).message}`);
@@ -84,14 +87,16 @@ export class RedisStompBus implements StompBus {
     this.dropped++;
     if (this.outageStartedAt === undefined) {
       this.outageStartedAt = Date.now();
-      this.logger.warn('Redis unreachable: messages reach this instance\'s sessions only until it is back');
+      this.logger.warn("Redis unreachable: messages reach this instance's sessions only until it is back");
     }
   }
 
   private recovered(): void {
     if (this.outageStartedAt === undefined) return;
     const seconds = ((Date.now() - this.outageStartedAt) / 1000).toFixed(1);
-    this.logger.warn(`Redis is back after ${seconds} s; cross-instance delivery resumed (${this.dropped} message(s) not relayed in total)`);
+    this.logger.warn(
+      `Redis is back after ${seconds} s; cross-instance delivery resumed (${this.dropped} message(s) not relayed in total)`,
+    );
     this.outageStartedAt = undefined;
   }
 }

@@ -48,11 +48,7 @@ export interface StompBusDisconnectUser {
 }
 
 export type StompBusMessage =
-  | StompBusBroadcast
-  | StompBusUserMessage
-  | StompBusSessionMessage
-  | StompBusRevoke
-  | StompBusDisconnectUser;
+  StompBusBroadcast | StompBusUserMessage | StompBusSessionMessage | StompBusRevoke | StompBusDisconnectUser;
 
 export type StompBusHandler = (message: StompBusMessage) => void;
 

@@ -1,14 +1,11 @@
 import fc from 'fast-check';
-import {
-  StompDecoder,
-  StompFrame,
-  StompFrameError,
-  StompVersion,
-  createHeaders,
-  encodeFrame,
-} from './index';
+import { StompDecoder, StompFrame, StompFrameError, StompVersion, createHeaders, encodeFrame } from './index';
 
-function decodeAll(bytes: Buffer, version: StompVersion = '1.2', limits?: ConstructorParameters<typeof StompDecoder>[0]) {
+function decodeAll(
+  bytes: Buffer,
+  version: StompVersion = '1.2',
+  limits?: ConstructorParameters<typeof StompDecoder>[0],
+) {
   const decoder = new StompDecoder(limits);
   decoder.version = version;
   return decoder.push(bytes);
@@ -107,7 +104,9 @@ describe('STOMP frame codec', () => {
   });
 
   it('rejects malformed frames with typed errors', () => {
-    expect(() => decodeAll(Buffer.from('send\n\n\0'))).toThrow(expect.objectContaining({ code: 'INVALID_COMMAND' }));
+    expect(() => decodeAll(Buffer.from('send\n\n\0'))).toThrow(
+      expect.objectContaining({ code: 'INVALID_COMMAND' }),
+    );
     expect(() => decodeAll(Buffer.from('SEND\nnocolon\n\n\0'))).toThrow(
       expect.objectContaining({ code: 'MALFORMED_HEADER' }),
     );
@@ -123,12 +122,16 @@ describe('STOMP frame codec', () => {
     expect(encodeFrame({ command: 'CONNECTED', headers: { server: 'a:b' } }, '1.2').toString()).toBe(
       'CONNECTED\nserver:a:b\n\n\0',
     );
-    expect(encodeFrame({ command: 'MESSAGE', headers: { x: 'a\nb' } }, '1.0').toString()).toBe('MESSAGE\nx:a b\n\n\0');
+    expect(encodeFrame({ command: 'MESSAGE', headers: { x: 'a\nb' } }, '1.0').toString()).toBe(
+      'MESSAGE\nx:a b\n\n\0',
+    );
   });
 
   describe('properties', () => {
     const commands = fc.constantFrom('SEND', 'MESSAGE', 'SUBSCRIBE', 'ACK', 'ERROR', 'RECEIPT');
-    const headerName = fc.string({ unit: 'grapheme', minLength: 1, maxLength: 12 }).filter((n) => n !== 'content-length');
+    const headerName = fc
+      .string({ unit: 'grapheme', minLength: 1, maxLength: 12 })
+      .filter((n) => n !== 'content-length');
     const headerValue = fc.string({ unit: 'grapheme', maxLength: 30 });
     const special = fc.constantFrom(':', '\n', '\\', '\r', '\\n', 'a:b\\c');
     const frameArb = fc
@@ -187,9 +190,9 @@ describe('STOMP frame codec', () => {
       const noisy = fc.array(
         fc.oneof(
           fc.uint8Array({ maxLength: 40 }),
-          fc.constantFrom('SEND\n', 'content-length:3\n', '\n', '\0', ':', '\\', 'a\\cb', '\r\n').map((s) =>
-            Uint8Array.from(Buffer.from(s)),
-          ),
+          fc
+            .constantFrom('SEND\n', 'content-length:3\n', '\n', '\0', ':', '\\', 'a\\cb', '\r\n')
+            .map((s) => Uint8Array.from(Buffer.from(s))),
         ),
         { maxLength: 30 },
       );

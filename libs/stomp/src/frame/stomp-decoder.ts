@@ -127,7 +127,8 @@ export class StompDecoder {
         this.bodyStart = this.scan;
         const length = this.headers['content-length'];
         if (length !== undefined) {
-          if (!/^\d{1,10}$/.test(length)) throw new StompFrameError('INVALID_CONTENT_LENGTH', 'Invalid content-length');
+          if (!/^\d{1,10}$/.test(length))
+            throw new StompFrameError('INVALID_CONTENT_LENGTH', 'Invalid content-length');
           this.contentLength = Number(length);
           if (this.bodyStart - this.start + this.contentLength + 1 > this.limits.maxFrameBytes) {
             throw new StompFrameError('FRAME_TOO_LARGE', `Frame exceeds ${this.limits.maxFrameBytes} bytes`);
@@ -149,14 +150,20 @@ export class StompDecoder {
     const lf = found === -1 ? -1 : lineStart + found;
     if (lf === -1) {
       if (searchEnd - lineStart > this.limits.maxHeaderLineBytes + 1) {
-        throw new StompFrameError('HEADER_LINE_TOO_LONG', `Header line exceeds ${this.limits.maxHeaderLineBytes} bytes`);
+        throw new StompFrameError(
+          'HEADER_LINE_TOO_LONG',
+          `Header line exceeds ${this.limits.maxHeaderLineBytes} bytes`,
+        );
       }
       this.checkFrameSize(this.end);
       return undefined;
     }
     const lineEnd = lf > lineStart && data[lf - 1] === CR ? lf - 1 : lf;
     if (lineEnd - lineStart > this.limits.maxHeaderLineBytes) {
-      throw new StompFrameError('HEADER_LINE_TOO_LONG', `Header line exceeds ${this.limits.maxHeaderLineBytes} bytes`);
+      throw new StompFrameError(
+        'HEADER_LINE_TOO_LONG',
+        `Header line exceeds ${this.limits.maxHeaderLineBytes} bytes`,
+      );
     }
     this.checkFrameSize(lf + 1);
     this.scan = lf + 1;
@@ -187,7 +194,10 @@ export class StompDecoder {
       nul = this.bodyStart + this.contentLength;
       if (nul >= this.end) return undefined;
       if (data[nul] !== NUL) {
-        throw new StompFrameError('MISSING_NULL_TERMINATOR', 'Body is not followed by NUL after content-length bytes');
+        throw new StompFrameError(
+          'MISSING_NULL_TERMINATOR',
+          'Body is not followed by NUL after content-length bytes',
+        );
       }
     } else {
       const from = Math.max(this.scan, this.bodyStart);

@@ -12,7 +12,12 @@ const EMPTY = Buffer.alloc(0);
 const LINE_BREAK = /[\r\n]/g;
 
 /** Encode one header line (name:value\n) the way `command` needs it under `version`. */
-export function encodeHeaderLine(name: string, value: string, command: string, version: StompVersion): string {
+export function encodeHeaderLine(
+  name: string,
+  value: string,
+  command: string,
+  version: StompVersion,
+): string {
   if (usesEscaping(command, version)) {
     const escapeCr = version === '1.2';
     return `${escapeHeader(name, escapeCr)}:${escapeHeader(value, escapeCr)}\n`;
@@ -26,7 +31,8 @@ export function encodeHeaderLine(name: string, value: string, command: string, v
  * empty and the caller did not set one, so bodies may contain NUL bytes.
  */
 export function encodeFrame(frame: OutgoingFrame, version: StompVersion): Buffer {
-  const body = frame.body === undefined ? EMPTY : typeof frame.body === 'string' ? Buffer.from(frame.body) : frame.body;
+  const body =
+    frame.body === undefined ? EMPTY : typeof frame.body === 'string' ? Buffer.from(frame.body) : frame.body;
   let head = `${frame.command}\n`;
   let hasLength = false;
   if (frame.headers) {

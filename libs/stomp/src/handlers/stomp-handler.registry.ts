@@ -38,7 +38,17 @@ export interface StompHandlerCall {
   variables: Record<string, string>;
 }
 
-const PLAIN_TYPES = new Set<unknown>([Object, String, Number, Boolean, Array, Buffer, Promise, Function, undefined]);
+const PLAIN_TYPES = new Set<unknown>([
+  Object,
+  String,
+  Number,
+  Boolean,
+  Array,
+  Buffer,
+  Promise,
+  Function,
+  undefined,
+]);
 
 /** Finds `@MessageMapping` methods on every provider and controller and routes destinations to them. */
 @Injectable()
@@ -57,7 +67,13 @@ export class StompHandlerRegistry implements OnModuleInit {
     const seen = new Set<object>();
     for (const wrapper of wrappers) {
       const instance: unknown = wrapper.instance;
-      if (!instance || typeof instance !== 'object' || seen.has(instance) || !wrapper.isDependencyTreeStatic()) continue;
+      if (
+        !instance ||
+        typeof instance !== 'object' ||
+        seen.has(instance) ||
+        !wrapper.isDependencyTreeStatic()
+      )
+        continue;
       seen.add(instance);
       const prototype = Object.getPrototypeOf(instance) as object;
       for (const name of this.scanner.getAllMethodNames(prototype)) this.register(instance, prototype, name);
@@ -82,7 +98,9 @@ export class StompHandlerRegistry implements OnModuleInit {
       };
       if (pattern.isLiteral) {
         if (this.literal.has(pattern.pattern)) {
-          throw new Error(`Duplicate @MessageMapping('${raw}') on ${label} and ${this.literal.get(pattern.pattern)?.label}`);
+          throw new Error(
+            `Duplicate @MessageMapping('${raw}') on ${label} and ${this.literal.get(pattern.pattern)?.label}`,
+          );
         }
         this.literal.set(pattern.pattern, definition);
       } else {
@@ -115,7 +133,8 @@ export class StompHandlerRegistry implements OnModuleInit {
           args[param.index] = call.session;
           break;
         case 'headers':
-          args[param.index] = param.name === undefined ? { ...call.frame.headers } : call.frame.headers[param.name];
+          args[param.index] =
+            param.name === undefined ? { ...call.frame.headers } : call.frame.headers[param.name];
           break;
         case 'destination-variable':
           args[param.index] = call.variables[param.name ?? ''];

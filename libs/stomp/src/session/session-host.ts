@@ -25,7 +25,12 @@ export interface SessionHost {
   /** Run the application handler of a SEND; rejects with the handler's error. */
   dispatch(session: StompSession, destination: string, frame: StompFrame): Promise<void>;
   /** Deliver an application error to the session's error destination. */
-  reportError(session: StompSession, destination: string, error: unknown, receiptId: string | undefined): void;
+  reportError(
+    session: StompSession,
+    destination: string,
+    error: unknown,
+    receiptId: string | undefined,
+  ): void;
   addSubscription(subscription: Subscription): void;
   removeSubscription(subscription: Subscription): void;
   sessionConnected(session: StompSession): void;

@@ -16,7 +16,14 @@ function setup(options: StompModuleOptions = {}) {
       const fn = handlers.get(path);
       if (!fn) return undefined;
       return {
-        handler: { invoke: fn, params: [], paramTypes: [], sendTo: undefined, sendToUser: undefined, label: path },
+        handler: {
+          invoke: fn,
+          params: [],
+          paramTypes: [],
+          sendTo: undefined,
+          sendToUser: undefined,
+          label: path,
+        },
         variables: {},
       };
     },
@@ -27,7 +34,8 @@ function setup(options: StompModuleOptions = {}) {
       const token = headers.passcode;
       if (!token) throw new Error('Unauthorized');
       if (token === 'expired') return { id: 'u', name: 'u', expiresAt: Date.now() - 1 };
-      if (token.startsWith('short:')) return { id: token.slice(6), name: 'short', expiresAt: Date.now() + 100 };
+      if (token.startsWith('short:'))
+        return { id: token.slice(6), name: 'short', expiresAt: Date.now() + 100 };
       return { id: token, name: `name-${token}` };
     },
   };
@@ -166,7 +174,10 @@ describe('StompSession', () => {
 
     it('reports handler failures on /user/queue/errors with the receipt id and sends no RECEIPT', async () => {
       ctx.handlers.set('fail', async () => {
-        throw Object.assign(new Error('nope'), { getStatus: () => 403, getResponse: () => ({ message: 'Not a member' }) });
+        throw Object.assign(new Error('nope'), {
+          getStatus: () => 403,
+          getResponse: () => ({ message: 'Not a member' }),
+        });
       });
       const { connection } = await ctx.connect();
       connection.receive('SUBSCRIBE\nid:e\ndestination:/user/queue/errors\n\n\0');
@@ -174,7 +185,11 @@ describe('StompSession', () => {
       await settle();
       expect(connection.last('RECEIPT')).toBeUndefined();
       const message = connection.last('MESSAGE')!;
-      expect(message.headers).toMatchObject({ destination: '/user/queue/errors', 'receipt-id': 'r9', subscription: 'e' });
+      expect(message.headers).toMatchObject({
+        destination: '/user/queue/errors',
+        'receipt-id': 'r9',
+        subscription: 'e',
+      });
       expect(JSON.parse(message.body.toString())).toEqual({
         status: 403,
         message: 'Not a member',
@@ -189,7 +204,9 @@ describe('StompSession', () => {
         throw new TypeError('secret internals');
       });
       const { connection } = await ctx.connect();
-      connection.receive('SUBSCRIBE\nid:e\ndestination:/user/queue/errors\n\n\0SEND\ndestination:/app/crash\n\n\0');
+      connection.receive(
+        'SUBSCRIBE\nid:e\ndestination:/user/queue/errors\n\n\0SEND\ndestination:/app/crash\n\n\0',
+      );
       await settle();
       const body = JSON.parse(connection.last('MESSAGE')!.body.toString());
       expect(body).toEqual({ status: 500, message: 'Internal server error', destination: '/app/crash' });
@@ -222,7 +239,9 @@ describe('StompSession', () => {
 
     it('answers a handler-less application destination with 404 on the error queue', async () => {
       const { connection } = await ctx.connect();
-      connection.receive('SUBSCRIBE\nid:e\ndestination:/user/queue/errors\n\n\0SEND\ndestination:/app/none\n\n\0');
+      connection.receive(
+        'SUBSCRIBE\nid:e\ndestination:/user/queue/errors\n\n\0SEND\ndestination:/app/none\n\n\0',
+      );
       await settle();
       expect(JSON.parse(connection.last('MESSAGE')!.body.toString()).status).toBe(404);
     });
@@ -263,7 +282,11 @@ describe('StompSession', () => {
       await ctx.broker.publish('/topic/r', { hello: 'world' });
       const ma = a.connection.last('MESSAGE')!;
       const mb = b.connection.last('MESSAGE')!;
-      expect(ma.headers).toMatchObject({ destination: '/topic/r', subscription: 'sub-0', 'content-type': 'application/json' });
+      expect(ma.headers).toMatchObject({
+        destination: '/topic/r',
+        subscription: 'sub-0',
+        'content-type': 'application/json',
+      });
       expect(mb.headers.subscription).toBe('x');
       expect(ma.headers['message-id']).toBeTruthy();
       expect(JSON.parse(ma.body.toString())).toEqual({ hello: 'world' });
@@ -299,7 +322,8 @@ describe('StompSession', () => {
         await ctx.broker.publish('/topic/i', `i${n}`);
       }
       const messages = connection.frames.filter((f) => f.command === 'MESSAGE');
-      const acksOf = (sub: string) => messages.filter((m) => m.headers.subscription === sub).map((m) => m.headers.ack);
+      const acksOf = (sub: string) =>
+        messages.filter((m) => m.headers.subscription === sub).map((m) => m.headers.ack);
       const [c0, c1, c2] = acksOf('c');
       const [i0, i1, i2] = acksOf('i');
       expect(c0).toBeTruthy();
@@ -357,7 +381,8 @@ describe('StompSession', () => {
       const a1 = await ctx.connect('alice');
       const a2 = await ctx.connect('alice');
       const b = await ctx.connect('bob');
-      for (const c of [a1, a2, b]) c.connection.receive('SUBSCRIBE\nid:n\ndestination:/user/queue/notifications\n\n\0');
+      for (const c of [a1, a2, b])
+        c.connection.receive('SUBSCRIBE\nid:n\ndestination:/user/queue/notifications\n\n\0');
       await settle();
       await ctx.broker.sendToUser('alice', '/queue/notifications', { n: 1 });
       expect(a1.connection.last('MESSAGE')?.headers.destination).toBe('/user/queue/notifications');
@@ -377,7 +402,9 @@ describe('StompSession', () => {
       await settle();
       await ctx.broker.revokeSubscriptions('alice', '/topic/rooms/5/**', 'Removed from room');
       expect([...a.session.subscriptions.keys()].sort()).toEqual(['e', 'o']);
-      const notices = a.connection.frames.filter((f) => f.command === 'MESSAGE').map((f) => JSON.parse(f.body.toString()));
+      const notices = a.connection.frames
+        .filter((f) => f.command === 'MESSAGE')
+        .map((f) => JSON.parse(f.body.toString()));
       expect(notices).toEqual([
         { status: 403, message: 'Removed from room', destination: '/topic/rooms/5' },
         { status: 403, message: 'Removed from room', destination: '/topic/rooms/5/typing' },

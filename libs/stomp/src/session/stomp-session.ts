@@ -158,7 +158,12 @@ export class StompSession implements StompSessionInfo {
   }
 
   /** ERROR frame, then close. Used for protocol and security errors and server-initiated closes. */
-  closeWithError(message: string, reason: StompDisconnectReason, code: number, options: CloseOptions = {}): void {
+  closeWithError(
+    message: string,
+    reason: StompDisconnectReason,
+    code: number,
+    options: CloseOptions = {},
+  ): void {
     if (this.state === 'closed') return;
     this.send({
       command: 'ERROR',
@@ -169,7 +174,11 @@ export class StompSession implements StompSessionInfo {
   }
 
   /** Close without an ERROR frame. */
-  close(reason: StompDisconnectReason, code: number = StompCloseCode.NORMAL, closeReason: string = reason): void {
+  close(
+    reason: StompDisconnectReason,
+    code: number = StompCloseCode.NORMAL,
+    closeReason: string = reason,
+  ): void {
     if (this.state === 'closed') return;
     const wasConnected = this.state === 'connected';
     this.state = 'closed';
@@ -263,7 +272,11 @@ export class StompSession implements StompSessionInfo {
       });
       return;
     }
-    this.host.logger.error({ msg: 'Unexpected error while handling a STOMP frame', sessionId: this.id, err: error });
+    this.host.logger.error({
+      msg: 'Unexpected error while handling a STOMP frame',
+      sessionId: this.id,
+      err: error,
+    });
     this.closeWithError('Internal server error', 'protocol-error', StompCloseCode.PROTOCOL_ERROR, {
       receiptId: frame?.headers.receipt,
     });
@@ -370,7 +383,8 @@ export class StompSession implements StompSessionInfo {
             this.fail(new SessionError('Heart-beat timeout', 'heartbeat-timeout'));
           }
         },
-        Math.max(10, Math.min(expectEvery, graceMs)),
+        // Checked every half interval: a silent client is dropped after 2x the interval + grace (+ at most half an interval).
+        Math.max(10, Math.floor(expectEvery / 2)),
       );
       this.incomingTimer.unref();
     }
@@ -400,7 +414,8 @@ export class StompSession implements StompSessionInfo {
     if (transaction === undefined) return false;
     const frames = this.transactions.get(transaction);
     if (!frames) throw new SessionError(`Unknown transaction ${transaction}`);
-    if (frames.length >= MAX_TRANSACTION_FRAMES) throw new SessionError(`Transaction ${transaction} is too large`);
+    if (frames.length >= MAX_TRANSACTION_FRAMES)
+      throw new SessionError(`Transaction ${transaction} is too large`);
     frames.push(frame);
     return true;
   }
@@ -418,7 +433,9 @@ export class StompSession implements StompSessionInfo {
         matchesPrefix(destination, options.brokerDestinationPrefixes) ||
         matchesPrefix(destination, [options.userDestinationPrefix]);
       throw new SessionError(
-        broker ? `Clients may not send to broker destination ${destination}` : `Unknown destination ${destination}`,
+        broker
+          ? `Clients may not send to broker destination ${destination}`
+          : `Unknown destination ${destination}`,
         broker ? 'forbidden' : 'protocol-error',
       );
     }
@@ -456,7 +473,14 @@ export class StompSession implements StompSessionInfo {
       throw new SessionError(`Forbidden to subscribe to ${destination}`, 'forbidden');
     }
     if (this.state === 'closed') return;
-    const subscription: Subscription = { id, destination, userDestination, ackMode, session: this, unacked: new Set() };
+    const subscription: Subscription = {
+      id,
+      destination,
+      userDestination,
+      ackMode,
+      session: this,
+      unacked: new Set(),
+    };
     this.subscriptions.set(id, subscription);
     if (userDestination !== undefined) {
       let set = this.userSubscriptions.get(userDestination);
@@ -510,15 +534,21 @@ export class StompSession implements StompSessionInfo {
       const ackId = frame.headers.id;
       const at = ackId.indexOf('@');
       messageId = at === -1 ? ackId : ackId.slice(0, at);
-      subscription = at === -1 ? this.findByMessageId(messageId) : this.subscriptions.get(ackId.slice(at + 1));
+      subscription =
+        at === -1 ? this.findByMessageId(messageId) : this.subscriptions.get(ackId.slice(at + 1));
     } else {
       messageId = frame.headers['message-id'];
       const subscriptionId = frame.headers.subscription;
       subscription =
-        subscriptionId !== undefined ? this.subscriptions.get(subscriptionId) : this.findByMessageId(messageId);
+        subscriptionId !== undefined
+          ? this.subscriptions.get(subscriptionId)
+          : this.findByMessageId(messageId);
     }
     if (!subscription || !subscription.unacked.has(messageId)) {
-      this.host.logger.debug({ msg: `${frame.command} for unknown message ${messageId} ignored`, sessionId: this.id });
+      this.host.logger.debug({
+        msg: `${frame.command} for unknown message ${messageId} ignored`,
+        sessionId: this.id,
+      });
       return;
     }
     if (subscription.ackMode === 'client' && frame.command === 'ACK') {
@@ -542,7 +572,8 @@ export class StompSession implements StompSessionInfo {
 
   private handleBegin(frame: StompFrame): void {
     const transaction = required(frame, 'transaction');
-    if (this.transactions.has(transaction)) throw new SessionError(`Transaction ${transaction} already started`);
+    if (this.transactions.has(transaction))
+      throw new SessionError(`Transaction ${transaction} already started`);
     if (this.transactions.size >= MAX_TRANSACTIONS) throw new SessionError('Too many open transactions');
     this.transactions.set(transaction, []);
     this.sendReceipt(frame);
@@ -595,7 +626,10 @@ function required(frame: StompFrame, header: string): string {
 export function matchesPrefix(destination: string, prefixes: readonly string[]): boolean {
   for (const prefix of prefixes) {
     if (destination === prefix) return true;
-    if (destination.startsWith(prefix) && (prefix.endsWith('/') || destination.charCodeAt(prefix.length) === 47)) {
+    if (
+      destination.startsWith(prefix) &&
+      (prefix.endsWith('/') || destination.charCodeAt(prefix.length) === 47)
+    ) {
       return true;
     }
   }

@@ -91,14 +91,18 @@ export class StompServer implements OnApplicationBootstrap, BeforeApplicationShu
       sockjsServer.on('connection', (conn: sockjs.Connection | null) => {
         if (conn) this.broker.openSession(new SockJsConnection(conn));
       });
-      const listener = (sockjsServer as unknown as { listener(o: object): { getHandler(): SockJsHandler } }).listener({
+      const listener = (
+        sockjsServer as unknown as { listener(o: object): { getHandler(): SockJsHandler } }
+      ).listener({
         prefix: path,
       });
       sockjsHandler = listener.getHandler();
     }
 
     const underPath = (url: string | undefined): boolean =>
-      url !== undefined && url.startsWith(path) && (url.length === path.length || '/?'.includes(url[path.length]));
+      url !== undefined &&
+      url.startsWith(path) &&
+      (url.length === path.length || '/?'.includes(url[path.length]));
     const pathname = (url: string | undefined): string => (url ?? '').split('?')[0];
 
     const previousRequest = server.listeners('request') as RequestListener[];

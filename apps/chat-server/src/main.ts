@@ -26,6 +26,9 @@ async function main(): Promise<void> {
     process.exit(1);
   });
   await app.listen(settings.port, settings.host);
+  const address = app.getHttpServer().address();
+  const port = typeof address === 'object' && address ? address.port : settings.port;
+  new Logger('Server').log({ msg: `Listening on ${settings.host}:${port}`, port, instance: settings.instanceId });
 }
 
 main().catch((err) => {

@@ -1,9 +1,11 @@
 import { DynamicModule, Global, Module } from '@nestjs/common';
+import { RedisClusterEvents } from '../cluster/redis-cluster-events';
+import { RedisConnections } from '../cluster/redis-connections';
 import { AppConfig, AppSettings } from '../config/app-config';
 import { ClusterEvents, LocalClusterEvents } from './events/cluster-events';
 import { DomainEvents } from './events/domain-events';
 
-/** Configuration and the event buses, available to every feature. */
+/** Configuration, the event buses and the Redis connections (when configured), for every feature. */
 @Global()
 @Module({})
 export class CommonModule {
@@ -13,9 +15,15 @@ export class CommonModule {
       providers: [
         { provide: AppConfig, useValue: new AppConfig(settings) },
         DomainEvents,
-        { provide: ClusterEvents, useClass: LocalClusterEvents },
+        RedisConnections,
+        {
+          provide: ClusterEvents,
+          inject: [RedisConnections],
+          useFactory: (redis: RedisConnections) =>
+            redis.enabled ? new RedisClusterEvents(redis) : new LocalClusterEvents(),
+        },
       ],
-      exports: [AppConfig, DomainEvents, ClusterEvents],
+      exports: [AppConfig, DomainEvents, ClusterEvents, RedisConnections],
     };
   }
 }

@@ -18,6 +18,8 @@ export interface AppSettings {
   jwt: { secret: string; expiresInSeconds: number };
   admin?: { username: string; password: string; email?: string };
   redisUrl?: string;
+  /** Prefix of every Redis key and channel, so several deployments can share one Redis. */
+  redisPrefix: string;
   logLevel: 'fatal' | 'error' | 'warn' | 'info' | 'debug' | 'trace' | 'silent';
   logPretty: boolean;
   corsOrigins: string[] | true;
@@ -165,6 +167,7 @@ export function loadSettings(env: Env = process.env): AppSettings {
     jwt: { secret, expiresInSeconds: expiresInSeconds ?? 86400 },
     admin,
     redisUrl,
+    redisPrefix: (env.REDIS_PREFIX?.trim() || 'chat').replace(/:+$/, ''),
     logLevel,
     logPretty: env.LOG_PRETTY
       ? env.LOG_PRETTY === 'true'

@@ -1,5 +1,7 @@
 import { Module } from '@nestjs/common';
 import { TypeOrmModule } from '@nestjs/typeorm';
+import { RedisConnections } from '../cluster/redis-connections';
+import { RedisPresenceStore } from '../cluster/redis-presence-store';
 import { User } from '../users/user.entity';
 import { UsersModule } from '../users/users.module';
 import { InMemoryPresenceStore, PresenceStore } from './presence-store';
@@ -14,7 +16,16 @@ import { UserStatus } from './user-status.entity';
 @Module({
   imports: [TypeOrmModule.forFeature([UserStatus, User]), UsersModule],
   controllers: [StatusController],
-  providers: [StatusService, { provide: PresenceStore, useClass: InMemoryPresenceStore }],
+  providers: [
+    StatusService,
+    {
+      // With REDIS_URL, presence is counted in Redis so every instance agrees.
+      provide: PresenceStore,
+      inject: [RedisConnections],
+      useFactory: (redis: RedisConnections) =>
+        redis.enabled ? new RedisPresenceStore(redis) : new InMemoryPresenceStore(),
+    },
+  ],
   exports: [StatusService, PresenceStore],
 })
 export class StatusModule {}

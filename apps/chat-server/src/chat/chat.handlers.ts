@@ -1,0 +1,61 @@
+import { Injectable, UnauthorizedException } from '@nestjs/common';
+import { MessageMapping, Payload, StompSessionInfo, StompSessionParam } from '@app/stomp';
+import { Principal } from '../common/principal';
+import { MessagesService } from '../messages/messages.service';
+import { StatusService } from '../status/status.service';
+import { UsersService } from '../users/users.service';
+import { AddUserPayload, SendMessagePayload, TypingPayload } from './dto/chat-payloads.dto';
+import { sessionUserId } from './stomp-auth';
+import { TypingService } from './typing.service';
+
+/**
+ * The chat's application destinations (`/app/...`). Each one calls the same service method as
+ * the REST API, so both share every rule; errors go to the session's `/user/queue/errors` and the
+ * connection stays. The RECEIPT of a SEND is written only after the handler resolved, i.e. after
+ * the message is committed.
+ */
+@Injectable()
+export class ChatHandlers {
+  constructor(
+    private readonly users: UsersService,
+    private readonly messages: MessagesService,
+    private readonly typingService: TypingService,
+    private readonly status: StatusService,
+  ) {}
+
+  @MessageMapping('chat.sendMessage')
+  async sendMessage(
+    @Payload() payload: SendMessagePayload,
+    @StompSessionParam() session: StompSessionInfo,
+  ): Promise<void> {
+    await this.messages.send(
+      await this.caller(session),
+      payload.roomId,
+      payload.content,
+      payload.clientMessageId,
+    );
+  }
+
+  @MessageMapping('chat.addUser')
+  async addUser(
+    @Payload() _payload: AddUserPayload,
+    @StompSessionParam() session: StompSessionInfo,
+  ): Promise<void> {
+    await this.status.markOnline((await this.caller(session)).id);
+  }
+
+  @MessageMapping('chat.typing')
+  async typing(
+    @Payload() payload: TypingPayload,
+    @StompSessionParam() session: StompSessionInfo,
+  ): Promise<void> {
+    await this.typingService.typing(await this.caller(session), payload.roomId, payload.typing ?? true);
+  }
+
+  /** The session's user as it is now: roles may have changed since CONNECT, and the account may be gone. */
+  private async caller(session: StompSessionInfo): Promise<Principal> {
+    const principal = await this.users.getPrincipal(sessionUserId(session));
+    if (!principal) throw new UnauthorizedException('Account no longer exists');
+    return principal;
+  }
+}

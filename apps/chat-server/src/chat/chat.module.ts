@@ -1,0 +1,78 @@
+import { Global, Module } from '@nestjs/common';
+import {
+  InProcessStompBus,
+  RedisStompBus,
+  STOMP_AUTHENTICATOR,
+  STOMP_AUTHORIZER,
+  STOMP_BUS,
+  StompModule,
+} from '@app/stomp';
+import { RedisConnections } from '../cluster/redis-connections';
+import { AppConfig } from '../config/app-config';
+import { RealtimePublisher } from '../common/realtime/realtime-publisher';
+import { MessagesModule } from '../messages/messages.module';
+import { RoomsModule } from '../rooms/rooms.module';
+import { StatusModule } from '../status/status.module';
+import { UsersModule } from '../users/users.module';
+import { ChatHandlers } from './chat.handlers';
+import { LiveRoomEvents } from './live-room-events';
+import { PresenceTracker } from './presence-tracker';
+import { ChatStompAuthenticator, ChatStompAuthorizer } from './stomp-auth';
+import { StompRealtimePublisher } from './stomp-realtime-publisher';
+import { TypingService } from './typing.service';
+
+/** Endpoints: SockJS at `/ws/chat` and raw WebSocket at `/ws/chat/websocket`, on the HTTP port. */
+export const STOMP_PATH = '/ws/chat';
+
+/**
+ * The real-time chat on our STOMP broker. Global so every feature can push live through
+ * RealtimePublisher without knowing about STOMP.
+ */
+@Global()
+@Module({
+  imports: [
+    StompModule.forRootAsync({
+      inject: [AppConfig],
+      useFactory: ({ settings }: AppConfig) => ({
+        path: STOMP_PATH,
+        heartbeat: { outgoing: settings.stomp.heartbeatMs, incoming: settings.stomp.heartbeatMs },
+        limits: {
+          maxFrameBytes: settings.stomp.maxFrameBytes,
+          maxOutboundBufferBytes: settings.stomp.slowConsumerBytes,
+          slowConsumerTimeoutMs: settings.stomp.slowConsumerMs,
+        },
+        connectTimeoutMs: settings.stomp.connectTimeoutMs,
+        serverName: 'chat-server/1.0',
+      }),
+    }),
+    UsersModule,
+    RoomsModule,
+    MessagesModule,
+    StatusModule,
+  ],
+  providers: [
+    { provide: STOMP_AUTHENTICATOR, useClass: ChatStompAuthenticator },
+    { provide: STOMP_AUTHORIZER, useClass: ChatStompAuthorizer },
+    {
+      // With REDIS_URL, broadcasts and user messages reach sessions on every instance.
+      provide: STOMP_BUS,
+      inject: [RedisConnections],
+      useFactory: (redis: RedisConnections) =>
+        redis.enabled
+          ? new RedisStompBus({
+              publisher: redis.command!,
+              subscriber: redis.subscriber!,
+              channel: redis.key('stomp'),
+              instanceId: redis.instanceId,
+            })
+          : new InProcessStompBus(),
+    },
+    { provide: RealtimePublisher, useClass: StompRealtimePublisher },
+    ChatHandlers,
+    TypingService,
+    LiveRoomEvents,
+    PresenceTracker,
+  ],
+  exports: [RealtimePublisher],
+})
+export class ChatModule {}

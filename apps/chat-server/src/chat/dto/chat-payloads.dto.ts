@@ -1,0 +1,46 @@
+import { Type } from 'class-transformer';
+import { IsBoolean, IsInt, IsObject, IsOptional, IsString, Length, Matches, Max, Min } from 'class-validator';
+import { MAX_ID } from '../../common/pipes/parse-id.pipe';
+
+/** `/app/chat.sendMessage` body (api-v1.md §5.1). Content rules are checked by MessagesService. */
+export class SendMessagePayload {
+  @IsInt({ message: 'roomId must be a positive integer id' })
+  @Min(1, { message: 'roomId must be a positive integer id' })
+  @Max(MAX_ID, { message: 'roomId must be a positive integer id' })
+  roomId!: number;
+
+  @IsString({ message: 'content must be a string' })
+  content!: string;
+
+  @IsOptional()
+  @IsString()
+  @Length(1, 64)
+  @Matches(/^[A-Za-z0-9_.:-]+$/, {
+    message: 'clientMessageId must be 1-64 characters of letters, digits, _ . : -',
+  })
+  clientMessageId?: string;
+}
+
+class SenderInfo {
+  @IsOptional() @IsString() @Length(0, 64) username?: string;
+}
+
+/** `/app/chat.addUser` body (api-v1.md §5.2): may be empty; the session's own user is what counts. */
+export class AddUserPayload {
+  @IsOptional()
+  @IsObject()
+  @Type(() => SenderInfo)
+  sender?: SenderInfo;
+}
+
+/** `/app/chat.typing` body. `typing` defaults to true. */
+export class TypingPayload {
+  @IsInt({ message: 'roomId must be a positive integer id' })
+  @Min(1, { message: 'roomId must be a positive integer id' })
+  @Max(MAX_ID, { message: 'roomId must be a positive integer id' })
+  roomId!: number;
+
+  @IsOptional()
+  @IsBoolean()
+  typing?: boolean;
+}

@@ -1,0 +1,27 @@
+import { Injectable, Logger } from '@nestjs/common';
+import { StompBroker } from '@app/stomp';
+import { RealtimePublisher } from '../common/realtime/realtime-publisher';
+
+/** RealtimePublisher on the STOMP broker: reaches subscribers on every instance through its bus. */
+@Injectable()
+export class StompRealtimePublisher extends RealtimePublisher {
+  private readonly logger = new Logger(StompRealtimePublisher.name);
+
+  constructor(private readonly broker: StompBroker) {
+    super();
+  }
+
+  toTopic(destination: string, payload: object): void {
+    this.broker.publish(destination, payload).catch((err) => this.failed(destination, err));
+  }
+
+  toUser(userId: number, destination: string, payload: object): void {
+    this.broker
+      .sendToUser(String(userId), destination, payload)
+      .catch((err) => this.failed(destination, err));
+  }
+
+  private failed(destination: string, err: unknown): void {
+    this.logger.error({ err, destination }, 'Live delivery failed');
+  }
+}

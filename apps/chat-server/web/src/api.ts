@@ -24,9 +24,9 @@ export class ApiError extends Error {
     super(message);
   }
 
-  /** "Forbidden (403)" style label, or "Network error" when the server was unreachable. */
+  /** "403 Forbidden" style label, or "Network error" when the server was unreachable. */
   get label(): string {
-    return this.status === 0 ? 'Network error' : `${this.error || 'Error'} (${this.status})`;
+    return this.status === 0 ? 'Network error' : `${this.status} ${this.error || 'Error'}`;
   }
 }
 
@@ -158,5 +158,9 @@ export class Api {
 
   markRead(id: number): Promise<AppNotification> {
     return this.request('PUT', `/api/v1/notifications/${id}/read`);
+  }
+
+  markAllRead(): Promise<unknown> {
+    return this.request('PUT', '/api/v1/notifications/read-all');
   }
 }

@@ -1,5 +1,6 @@
 import { Api, ApiError } from './api';
 import { h, replace } from './dom';
+import { icon } from './icons';
 import { Session } from './types';
 
 type Mode = 'login' | 'register';
@@ -81,12 +82,7 @@ export class AuthView {
         h(
           'div',
           { class: 'auth-card' },
-          h(
-            'div',
-            { class: 'auth-brand' },
-            h('span', { class: 'logo', aria: { hidden: 'true' } }, '💬'),
-            h('h1', {}, 'Chat'),
-          ),
+          h('div', { class: 'auth-brand' }, icon('logo', 'logo'), h('h1', {}, 'Chat')),
           h('p', { class: 'muted' }, 'Rooms, direct messages and presence, live.'),
           h('div', { class: 'tabs', role: 'tablist' }, tab('login', 'Log in'), tab('register', 'Register')),
           form,

@@ -11,6 +11,7 @@ import {
   replace,
   richText,
 } from './dom';
+import { icon, IconName } from './icons';
 import { Live, LiveState } from './live';
 import {
   AppNotification,
@@ -153,7 +154,10 @@ export class ChatApp {
       onReady: (reconnect) => void this.onLiveReady(reconnect),
       onAuthFailed: (message) =>
         this.options.logout(`Your session has ended (${message}). Please log in again.`),
-      onServerError: (message) => this.toast(`Live connection: ${message}`),
+      // The banner shows why the connection dropped; a planned restart needs no alert on top.
+      onServerError: (message) => {
+        if (!/shutting down|restart/i.test(message)) this.toast(`Live connection: ${message}`);
+      },
     });
   }
 
@@ -162,6 +166,7 @@ export class ChatApp {
   }
 
   start(): void {
+    this.presence.set(this.me.id, 'offline');
     this.renderShell();
     this.live.subscribe('/topic/status', (body) => this.onStatus(body));
     this.live.subscribe('/user/queue/notifications', (body) => this.onNotification(body));
@@ -173,7 +178,6 @@ export class ChatApp {
     });
     void this.refreshRooms().then(() => this.route());
     void this.loadNotifications();
-    this.presence.set(this.me.id, 'online');
   }
 
   // ---------------------------------------------------------------- layout
@@ -188,7 +192,7 @@ export class ChatApp {
         title: 'Create a channel',
         aria: { label: 'Create a channel' },
       },
-      '+',
+      icon('plus'),
     );
     newChannel.addEventListener('click', () => this.showCreateRoom());
     const newDm = h(
@@ -199,7 +203,7 @@ export class ChatApp {
         title: 'New direct message',
         aria: { label: 'New direct message' },
       },
-      '+',
+      icon('plus'),
     );
     newDm.addEventListener('click', () => this.showNewDirect());
     const logout = h('button', { class: 'btn ghost small light', type: 'button' }, 'Log out');
@@ -214,7 +218,7 @@ export class ChatApp {
       h(
         'header',
         { class: 'workspace' },
-        h('div', { class: 'brand' }, h('span', { class: 'logo', aria: { hidden: 'true' } }, '💬'), 'Chat'),
+        h('div', { class: 'brand' }, icon('logo', 'logo'), 'Chat'),
         h(
           'div',
           { class: 'me' },
@@ -252,9 +256,13 @@ export class ChatApp {
       h('footer', { class: 'side-footer' }, e.connection, logout),
     );
 
-    const menu = h('button', { class: 'icon-btn menu', type: 'button', aria: { label: 'Show rooms' } }, '☰');
+    const menu = h(
+      'button',
+      { class: 'icon-btn menu', type: 'button', aria: { label: 'Show rooms' } },
+      icon('menu'),
+    );
     menu.addEventListener('click', () => e.app.classList.toggle('nav-open'));
-    e.bell.replaceChildren(bellIcon(), e.badge);
+    e.bell.replaceChildren(icon('bell'), e.badge);
     e.bell.addEventListener('click', (ev) => {
       ev.stopPropagation();
       this.toggleNotifications();
@@ -299,7 +307,7 @@ export class ChatApp {
     return h(
       'div',
       { class: 'empty-state' },
-      h('div', { class: 'empty-emoji', aria: { hidden: 'true' } }, '👋'),
+      h('div', { class: 'empty-emoji' }, icon('wave')),
       h('h2', {}, `Welcome, ${this.me.username}`),
       h('p', { class: 'muted' }, 'Pick a channel on the left, join a public one, or start a conversation.'),
       h('div', { class: 'actions' }, create, dm),
@@ -480,10 +488,10 @@ export class ChatApp {
 
   private roomItem(rv: RoomView): HTMLElement {
     const { room } = rv;
-    const icon =
+    const marker =
       room.type === 'DIRECT_MESSAGE' && rv.dmPeer
         ? this.presenceDot(rv.dmPeer.id)
-        : h('span', { class: 'room-icon', aria: { hidden: 'true' } }, room.type === 'PRIVATE' ? '🔒' : '#');
+        : h('span', { class: 'room-icon' }, icon(room.type === 'PRIVATE' ? 'lock' : 'hash'));
     const link = h(
       'a',
       {
@@ -492,7 +500,7 @@ export class ChatApp {
         dataset: { roomId: String(room.id) },
         aria: this.current === room.id ? { current: 'page' } : {},
       },
-      icon,
+      marker,
       h('span', { class: 'room-name' }, this.roomName(rv)),
       rv.unread
         ? h('span', { class: 'count', aria: { label: `${rv.unread} unread` } }, String(rv.unread))
@@ -510,7 +518,7 @@ export class ChatApp {
     const link = h(
       'a',
       { class: 'room-link muted-link', href: roomHash(rv.room.id), dataset: { roomId: String(rv.room.id) } },
-      h('span', { class: 'room-icon', aria: { hidden: 'true' } }, '#'),
+      h('span', { class: 'room-icon' }, icon('hash')),
       h('span', { class: 'room-name' }, this.roomName(rv)),
       join,
     );
@@ -642,7 +650,7 @@ export class ChatApp {
     this.subscribeRoom(id);
     this.el.pane.replaceChildren(this.el.scroller, this.el.jump);
     this.el.composer.hidden = false;
-    this.el.input.placeholder = `Message ${view.room.type === 'DIRECT_MESSAGE' ? '' : view.room.type === 'PRIVATE' ? '🔒' : '#'}${this.roomName(view)}`;
+    this.el.input.placeholder = `Message ${view.room.type === 'DIRECT_MESSAGE' ? '' : view.room.type === 'PRIVATE' ? '' : '#'}${this.roomName(view)}`;
     this.renderMessages();
     this.scrollToBottom();
     if (window.matchMedia('(pointer: fine)').matches) this.el.input.focus();
@@ -653,11 +661,14 @@ export class ChatApp {
     const rv = this.current !== undefined ? this.rooms.get(this.current) : undefined;
     if (!rv) return;
     const { room } = rv;
-    const icon = room.type === 'PRIVATE' ? '🔒 ' : room.type === 'PUBLIC' ? '# ' : '';
     replace(
       this.el.title,
-      room.type === 'DIRECT_MESSAGE' && rv.dmPeer ? this.presenceDot(rv.dmPeer.id) : null,
-      `${icon}${this.roomName(rv)}`,
+      room.type === 'DIRECT_MESSAGE'
+        ? rv.dmPeer
+          ? this.presenceDot(rv.dmPeer.id)
+          : null
+        : icon(room.type === 'PRIVATE' ? 'lock' : 'hash', 'title-icon'),
+      h('span', { class: 'room-title-text' }, this.roomName(rv)),
     );
     const kind =
       room.type === 'PUBLIC'
@@ -671,10 +682,7 @@ export class ChatApp {
         ? `${kind} · created by ${room.creator.username}`
         : kind;
     this.el.membersButton.hidden = false;
-    this.el.membersButton.replaceChildren(
-      h('span', { aria: { hidden: 'true' } }, '👥 '),
-      count !== undefined ? `${count}` : 'Members',
-    );
+    this.el.membersButton.replaceChildren(icon('users'), count !== undefined ? `${count}` : 'Members');
     this.el.membersButton.setAttribute('aria-label', `Members${count !== undefined ? ` (${count})` : ''}`);
     document.title = `${this.roomName(rv)} · Chat`;
   }
@@ -696,10 +704,10 @@ export class ChatApp {
       h(
         'div',
         { class: 'empty-state room-error', role: 'alert' },
-        h('div', { class: 'empty-emoji', aria: { hidden: 'true' } }, status === 403 ? '🔒' : '🧭'),
+        h('div', { class: 'empty-emoji' }, icon(status === 403 ? 'lock' : 'compass')),
         h('h2', {}, heading),
         h('p', {}, err instanceof Error ? err.message : String(err)),
-        err instanceof ApiError ? h('p', { class: 'error-code' }, `Error ${err.label}`) : null,
+        err instanceof ApiError ? h('p', { class: 'error-code' }, err.label) : null,
         h('div', { class: 'actions' }, back),
       ),
     );
@@ -713,7 +721,7 @@ export class ChatApp {
       h(
         'div',
         { class: 'empty-state' },
-        h('div', { class: 'empty-emoji', aria: { hidden: 'true' } }, '#'),
+        h('div', { class: 'empty-emoji' }, icon('hash')),
         h('h2', {}, `#${this.roomName(rv)}`),
         h(
           'p',
@@ -790,12 +798,20 @@ export class ChatApp {
     this.el.list.replaceChildren(...nodes);
     this.renderHistoryTop(rv);
     this.renderPending();
+    this.trimDeliveredMarks();
+  }
+
+  /** "Delivered" shows under our latest confirmed message only, as in most messengers. */
+  private trimDeliveredMarks(): void {
+    const marks = [...this.el.scroller.querySelectorAll('.msg-status.delivered')];
+    for (const mark of marks.slice(0, -1)) mark.remove();
   }
 
   private appendMessage(rv: RoomView, m: Message): void {
     const index = rv.messages.indexOf(m);
     const prev = index > 0 ? rv.messages[index - 1] : undefined;
     append(this.el.list, ...this.messageNodes(rv, m, prev));
+    this.trimDeliveredMarks();
   }
 
   private messageNodes(rv: RoomView, m: Message, prev: Message | undefined): Node[] {
@@ -824,7 +840,7 @@ export class ChatApp {
       ? h(
           'button',
           { class: 'msg-action', type: 'button', title: 'Delete message', aria: { label: 'Delete message' } },
-          '🗑',
+          icon('trash'),
         )
       : null;
     remove?.addEventListener('click', () => void this.deleteMessage(m));
@@ -982,12 +998,15 @@ export class ChatApp {
           { roomId: p.roomId, content: p.content, clientMessageId: p.clientMessageId },
           true,
         );
-        if (p.state === 'sending') {
+        // The broadcast may have come first and already replaced this pending entry.
+        if (this.pending.includes(p) && p.state === 'sending') {
           p.state = 'delivered';
           this.renderPendingOne(p);
         }
       } catch (err) {
-        if (p.state === 'sending') this.failPending(p, err instanceof Error ? err.message : String(err));
+        if (this.pending.includes(p) && p.state === 'sending') {
+          this.failPending(p, err instanceof Error ? err.message : String(err));
+        }
       }
       return;
     }
@@ -1004,7 +1023,7 @@ export class ChatApp {
         this.renderPendingOne(p);
       }
     } catch (err) {
-      this.failPending(p, err instanceof Error ? err.message : String(err));
+      if (this.pending.includes(p)) this.failPending(p, err instanceof Error ? err.message : String(err));
     }
   }
 
@@ -1076,6 +1095,7 @@ export class ChatApp {
     if (p.el) p.el.replaceWith(el);
     else this.el.pendingList.appendChild(el);
     p.el = el;
+    this.trimDeliveredMarks();
   }
 
   // ---------------------------------------------------------------- typing
@@ -1230,7 +1250,11 @@ export class ChatApp {
   }
 
   private renderMembers(rv: RoomView): void {
-    const close = h('button', { class: 'icon-btn', type: 'button', aria: { label: 'Close members' } }, '✕');
+    const close = h(
+      'button',
+      { class: 'icon-btn', type: 'button', aria: { label: 'Close members' } },
+      icon('close'),
+    );
     close.addEventListener('click', () => this.closeMembers());
     const members = [...(rv.members ?? [])].sort((a, b) => a.username.localeCompare(b.username));
     const canManage = this.isAdmin || rv.room.creator?.id === this.me.id;
@@ -1238,7 +1262,16 @@ export class ChatApp {
       const status = this.presence.get(m.id) ?? 'offline';
       const dm =
         m.id !== this.me.id
-          ? h('button', { class: 'btn tiny', type: 'button', title: `Message ${m.username}` }, 'Message')
+          ? h(
+              'button',
+              {
+                class: 'btn tiny',
+                type: 'button',
+                title: `Message ${m.username}`,
+                aria: { label: `Message ${m.username}` },
+              },
+              'Message',
+            )
           : null;
       dm?.addEventListener('click', () => void this.openDirect(m.id));
       return h(
@@ -1518,7 +1551,7 @@ export class ChatApp {
       createdAt: n.createdAt ?? new Date().toISOString(),
     });
     this.renderNotifications();
-    this.toast(n.message, 'info', '🔔');
+    this.toast(n.message, 'info', 'bell');
     // Being added to a room or sent a direct message shows up in the sidebar at once.
     void this.refreshRooms();
   }
@@ -1540,9 +1573,7 @@ export class ChatApp {
       { class: 'btn ghost small', type: 'button', disabled: unread === 0 },
       'Mark all as read',
     );
-    markAll.addEventListener('click', () => {
-      for (const n of this.notifications.filter((x) => !x.read)) void this.markRead(n);
-    });
+    markAll.addEventListener('click', () => void this.markAllRead());
     replace(
       this.el.notifPanel,
       h('header', { class: 'panel-header' }, h('h3', {}, 'Notifications'), markAll),
@@ -1576,6 +1607,16 @@ export class ChatApp {
           )
         : h('p', { class: 'muted empty-note' }, 'You are all caught up.'),
     );
+  }
+
+  private async markAllRead(): Promise<void> {
+    try {
+      await this.api.markAllRead();
+      for (const n of this.notifications) n.read = true;
+    } catch (err) {
+      this.showError(err, 'Could not mark the notifications as read');
+    }
+    this.renderNotifications();
   }
 
   private async markRead(n: AppNotification): Promise<void> {
@@ -1629,6 +1670,9 @@ export class ChatApp {
   private onLiveState(state: LiveState): void {
     const wasConnected = this.liveState.kind === 'connected';
     this.liveState = state;
+    // Our own dot follows our connection: the server marks us online while a session is live.
+    if (state.kind === 'connected' || wasConnected)
+      this.setPresence(this.me.id, state.kind === 'connected' ? 'online' : 'offline');
     if (wasConnected && state.kind !== 'connected') {
       this.typing.clear();
       this.renderTyping();
@@ -1743,13 +1787,17 @@ export class ChatApp {
   private toast(
     message: string,
     kind: 'error' | 'info' = 'error',
-    icon = kind === 'error' ? '⚠️' : 'ℹ️',
+    iconName: IconName = kind === 'error' ? 'warn' : 'info',
   ): void {
-    const close = h('button', { class: 'icon-btn', type: 'button', aria: { label: 'Dismiss' } }, '✕');
+    const close = h(
+      'button',
+      { class: 'icon-btn', type: 'button', aria: { label: 'Dismiss' } },
+      icon('close'),
+    );
     const el = h(
       'div',
       { class: `toast ${kind}`, role: kind === 'error' ? 'alert' : 'status' },
-      h('span', { aria: { hidden: 'true' } }, icon),
+      icon(iconName, 'toast-icon'),
       h('span', { class: 'toast-text' }, message),
       close,
     );
@@ -1776,20 +1824,6 @@ export class ChatApp {
     const base = rv ? `${this.roomName(rv)} · Chat` : 'Chat';
     document.title = unread ? `(${unread}) ${base}` : base;
   }
-}
-
-function bellIcon(): SVGSVGElement {
-  const ns = 'http://www.w3.org/2000/svg';
-  const svg = document.createElementNS(ns, 'svg');
-  svg.setAttribute('viewBox', '0 0 24 24');
-  svg.setAttribute('aria-hidden', 'true');
-  const path = document.createElementNS(ns, 'path');
-  path.setAttribute(
-    'd',
-    'M12 22a2.5 2.5 0 0 0 2.45-2h-4.9A2.5 2.5 0 0 0 12 22zm7-6V11a7 7 0 0 0-5.5-6.84V3.5a1.5 1.5 0 0 0-3 0v.66A7 7 0 0 0 5 11v5l-2 2v1h18v-1z',
-  );
-  svg.appendChild(path);
-  return svg;
 }
 
 function retryButton(onClick: () => void): HTMLButtonElement {

@@ -91,18 +91,19 @@ export function richText(text: string): DocumentFragment {
   return frag;
 }
 
-/** Initials for an avatar: "alice_smith" -> "AS", "bob" -> "BO". */
+/** Initials for an avatar: "alice_smith" -> "AS", "bob" -> "B", "user42_7" -> "U". */
 export function initials(name: string): string {
   const parts = name.split(/[\s._-]+/).filter(Boolean);
-  const letters = parts.length > 1 ? parts[0][0] + parts[1][0] : name.slice(0, 2);
-  return letters.toUpperCase();
+  const second = parts[1]?.[0];
+  const letters = parts[0]?.[0] ?? '?';
+  return (second && /\p{L}/u.test(second) ? letters + second : letters).toUpperCase();
 }
 
-/** A stable, pleasant colour per user. */
+/** A stable, pleasant colour per user (golden-angle hues, so neighbouring ids differ). */
 export function colorFor(seed: string | number): string {
   let n = 0;
   for (const c of String(seed)) n = (n * 31 + c.charCodeAt(0)) >>> 0;
-  return `hsl(${n % 360} 55% 42%)`;
+  return `hsl(${Math.round((n * 137.508) % 360)} 52% 40%)`;
 }
 
 export function avatar(name: string, seed: string | number, extraClass = ''): HTMLElement {

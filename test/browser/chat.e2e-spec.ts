@@ -1,0 +1,257 @@
+import type { Browser } from 'playwright-core';
+import { copyFileSync, mkdirSync } from 'node:fs';
+import { dirname, join } from 'node:path';
+import request from 'supertest';
+import { bearer, createUser, login, uniqueName } from '../factories/users';
+import { startTestApp, TestApp } from '../helpers/test-app';
+import {
+  buildWebClient,
+  composer,
+  createChannelThroughUi,
+  describeInChromium,
+  launchChromium,
+  loginThroughUi,
+  messages,
+  openUserPage,
+  REPO_ROOT,
+  registerThroughUi,
+  screenshot,
+  seeText,
+  sendThroughUi,
+  UserPage,
+} from './browser-support';
+
+jest.setTimeout(180_000);
+
+/** `UPDATE_DOCS_SCREENSHOT=1 npx jest test/browser` refreshes the committed docs/screenshot.png. */
+const UPDATE_DOCS_SCREENSHOT = process.env.UPDATE_DOCS_SCREENSHOT === '1';
+
+describeInChromium('web client in Chromium', () => {
+  let t: TestApp;
+  let browser: Browser;
+  const pages: UserPage[] = [];
+
+  const open = async (viewport?: { width: number; height: number }) => {
+    const p = await openUserPage(browser, viewport);
+    pages.push(p);
+    return p;
+  };
+
+  beforeAll(async () => {
+    buildWebClient();
+    [t, browser] = await Promise.all([startTestApp(), launchChromium()]);
+  });
+
+  afterEach(async () => {
+    const errors = pages.flatMap((p) => p.errors);
+    await Promise.all(pages.splice(0).map((p) => p.context.close()));
+    expect(errors).toEqual([]);
+  });
+
+  afterAll(async () => {
+    await browser?.close();
+    await t?.close();
+  });
+
+  it('two people chat live: join, typing, messages both ways, delivery, presence, history after a reload', async () => {
+    const alice = await open();
+    // Plain names (the database is this file's own): this view is the one the docs show.
+    const aliceName = 'alice';
+    await registerThroughUi(alice.page, t.url, aliceName, 'password-123');
+    await screenshot(alice.page, 'welcome');
+    const channel = 'general';
+    await createChannelThroughUi(alice.page, channel, 'Public');
+    await seeText(alice.page, `This is the very beginning of #${channel}.`);
+
+    const bobUser = await createUser(t, { username: 'bob' });
+    const bob = await open();
+    await loginThroughUi(bob.page, `${t.url}/`, bobUser.username, bobUser.password);
+    // Bob finds the public channel among the ones he is not in, and joins it.
+    const more = bob.page.getByRole('list', { name: 'Other public channels' });
+    await more
+      .getByRole('listitem')
+      .filter({ hasText: channel })
+      .getByRole('button', { name: 'Join' })
+      .click();
+    await seeText(bob.page.locator('.room-title'), channel);
+    await seeText(bob.page.locator('#connection-status'), 'Connected via websocket');
+    await seeText(alice.page.locator('#connection-status'), 'Connected via websocket');
+
+    // Alice types: Bob sees it.
+    const hello = 'Morning Bob! Is the release still on track for today?';
+    await composer(alice.page).fill(hello);
+    await seeText(bob.page.locator('#typing-indicator'), `${aliceName} is typing…`);
+
+    // Alice sends: Bob sees the message, Alice sees it confirmed by the server.
+    await composer(alice.page).press('Enter');
+    await seeText(messages(bob.page), hello);
+    await seeText(messages(alice.page), hello);
+    await seeText(alice.page.locator('.msg.mine').filter({ hasText: hello }), '✓ Delivered');
+
+    // Bob answers with markup, which shows as text and never as markup.
+    const markup = 'Yes, the build is green. And <b>this</b> stays text: <img src=x onerror=alert(1)>';
+    await sendThroughUi(bob.page, markup);
+    await seeText(messages(alice.page), markup);
+    expect(await messages(alice.page).locator('b, img').count()).toBe(0);
+
+    // Presence: Bob sees Alice online in the member list.
+    await bob.page.getByRole('button', { name: /^Members/ }).click();
+    const aliceRow = bob.page
+      .getByRole('complementary', { name: 'Members' })
+      .getByRole('listitem')
+      .filter({ hasText: aliceName });
+    await seeText(aliceRow, 'Online');
+
+    // The main view as the docs show it: messages, presence, and Bob typing.
+    await sendThroughUi(alice.page, 'Release notes are ready: https://example.com/notes');
+    await seeText(messages(bob.page), 'Release notes are ready');
+    await alice.page.getByRole('button', { name: /^Members/ }).click();
+    await seeText(
+      alice.page
+        .getByRole('complementary', { name: 'Members' })
+        .getByRole('listitem')
+        .filter({ hasText: bobUser.username }),
+      'Online',
+    );
+    // A notification from Bob reaches Alice live: a toast and the badge on the bell.
+    const aliceLogin = await login(t, aliceName, 'password-123');
+    await request(t.url)
+      .post('/api/v1/notifications')
+      .set(bearer(bobUser))
+      .send({ userId: aliceLogin.id, message: 'Standup moved to 10:30' })
+      .expect(201);
+    const toast = alice.page
+      .locator('.toasts')
+      .getByRole('status')
+      .filter({ hasText: 'Standup moved to 10:30' });
+    await toast.waitFor({ state: 'visible' });
+    await seeText(alice.page.locator('#notification-badge'), '1');
+    await toast.getByRole('button', { name: 'Dismiss' }).click();
+
+    await composer(bob.page).fill('Looks good');
+    await seeText(alice.page.locator('#typing-indicator'), `${bobUser.username} is typing…`);
+    const shot = await screenshot(alice.page, 'chat-main');
+    if (UPDATE_DOCS_SCREENSHOT) {
+      const docs = join(REPO_ROOT, 'docs', 'screenshot.png');
+      mkdirSync(dirname(docs), { recursive: true });
+      copyFileSync(shot, docs);
+    }
+
+    // The notification list; opening one marks it read and the badge goes away.
+    await alice.page.getByRole('button', { name: /^Notifications/ }).click();
+    const list = alice.page.getByRole('dialog', { name: 'Notifications' });
+    await seeText(list, 'Standup moved to 10:30');
+    await screenshot(alice.page, 'notifications');
+    await list.getByRole('button', { name: /Standup moved to 10:30/ }).click();
+    await alice.page.locator('#notification-badge').waitFor({ state: 'hidden' });
+
+    // History survives a reload: the page comes back to the same room with both messages.
+    await bob.page.reload();
+    await seeText(bob.page.locator('.room-title'), channel);
+    await seeText(messages(bob.page), hello);
+    await seeText(messages(bob.page), markup);
+  });
+
+  it('keeps a private room from a non-member: not listed, and opening it shows the 403', async () => {
+    const owner = await createUser(t, { username: uniqueName('owner') });
+    const alice = await open();
+    await loginThroughUi(alice.page, `${t.url}/`, owner.username, owner.password);
+    const secret = uniqueName('secret');
+    const roomId = await createChannelThroughUi(alice.page, secret, 'Private');
+    await sendThroughUi(alice.page, 'for members only');
+    await seeText(messages(alice.page), 'for members only');
+
+    const carolUser = await createUser(t, { username: uniqueName('carol') });
+    const carol = await open();
+    await loginThroughUi(carol.page, `${t.url}/`, carolUser.username, carolUser.password);
+    await seeText(carol.page.getByRole('navigation', { name: 'Rooms' }), 'No channels yet');
+    expect(await carol.page.getByRole('navigation', { name: 'Rooms' }).getByText(secret).count()).toBe(0);
+
+    await carol.page.goto(`${t.url}/#/room/${roomId}`);
+    const alert = carol.page.getByRole('alert');
+    await seeText(alert, "You don't have access to this room");
+    await seeText(alert, '403 Forbidden');
+    expect(await carol.page.getByText('for members only').count()).toBe(0);
+    await screenshot(carol.page, 'private-room-403');
+  });
+
+  it('starts a direct message from the member list; the other person gets it live', async () => {
+    const [dana, erin] = await Promise.all([
+      createUser(t, { username: uniqueName('dana') }),
+      createUser(t, { username: uniqueName('erin') }),
+    ]);
+    const room = await request(t.url)
+      .post('/api/v1/rooms')
+      .set(bearer(dana))
+      .send({ name: uniqueName('team'), type: 'PUBLIC' })
+      .expect(201);
+    await request(t.url)
+      .post(`/api/v1/rooms/${room.body.id}/members/${erin.id}`)
+      .set(bearer(erin))
+      .expect(200);
+
+    const erinPage = await open();
+    await loginThroughUi(erinPage.page, `${t.url}/`, erin.username, erin.password);
+    const danaPage = await open();
+    await loginThroughUi(danaPage.page, `${t.url}/#/room/${room.body.id}`, dana.username, dana.password);
+    await seeText(danaPage.page.locator('.room-title'), room.body.name);
+    await danaPage.page.getByRole('button', { name: /^Members/ }).click();
+    await danaPage.page.getByRole('button', { name: `Message ${erin.username}` }).click();
+    await seeText(danaPage.page.locator('.room-title'), erin.username);
+    await seeText(
+      danaPage.page,
+      `This is the very beginning of your direct message history with ${erin.username}.`,
+    );
+    await sendThroughUi(danaPage.page, 'a word in private');
+
+    // Erin's sidebar gains the conversation (the server notifies her), with an unread count.
+    const dms = erinPage.page.getByRole('list', { name: 'Direct messages' });
+    await seeText(dms, dana.username);
+    await dms.getByRole('link', { name: new RegExp(dana.username) }).click();
+    await seeText(messages(erinPage.page), 'a word in private');
+  });
+
+  it('works over SockJS xhr-streaming when the page asks for it', async () => {
+    const [u1, u2] = await Promise.all([
+      createUser(t, { username: uniqueName('xs1') }),
+      createUser(t, { username: uniqueName('xs2') }),
+    ]);
+    const one = await open();
+    const streamed: string[] = [];
+    one.page.on('request', (r) => {
+      if (r.url().includes('/xhr_streaming')) streamed.push(r.url());
+    });
+    await loginThroughUi(one.page, `${t.url}/?transport=xhr-streaming`, u1.username, u1.password);
+    const channel = uniqueName('stream');
+    await createChannelThroughUi(one.page, channel, 'Public');
+    await seeText(one.page.locator('#connection-status'), 'Connected via xhr-streaming');
+
+    const two = await open();
+    await loginThroughUi(two.page, `${t.url}/?transport=xhr-streaming`, u2.username, u2.password);
+    await two.page
+      .getByRole('list', { name: 'Other public channels' })
+      .getByRole('listitem')
+      .filter({ hasText: channel })
+      .getByRole('button', { name: 'Join' })
+      .click();
+    await seeText(two.page.locator('#connection-status'), 'Connected via xhr-streaming');
+    await seeText(two.page.locator('.room-title'), channel);
+
+    await sendThroughUi(one.page, 'over xhr-streaming');
+    await seeText(messages(two.page), 'over xhr-streaming');
+    await composer(two.page).fill('typing back');
+    await seeText(one.page.locator('#typing-indicator'), `${u2.username} is typing…`);
+    await composer(two.page).press('Enter');
+    await seeText(messages(one.page), 'typing back');
+    expect(streamed.length).toBeGreaterThan(0);
+  });
+
+  it('is usable on a phone-sized screen', async () => {
+    const user = await createUser(t, { username: uniqueName('mobile') });
+    const phone = await open({ width: 390, height: 780 });
+    await loginThroughUi(phone.page, `${t.url}/`, user.username, user.password);
+    await phone.page.getByRole('button', { name: 'Show rooms' }).click();
+    await seeText(phone.page.getByRole('navigation', { name: 'Rooms' }), 'Channels');
+    await screenshot(phone.page, 'mobile-sidebar');
+  });
+});

@@ -27,9 +27,10 @@ function loadTable(rows, id) {
       continue;
     }
     const l = r.latency || {};
+    const name = r.repeats > 1 ? `${r.target} (median of ${r.repeats})` : r.target;
     const rss = r.shared ? r.serverPeakRssKiB : r.serverVmHWMKiB || r.serverPeakRssKiB;
     out.push(
-      `| ${r.target} | ${fmt(r.deliveriesPerSec)} | ${x(ratio(r.deliveriesPerSec, ws && ws.deliveriesPerSec))} | ${fmt(r.sentPerSec, 1)} | ${fmt(r.completedPerSec, 1)} | ${fmt(r.lost)} | ${fmt(r.duplicates)} | ${fmt(r.orderViolations)} | ${fmt(l.p50Ms, 2)} | ${fmt(l.p90Ms, 2)} | ${fmt(l.p99Ms, 2)} | ${fmt(l.maxMs, 1)} | ${fmt(r.serverCpuUsPerDelivery, 1)} | ${x(ratio(r.serverCpuUsPerDelivery, ws && ws.serverCpuUsPerDelivery))} | ${fmt(r.serverCpuPct)} | ${fmt(r.generatorCpuPct)} | ${fmt(r.otherCpuPct)} | ${fmt(rss && rss / 1024, 1)} |`,
+      `| ${name} | ${fmt(r.deliveriesPerSec)} | ${x(ratio(r.deliveriesPerSec, ws && ws.deliveriesPerSec))} | ${fmt(r.sentPerSec, 1)} | ${fmt(r.completedPerSec, 1)} | ${fmt(r.lost)} | ${fmt(r.duplicates)} | ${fmt(r.orderViolations)} | ${fmt(l.p50Ms, 2)} | ${fmt(l.p90Ms, 2)} | ${fmt(l.p99Ms, 2)} | ${fmt(l.maxMs, 1)} | ${fmt(r.serverCpuUsPerDelivery, 1)} | ${x(ratio(r.serverCpuUsPerDelivery, ws && ws.serverCpuUsPerDelivery))} | ${fmt(r.serverCpuPct)} | ${fmt(r.generatorCpuPct)} | ${fmt(r.otherCpuPct)} | ${fmt(rss && rss / 1024, 1)} |`,
     );
   }
   return out.join('\n');
@@ -48,7 +49,7 @@ function idleTable(rows, id) {
       continue;
     }
     out.push(
-      `| ${r.target} | ${fmt(r.connections.ok)} / ${fmt(r.connections.failed)} | ${fmt(r.rssBeforeKiB / 1024, 1)} | ${fmt(r.rssAfterIdleKiB / 1024, 1)} | ${fmt(r.rssPerConnKiB, 1)} | ${x(ratio(r.rssPerConnKiB, ws && ws.rssPerConnKiB))} | ${x(ratio(r.rssPerConnKiB, sio && sio.rssPerConnKiB))} | ${r.staleAfterIdle} / ${r.deadAfterIdle} |`,
+      `| ${r.repeats > 1 ? `${r.target} (median of ${r.repeats})` : r.target} | ${fmt(r.connections.ok)} / ${fmt(r.connections.failed)} | ${fmt(r.rssBeforeKiB / 1024, 1)} | ${fmt(r.rssAfterIdleKiB / 1024, 1)} | ${fmt(r.rssPerConnKiB, 1)} | ${x(ratio(r.rssPerConnKiB, ws && ws.rssPerConnKiB))} | ${x(ratio(r.rssPerConnKiB, sio && sio.rssPerConnKiB))} | ${r.staleAfterIdle} / ${r.deadAfterIdle} |`,
     );
   }
   return out.join('\n');

@@ -24,8 +24,8 @@ const config = {
   extraEnv: env.BENCH_SERVER_ENV ? JSON.parse(env.BENCH_SERVER_ENV) : {},
   startTimeoutMs: Number(env.BENCH_SERVER_START_TIMEOUT_MS || 60000),
   // STOMP endpoint shape
-  wsPath: env.BENCH_SERVER_WS_PATH || '/ws/websocket', // raw WebSocket endpoint
-  sockjsPath: env.BENCH_SERVER_SOCKJS_PATH || '/ws', // SockJS endpoint (…/<server>/<session>/websocket)
+  wsPath: env.BENCH_SERVER_WS_PATH || '/ws/chat/websocket', // raw WebSocket endpoint
+  sockjsPath: env.BENCH_SERVER_SOCKJS_PATH || '/ws/chat', // SockJS endpoint (…/<server>/<session>/websocket)
   subDest: '/topic/rooms/{room}',
   sendDest: '/app/chat.sendMessage',
   tokenHeader: 'X-Auth-Token', // CONNECT header carrying the JWT
@@ -62,6 +62,8 @@ function serverEnv(port, ctx) {
     DATABASE_URL: `${config.mysqlUrl}/${config.database}`,
     JWT_SECRET: config.jwtSecret,
     LOGIN_RATE_LIMIT: '1000000',
+    LOGIN_MAX_FAILURES_PER_IP: '10000000',
+    STOMP_MAX_SESSIONS_PER_IP: '1000000', // C1 opens 10,000 sessions from 127.0.0.1
     LOG_LEVEL: 'warn',
     ...config.extraEnv,
   };

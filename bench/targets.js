@@ -72,12 +72,14 @@ const targets = {
   },
   server: {
     label: 'our server, STOMP over raw WebSocket',
+    available: serverCfg.available,
     async start(ctx) {
       return serverCfg.start({ ...ctx, transport: 'ws' });
     },
   },
   'server-sockjs': {
     label: 'our server, STOMP over SockJS (websocket transport)',
+    available: serverCfg.available,
     async start(ctx) {
       return serverCfg.start({ ...ctx, transport: 'sockjs' });
     },

@@ -225,7 +225,8 @@ class StompConn {
     if (this.buf.length === 0) {
       // fast path: exactly one complete frame
       const z = s.indexOf('\0');
-      if (z === s.length - 1 && s.charCodeAt(0) !== 10) {
+      const c0 = s.charCodeAt(0);
+      if (z === s.length - 1 && c0 !== 10 && c0 !== 13) {
         this.handleFrame(s, z);
         return;
       }

@@ -2,7 +2,7 @@
 // NOT a peer and never measured against the targets: a small stand-in that
 // implements the contract bench/server.config.js expects from OUR server, so
 // the harness's server path (DB reset, register/login/rooms/members over REST,
-// STOMP over /ws/websocket and SockJS /ws with X-Auth-Token, receipts,
+// STOMP over /ws/chat/websocket and SockJS /ws/chat with X-Auth-Token, receipts,
 // heart-beats) can be tested before the real server exists:
 //   BENCH_SERVER_ENTRY=bench/peers/fake-chat-server.js node bench/run.js --smoke
 // Env: PORT, JWT_SECRET. Keeps everything in memory (DATABASE_URL is ignored).
@@ -81,7 +81,7 @@ function frame(cmd, headers, body = '') {
   return s + '\n' + body + '\0';
 }
 
-const sjs = sockjs.createServer({ prefix: '/ws', log: () => {}, heartbeat_delay: 25000 });
+const sjs = sockjs.createServer({ prefix: '/ws/chat', log: () => {}, heartbeat_delay: 25000 });
 sjs.on('connection', (conn) => {
   const sess = { conn, user: null, subs: new Map(), buf: '' };
   const err = (msg) => {

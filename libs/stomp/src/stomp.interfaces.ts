@@ -97,4 +97,6 @@ export interface StompBrokerStats {
   messagesDelivered: number;
   slowConsumerCloses: number;
   protocolErrors: number;
+  /** Sockets refused at accept time by `limits.maxConnectionsPerAddress`. */
+  connectionsRefused: number;
 }

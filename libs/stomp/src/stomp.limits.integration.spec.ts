@@ -154,3 +154,44 @@ describe('STOMP limits and abusive clients (raw WebSocket)', () => {
     expect(fast.ws.readyState).toBe(fast.ws.OPEN);
   });
 });
+
+describe('limits.maxConnectionsPerAddress', () => {
+  let t: TestApp;
+  const raws: RawClient[] = [];
+
+  beforeAll(async () => {
+    t = await startApp({ limits: { maxConnectionsPerAddress: 3 }, connectTimeoutMs: 60000 });
+  });
+
+  afterEach(() => {
+    for (const r of raws.splice(0)) r.terminate();
+  });
+
+  afterAll(async () => {
+    await t.close();
+  });
+
+  it('closes sockets past the cap with 1008 at once, connected or not, and frees a slot when one closes', async () => {
+    const open = [new RawClient(t.wsUrl), new RawClient(t.wsUrl), new RawClient(t.wsUrl)];
+    raws.push(...open);
+    await open[0].connect('user:first');
+    await Promise.all(open.map((r) => r.opened));
+    const extra = new RawClient(t.wsUrl);
+    raws.push(extra);
+    const refused = await extra.waitClosed();
+    expect(refused).toEqual({ code: 1008, reason: 'Too many connections from this address' });
+    expect(t.broker.stats().connectionsRefused).toBe(1);
+
+    // The established session is untouched.
+    open[0].send('SUBSCRIBE\nid:s\ndestination:/topic/cap\nreceipt:r\n\n\0');
+    await open[0].next('RECEIPT');
+    await t.broker.publish('/topic/cap', 'still here');
+    expect((await open[0].next('MESSAGE')).body.toString()).toBe('still here');
+
+    open[1].terminate();
+    await open[1].waitClosed();
+    const next = new RawClient(t.wsUrl);
+    raws.push(next);
+    await expect(next.connect('user:next')).resolves.toMatchObject({ command: 'CONNECTED' });
+  });
+});

@@ -23,6 +23,11 @@ export interface StompLimitsOptions {
   maxOutboundBufferBytes?: number;
   /** A session that cannot be written to for this long is closed with 4500. Default 10000 ms. */
   slowConsumerTimeoutMs?: number;
+  /**
+   * Most concurrent sockets (WebSocket and SockJS together, connected or not) from one remote
+   * address; one more is accepted and closed at once with 1008. Default 0 (no limit).
+   */
+  maxConnectionsPerAddress?: number;
 }
 
 export interface StompSockJsOptions {
@@ -122,6 +127,7 @@ export function resolveStompOptions(options: StompModuleOptions = {}): ResolvedS
       maxSubscriptionsPerSession: options.limits?.maxSubscriptionsPerSession ?? 1000,
       maxOutboundBufferBytes: options.limits?.maxOutboundBufferBytes ?? 512 * 1024,
       slowConsumerTimeoutMs: options.limits?.slowConsumerTimeoutMs ?? 10000,
+      maxConnectionsPerAddress: options.limits?.maxConnectionsPerAddress ?? 0,
     },
     connectTimeoutMs: options.connectTimeoutMs ?? 10000,
     serverName: options.serverName ?? 'nest-stomp/1.0',

@@ -40,6 +40,7 @@ export const STOMP_PATH = '/ws/chat';
           maxFrameBytes: settings.stomp.maxFrameBytes,
           maxOutboundBufferBytes: settings.stomp.slowConsumerBytes,
           slowConsumerTimeoutMs: settings.stomp.slowConsumerMs,
+          maxConnectionsPerAddress: settings.stomp.maxSessionsPerIp,
         },
         connectTimeoutMs: settings.stomp.connectTimeoutMs,
         serverName: 'chat-server/1.0',

@@ -78,6 +78,7 @@ export class StompBroker
     messagesDelivered: 0,
     slowConsumerCloses: 0,
     protocolErrors: 0,
+    connectionsRefused: 0,
   };
 
   private readonly instanceId = randomBytes(4).toString('hex');

@@ -12,6 +12,8 @@ export interface StompCounters {
   messagesDelivered: number;
   slowConsumerCloses: number;
   protocolErrors: number;
+  /** Sockets refused at accept time by `limits.maxConnectionsPerAddress`. */
+  connectionsRefused: number;
 }
 
 /** What a session needs from the broker; implemented by StompBroker. */

@@ -13,8 +13,9 @@ import type { Socket } from 'node:net';
 import * as sockjs from 'sockjs';
 import { WebSocketServer } from 'ws';
 import { StompBroker } from '../broker/stomp-broker';
-import { STOMP_MODULE_OPTIONS } from '../stomp.constants';
+import { STOMP_MODULE_OPTIONS, StompCloseCode } from '../stomp.constants';
 import type { ResolvedStompOptions } from '../stomp.options';
+import { AddressLimiter } from './address-limiter';
 import { SockJsConnection } from './sockjs.connection';
 import { WebSocketConnection } from './websocket.connection';
 
@@ -23,6 +24,7 @@ type UpgradeListener = (req: IncomingMessage, socket: Duplex, head: Buffer) => v
 type SockJsHandler = (req: IncomingMessage, resOrSocket: ServerResponse | Duplex, head?: Buffer) => boolean;
 
 const SUBPROTOCOLS = ['v12.stomp', 'v11.stomp', 'v10.stomp'];
+const TOO_MANY_CONNECTIONS = 'Too many connections from this address';
 
 /**
  * Serves STOMP on an existing node HTTP server (the one the REST API listens on): SockJS at
@@ -35,12 +37,16 @@ export class StompServer implements OnApplicationBootstrap, BeforeApplicationShu
   private server: Server | undefined;
   private wss: WebSocketServer | undefined;
   private restore: (() => void) | undefined;
+  /** Open sockets per remote address (`limits.maxConnectionsPerAddress`). */
+  readonly addresses: AddressLimiter;
 
   constructor(
     @Inject(STOMP_MODULE_OPTIONS) private readonly options: ResolvedStompOptions,
     private readonly broker: StompBroker,
     @Optional() private readonly adapterHost?: HttpAdapterHost,
-  ) {}
+  ) {
+    this.addresses = new AddressLimiter(options.limits.maxConnectionsPerAddress);
+  }
 
   onApplicationBootstrap(): void {
     if (!this.options.autoAttach || this.server) return;
@@ -89,7 +95,17 @@ export class StompServer implements OnApplicationBootstrap, BeforeApplicationShu
         },
       });
       sockjsServer.on('connection', (conn: sockjs.Connection | null) => {
-        if (conn) this.broker.openSession(new SockJsConnection(conn));
+        if (!conn) return;
+        const address = conn.remoteAddress;
+        if (!this.addresses.acquire(address)) {
+          this.refuse(address);
+          // sockjs writes the code into its close frame as given (@types/sockjs says string).
+          const close = conn.close.bind(conn) as unknown as (code: number, reason: string) => boolean;
+          close(StompCloseCode.POLICY_VIOLATION, TOO_MANY_CONNECTIONS);
+          return;
+        }
+        conn.once('close', () => this.addresses.release(address));
+        this.broker.openSession(new SockJsConnection(conn));
       });
       const listener = (
         sockjsServer as unknown as { listener(o: object): { getHandler(): SockJsHandler } }
@@ -117,6 +133,14 @@ export class StompServer implements OnApplicationBootstrap, BeforeApplicationShu
     const onUpgrade: UpgradeListener = (req, socket, head) => {
       if (wss && pathname(req.url) === websocketPath) {
         wss.handleUpgrade(req, socket, head, (ws) => {
+          const address = req.socket.remoteAddress;
+          if (!this.addresses.acquire(address)) {
+            this.refuse(address);
+            ws.close(StompCloseCode.POLICY_VIOLATION, TOO_MANY_CONNECTIONS);
+            setTimeout(() => ws.terminate(), this.options.closeGraceMs).unref();
+            return;
+          }
+          ws.once('close', () => this.addresses.release(address));
           this.broker.openSession(new WebSocketConnection(ws, socket as Socket, req));
         });
         return;
@@ -139,6 +163,14 @@ export class StompServer implements OnApplicationBootstrap, BeforeApplicationShu
     this.logger.log(
       `STOMP on ${[this.options.sockjs ? `SockJS ${path}` : '', wss ? `WebSocket ${websocketPath}` : ''].filter(Boolean).join(', ')}`,
     );
+  }
+
+  private refuse(address: string | undefined): void {
+    if (this.broker.counters.connectionsRefused++ % 1000 === 0) {
+      this.logger.warn(
+        `Refusing STOMP sockets from ${address ?? 'unknown'}: more than ${this.options.limits.maxConnectionsPerAddress} open (${this.broker.counters.connectionsRefused} refused so far)`,
+      );
+    }
   }
 
   /** Stop accepting new STOMP connections and give the HTTP listeners back their server. */

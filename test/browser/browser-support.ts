@@ -1,7 +1,11 @@
 import { spawnSync } from 'node:child_process';
-import { existsSync, mkdirSync } from 'node:fs';
+import { existsSync, mkdirSync, mkdtempSync, rmSync } from 'node:fs';
+import { tmpdir } from 'node:os';
 import { join, resolve } from 'node:path';
 import type { Browser, BrowserContext, Locator, Page } from 'playwright-core';
+import { createApp } from '../../apps/chat-server/src/bootstrap';
+import { WebModule } from '../../apps/chat-server/src/web/web.module';
+import { freshDatabase, TestApp, testSettings } from '../helpers/test-app';
 
 export const REPO_ROOT = resolve(__dirname, '../..');
 /** Debian's chromium (CI installs it); CHROMIUM_PATH points elsewhere on other machines. */
@@ -38,19 +42,63 @@ export function describeInChromium(name: string, body: () => void): void {
   });
 }
 
-let built = false;
-
-/** Builds the page into dist/web, as `npm run build` does (once per test file; writes are atomic). */
-export function buildWebClient(): void {
-  if (built) return;
-  const result = spawnSync(process.execPath, [join(REPO_ROOT, 'apps/chat-server/web/build.mjs')], {
-    cwd: REPO_ROOT,
-    encoding: 'utf8',
-    timeout: 120_000,
-  });
+/**
+ * Builds the page as `npm run build` does, but into a folder of this test file's own: dist/ is
+ * shared, and `nest build` (which other specs may run meanwhile) empties it.
+ */
+export function buildWebClient(): string {
+  const out = mkdtempSync(join(tmpdir(), 'chat-web-'));
+  const result = spawnSync(
+    process.execPath,
+    [join(REPO_ROOT, 'apps/chat-server/web/build.mjs'), '--out', out],
+    {
+      cwd: REPO_ROOT,
+      encoding: 'utf8',
+      timeout: 120_000,
+    },
+  );
   if (result.status !== 0)
     throw new Error(`Building the web client failed:\n${result.stderr || result.stdout}`);
-  built = true;
+  return out;
+}
+
+export function removeWebBuild(dir: string | undefined): void {
+  if (dir) rmSync(dir, { recursive: true, force: true });
+}
+
+export interface TestDatabase {
+  url: string;
+  dataDir: string;
+  drop(): Promise<void>;
+}
+
+/**
+ * The real server, as startTestApp starts it, serving the page built into `webDir`. With a
+ * `port`, it listens there: a restart at the address the page already uses. The database is
+ * dropped on close only when this call made it.
+ */
+export async function startWebTestApp(
+  webDir: string,
+  options: { database?: TestDatabase; port?: number } = {},
+): Promise<TestApp> {
+  const db = options.database ?? (await freshDatabase());
+  const settings = testSettings(db.url, db.dataDir);
+  const app = await createApp(settings);
+  app.get(WebModule).serveFrom(webDir);
+  await app.listen(options.port ?? 0, '127.0.0.1');
+  const address = app.getHttpServer().address();
+  const port = typeof address === 'object' && address ? address.port : 0;
+  return {
+    app,
+    url: `http://127.0.0.1:${port}`,
+    port,
+    settings,
+    databaseUrl: db.url,
+    close: async () => {
+      await app.close();
+      if (!options.database) await db.drop();
+    },
+  };
 }
 
 /** Headless Debian Chromium with a fresh, empty profile; never a downloaded browser. */

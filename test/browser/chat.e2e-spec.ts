@@ -3,9 +3,11 @@ import { copyFileSync, mkdirSync } from 'node:fs';
 import { dirname, join } from 'node:path';
 import request from 'supertest';
 import { bearer, createUser, login, uniqueName } from '../factories/users';
-import { startTestApp, TestApp } from '../helpers/test-app';
+import { TestApp } from '../helpers/test-app';
 import {
   buildWebClient,
+  removeWebBuild,
+  startWebTestApp,
   composer,
   createChannelThroughUi,
   describeInChromium,
@@ -16,8 +18,10 @@ import {
   REPO_ROOT,
   registerThroughUi,
   screenshot,
+  seeNoText,
   seeText,
   sendThroughUi,
+  UI_TIMEOUT_MS,
   UserPage,
 } from './browser-support';
 
@@ -29,6 +33,7 @@ const UPDATE_DOCS_SCREENSHOT = process.env.UPDATE_DOCS_SCREENSHOT === '1';
 describeInChromium('web client in Chromium', () => {
   let t: TestApp;
   let browser: Browser;
+  let webDir: string | undefined;
   const pages: UserPage[] = [];
 
   const open = async (viewport?: { width: number; height: number }) => {
@@ -38,8 +43,8 @@ describeInChromium('web client in Chromium', () => {
   };
 
   beforeAll(async () => {
-    buildWebClient();
-    [t, browser] = await Promise.all([startTestApp(), launchChromium()]);
+    webDir = buildWebClient();
+    [t, browser] = await Promise.all([startWebTestApp(webDir), launchChromium()]);
   });
 
   afterEach(async () => {
@@ -51,6 +56,7 @@ describeInChromium('web client in Chromium', () => {
   afterAll(async () => {
     await browser?.close();
     await t?.close();
+    removeWebBuild(webDir);
   });
 
   it('two people chat live: join, typing, messages both ways, delivery, presence, history after a reload', async () => {
@@ -209,6 +215,49 @@ describeInChromium('web client in Chromium', () => {
     await seeText(dms, dana.username);
     await dms.getByRole('link', { name: new RegExp(dana.username) }).click();
     await seeText(messages(erinPage.page), 'a word in private');
+
+    // Dana takes it back: it disappears for Erin too (MESSAGE_DELETED on the room's events).
+    danaPage.page.on('dialog', (dialog) => void dialog.accept());
+    const mine = messages(danaPage.page).locator('.msg').filter({ hasText: 'a word in private' });
+    await mine.hover();
+    await mine.getByRole('button', { name: 'Delete message' }).click();
+    await seeNoText(messages(erinPage.page), 'a word in private');
+    await seeNoText(messages(danaPage.page), 'a word in private');
+  });
+
+  it('loads older history while scrolling up, back to the first message', async () => {
+    const user = await createUser(t, { username: uniqueName('reader') });
+    const room = await request(t.url)
+      .post('/api/v1/rooms')
+      .set(bearer(user))
+      .send({ name: uniqueName('archive'), type: 'PUBLIC' })
+      .expect(201);
+    for (let i = 1; i <= 120; i++) {
+      await request(t.url)
+        .post(`/api/v1/messages/room/${room.body.id}`)
+        .set(bearer(user))
+        .send({ content: `archived message ${i}` })
+        .expect(201);
+    }
+    const reader = await open();
+    await loginThroughUi(reader.page, `${t.url}/#/room/${room.body.id}`, user.username, user.password);
+    const log = messages(reader.page);
+    await seeText(log, 'archived message 120');
+    // The newest page only: 50 messages, the oldest not yet loaded.
+    expect(await log.getByText('archived message 1', { exact: true }).count()).toBe(0);
+    expect(await log.locator('.msg-text').count()).toBe(50);
+    // Scrolling to the top asks for the page before the oldest shown, until the beginning.
+    const intro = reader.page.getByText(`This is the very beginning of #${room.body.name}.`);
+    for (let round = 0; round < 10 && !(await intro.isVisible()); round++) {
+      const shown = await log.locator('.msg-text').count();
+      await reader.page.locator('.scroller').evaluate((el) => el.scrollTo({ top: 0 }));
+      // More messages than before, or the start of the room: whichever the page shows first.
+      await log.locator('.msg-text').nth(shown).or(intro).first().waitFor({ timeout: UI_TIMEOUT_MS });
+    }
+    await intro.waitFor();
+    await seeText(log, 'archived message 1');
+    const texts = await log.locator('.msg-text').allTextContents();
+    expect(texts).toEqual(Array.from({ length: 120 }, (_, i) => `archived message ${i + 1}`));
   });
 
   it('works over SockJS xhr-streaming when the page asks for it', async () => {

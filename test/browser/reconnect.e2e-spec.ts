@@ -1,11 +1,12 @@
-import type { NestFastifyApplication } from '@nestjs/platform-fastify';
 import type { Browser } from 'playwright-core';
 import request from 'supertest';
-import { createApp } from '../../apps/chat-server/src/bootstrap';
 import { bearer, createUser, TestUser, uniqueName } from '../factories/users';
-import { freshDatabase, startTestApp, TestApp, testSettings } from '../helpers/test-app';
+import { freshDatabase, TestApp } from '../helpers/test-app';
 import {
   buildWebClient,
+  removeWebBuild,
+  startWebTestApp,
+  TestDatabase,
   describeInChromium,
   launchChromium,
   loginThroughUi,
@@ -20,35 +21,31 @@ import {
 jest.setTimeout(180_000);
 
 describeInChromium('web client: reconnect after the server goes away', () => {
-  let db: Awaited<ReturnType<typeof freshDatabase>>;
-  let app: NestFastifyApplication | undefined;
-  /** The first server; its url (and port) stays the server's address across the restart. */
+  let webDir: string | undefined;
+  let db: TestDatabase | undefined;
+  /** The running server: the first, then the one restarted at the same address. */
+  let server: TestApp | undefined;
+  /** The first server (its url and port stay the server's address across the restart). */
   let t: TestApp;
   let url: string;
-  let port: number;
   let browser: Browser;
   let bobPage: UserPage | undefined;
 
-  /** The same server again: same port, same database (the page's token stays valid). */
-  async function restart(): Promise<void> {
-    const next = await createApp(testSettings(db.url, db.dataDir));
-    await next.listen(port, '127.0.0.1');
-    app = next;
-  }
-
   beforeAll(async () => {
-    buildWebClient();
+    webDir = buildWebClient();
     db = await freshDatabase();
-    t = await startTestApp({}, db);
-    ({ app, url, port } = t);
+    t = await startWebTestApp(webDir, { database: db });
+    server = t;
+    url = t.url;
     browser = await launchChromium();
   });
 
   afterAll(async () => {
     await bobPage?.context.close();
     await browser?.close();
-    await app?.close();
+    await server?.close();
     await db?.drop();
+    removeWebBuild(webDir);
   });
 
   const post = (user: TestUser, roomId: number, content: string) =>
@@ -77,12 +74,13 @@ describeInChromium('web client: reconnect after the server goes away', () => {
     // request under /ws/chat, and those fail until unblocked. So the messages below can only
     // reach the page through its catch-up, not through a live subscription.
     await page.route('**/ws/chat/**', (route) => route.abort());
-    await app!.close();
-    app = undefined;
+    await server!.close();
+    server = undefined;
     await seeText(page.locator('.banner'), /Reconnecting in \d+ s/);
     await screenshot(page, 'reconnecting');
 
-    await restart();
+    // The same server again: same port, same database (the page's token stays valid).
+    server = await startWebTestApp(webDir!, { database: db, port: t.port });
     await post(alice, roomId, 'sent while you were away (1)');
     await post(alice, roomId, 'sent while you were away (2)');
     await page.unroute('**/ws/chat/**');

@@ -1,23 +1,26 @@
-import { DynamicModule, Module } from '@nestjs/common';
 import { NestFactory } from '@nestjs/core';
 import { FastifyAdapter, NestFastifyApplication } from '@nestjs/platform-fastify';
 import request from 'supertest';
 import { mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { findRepoRoot, WEB_ROOT, WebModule, webRoot } from '../../apps/chat-server/src/web/web.module';
-import { startTestApp, TestApp } from '../helpers/test-app';
-import { buildWebClient, REPO_ROOT } from './browser-support';
+import { findRepoRoot, WebModule, webRoot } from '../../apps/chat-server/src/web/web.module';
+import { TestApp } from '../helpers/test-app';
+import { buildWebClient, REPO_ROOT, removeWebBuild, startWebTestApp } from './browser-support';
 
 // How the server serves the built page (no browser needed): public, cached right, and never in
 // the way of the API.
 describe('web client: serving', () => {
   let t: TestApp;
+  let webDir: string | undefined;
   beforeAll(async () => {
-    buildWebClient();
-    t = await startTestApp();
+    webDir = buildWebClient();
+    t = await startWebTestApp(webDir);
   });
-  afterAll(() => t?.close());
+  afterAll(async () => {
+    await t?.close();
+    removeWebBuild(webDir);
+  });
 
   it('finds dist/web from the TypeScript sources, as it does from dist/', () => {
     expect(findRepoRoot()).toBe(REPO_ROOT);
@@ -89,13 +92,10 @@ describe('web client: serving', () => {
 describe('web client: not built', () => {
   it('serves a plain "not built" page at / instead of failing to start', async () => {
     const empty = mkdtempSync(join(tmpdir(), 'web-missing-'));
-    const app = await NestFactory.create<NestFastifyApplication>(
-      NotBuiltTestModule.with(empty),
-      new FastifyAdapter(),
-      {
-        logger: false,
-      },
-    );
+    const app = await NestFactory.create<NestFastifyApplication>(WebModule, new FastifyAdapter(), {
+      logger: false,
+    });
+    app.get(WebModule).serveFrom(join(empty, 'web'));
     try {
       await app.listen(0, '127.0.0.1');
       const res = await request(app.getHttpServer()).get('/').expect(503);
@@ -109,16 +109,3 @@ describe('web client: not built', () => {
     }
   });
 });
-
-@Module({})
-class NotBuiltTestModule {
-  static with(root: string): DynamicModule {
-    return {
-      module: NotBuiltTestModule,
-      imports: [WebModule],
-      providers: [{ provide: WEB_ROOT, useValue: join(root, 'web') }],
-      exports: [WEB_ROOT],
-      global: true,
-    };
-  }
-}

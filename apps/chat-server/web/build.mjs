@@ -1,8 +1,10 @@
 // Builds the web client into <repo>/dist/web: index.html at the root, content-hashed bundles
 // under assets/ (so the server can cache them forever and index.html not at all).
 //
-//   node apps/chat-server/web/build.mjs            one production build
-//   node apps/chat-server/web/build.mjs --watch    rebuild on change (development)
+//   node apps/chat-server/web/build.mjs              one production build into dist/web
+//   node apps/chat-server/web/build.mjs --watch      rebuild on change (development)
+//   node apps/chat-server/web/build.mjs --out <dir>  build elsewhere (the browser tests use a
+//                                                    private folder: `nest build` empties dist/)
 //
 // Every file is written to a temporary name and renamed into place, so a server (or a test
 // file running the build concurrently) never reads a half-written file.
@@ -14,7 +16,11 @@ import { fileURLToPath } from 'node:url';
 
 const webDir = dirname(fileURLToPath(import.meta.url));
 const repoRoot = resolve(webDir, '../../..');
-const outDir = join(repoRoot, 'dist', 'web');
+const outFlag = process.argv.indexOf('--out');
+const outDir =
+  outFlag > 0 && process.argv[outFlag + 1]
+    ? resolve(process.argv[outFlag + 1])
+    : join(repoRoot, 'dist', 'web');
 const assetsDir = join(outDir, 'assets');
 const watch = process.argv.includes('--watch');
 

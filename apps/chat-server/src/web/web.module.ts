@@ -1,5 +1,5 @@
 import fastifyStatic from '@fastify/static';
-import { Inject, Logger, Module, OnModuleInit, Optional } from '@nestjs/common';
+import { Logger, Module, OnModuleInit } from '@nestjs/common';
 import { HttpAdapterHost } from '@nestjs/core';
 import type { FastifyInstance, FastifyReply } from 'fastify';
 import { existsSync } from 'node:fs';
@@ -35,9 +35,6 @@ export function findRepoRoot(from: string = __dirname): string | undefined {
   }
 }
 
-/** Overrides where the built page is read from (tests); by default `<repo>/dist/web`. */
-export const WEB_ROOT = Symbol('WEB_ROOT');
-
 /** Where the built web client lives: `<repo>/dist/web`. */
 export function webRoot(): string {
   return join(findRepoRoot() ?? process.cwd(), 'dist', 'web');
@@ -55,10 +52,18 @@ export function webRoot(): string {
 export class WebModule implements OnModuleInit {
   private readonly logger = new Logger('Web');
 
-  constructor(
-    private readonly adapterHost: HttpAdapterHost,
-    @Optional() @Inject(WEB_ROOT) private readonly rootOverride?: string,
-  ) {}
+  private rootOverride: string | undefined;
+
+  constructor(private readonly adapterHost: HttpAdapterHost) {}
+
+  /**
+   * Serve the page from `root` instead of `<repo>/dist/web`; call before the app initializes
+   * (before `listen()`). The browser tests build into a folder of their own, because `nest
+   * build` empties dist/ and may run meanwhile.
+   */
+  serveFrom(root: string): void {
+    this.rootOverride = root;
+  }
 
   async onModuleInit(): Promise<void> {
     const fastify = this.adapterHost.httpAdapter?.getInstance?.() as FastifyInstance | undefined;

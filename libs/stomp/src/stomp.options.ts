@@ -39,6 +39,12 @@ export interface StompSockJsOptions {
   disconnectDelayMs?: number;
 }
 
+/** What {@link StompModuleOptions.mapError} turns an application error into. */
+export interface StompMappedError {
+  status: number;
+  message: string;
+}
+
 export interface StompModuleOptions {
   /** Endpoint prefix: SockJS at `path`, raw WebSocket at `path + '/websocket'`. Default `/ws`. */
   path?: string;
@@ -69,6 +75,12 @@ export interface StompModuleOptions {
   shutdownCloseCode?: number;
   /** Time given to sockets to flush their close before they are destroyed (ms). Default 2000. */
   closeGraceMs?: number;
+  /**
+   * Maps an error that has no `getStatus()` (e.g. a database driver's "connection lost") to a
+   * status and message, for handler errors on the error destination and for the ERROR frame when a
+   * SUBSCRIBE check fails. Return undefined to keep the default: a logged 500 `Internal server error`.
+   */
+  mapError?: (error: unknown) => StompMappedError | undefined;
 }
 
 export interface ResolvedStompOptions {
@@ -88,6 +100,7 @@ export interface ResolvedStompOptions {
   shutdownMessage: string;
   shutdownCloseCode: number;
   closeGraceMs: number;
+  mapError?: (error: unknown) => StompMappedError | undefined;
 }
 
 export interface StompModuleAsyncOptions extends Pick<ModuleMetadata, 'imports'> {
@@ -139,5 +152,6 @@ export function resolveStompOptions(options: StompModuleOptions = {}): ResolvedS
     shutdownMessage: options.shutdownMessage ?? 'Server shutting down',
     shutdownCloseCode: options.shutdownCloseCode ?? 1012,
     closeGraceMs: options.closeGraceMs ?? 2000,
+    mapError: options.mapError,
   };
 }

@@ -18,6 +18,7 @@ import { ChatHandlers } from './chat.handlers';
 import { LiveRoomEvents } from './live-room-events';
 import { PresenceTracker } from './presence-tracker';
 import { ChatStompAuthenticator, ChatStompAuthorizer } from './stomp-auth';
+import { mapStompError } from './stomp-errors';
 import { StompRealtimePublisher } from './stomp-realtime-publisher';
 import { TypingService } from './typing.service';
 
@@ -44,6 +45,7 @@ export const STOMP_PATH = '/ws/chat';
         },
         connectTimeoutMs: settings.stomp.connectTimeoutMs,
         serverName: 'chat-server/1.0',
+        mapError: mapStompError,
       }),
     }),
     UsersModule,

@@ -1,4 +1,4 @@
-import { Injectable, UnauthorizedException } from '@nestjs/common';
+import { Injectable, ServiceUnavailableException, UnauthorizedException } from '@nestjs/common';
 import {
   StompAuthenticator,
   StompAuthorizer,
@@ -8,6 +8,10 @@ import {
 } from '@app/stomp';
 import { AuthService } from '../auth/auth.service';
 import { bearerToken } from '../auth/jwt-auth.guard';
+import {
+  isDependencyUnavailable,
+  SERVICE_UNAVAILABLE_MESSAGE,
+} from '../common/filters/all-exceptions.filter';
 import { Principal } from '../common/principal';
 import { RoomsService } from '../rooms/rooms.service';
 import { UsersService } from '../users/users.service';
@@ -42,7 +46,9 @@ export class ChatStompAuthenticator implements StompAuthenticator {
     try {
       const { principal, expiresAt } = await this.auth.authenticateToken(token);
       return { id: String(principal.id), name: principal.username, expiresAt, data: principal };
-    } catch {
+    } catch (err) {
+      // A database outage is not the client's fault: say so, so it retries instead of re-logging in.
+      if (isDependencyUnavailable(err)) throw new ServiceUnavailableException(SERVICE_UNAVAILABLE_MESSAGE);
       throw new UnauthorizedException('Unauthorized');
     }
   }

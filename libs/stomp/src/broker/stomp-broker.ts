@@ -321,11 +321,19 @@ export class StompBroker
       payload.message = Array.isArray(message) ? message.join('; ') : String(message);
       if (body.errors !== undefined) payload.errors = body.errors;
     } else {
-      this.logger.error({
-        msg: `STOMP handler for ${destination} failed`,
-        sessionId: session.id,
-        err: error,
-      });
+      const mapped = this.options.mapError?.(error);
+      if (mapped) {
+        payload.status = mapped.status;
+        payload.message = mapped.message;
+      }
+      if (!mapped || mapped.status >= 500) {
+        this.logger[mapped ? 'warn' : 'error']({
+          msg: `STOMP handler for ${destination} failed`,
+          sessionId: session.id,
+          status: payload.status,
+          err: error,
+        });
+      }
     }
     if (receiptId !== undefined) payload.receiptId = receiptId;
     const headers: Record<string, string> = { 'content-type': 'application/json' };

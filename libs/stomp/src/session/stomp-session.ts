@@ -272,14 +272,19 @@ export class StompSession implements StompSessionInfo {
       });
       return;
     }
-    this.host.logger.error({
+    const mapped = this.host.options.mapError?.(error);
+    this.host.logger[mapped ? 'warn' : 'error']({
       msg: 'Unexpected error while handling a STOMP frame',
       sessionId: this.id,
+      status: mapped?.status,
       err: error,
     });
-    this.closeWithError('Internal server error', 'protocol-error', StompCloseCode.PROTOCOL_ERROR, {
-      receiptId: frame?.headers.receipt,
-    });
+    this.closeWithError(
+      mapped?.message ?? 'Internal server error',
+      'protocol-error',
+      StompCloseCode.PROTOCOL_ERROR,
+      { receiptId: frame?.headers.receipt },
+    );
   }
 
   private async handleFrame(frame: StompFrame): Promise<void> {

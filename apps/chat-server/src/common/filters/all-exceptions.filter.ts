@@ -26,7 +26,25 @@ const DB_UNAVAILABLE = new Set([
   'ER_CON_COUNT_ERROR',
   'ECONNRESET',
   'EPIPE',
+  'EHOSTUNREACH',
+  'PROTOCOL_SEQUENCE_TIMEOUT',
+  'PROTOCOL_ENQUEUE_AFTER_FATAL_ERROR',
+  'PROTOCOL_ENQUEUE_AFTER_QUIT',
+  'ER_SERVER_SHUTDOWN',
 ]);
+
+export const SERVICE_UNAVAILABLE_MESSAGE = 'Service temporarily unavailable, retry shortly';
+
+/** The database could not be reached (refused, reset, lost, timed out, pool closed): a 503, not a 500. */
+export function isDependencyUnavailable(exception: unknown): boolean {
+  if (typeof exception !== 'object' || exception === null) return false;
+  const err = exception as { code?: string; driverError?: { code?: string }; message?: string };
+  const code = err.code ?? err.driverError?.code ?? '';
+  return (
+    DB_UNAVAILABLE.has(code) ||
+    /Connection lost|connect ECONNREFUSED|Pool is closed|closed state/i.test(err.message ?? '')
+  );
+}
 
 /** A unique-index violation (a lost race on a unique value), on MySQL/MariaDB or SQLite. */
 export function isUniqueViolation(err: unknown): boolean {
@@ -76,13 +94,9 @@ export function toErrorBody(
     if (FK_VIOLATIONS.has(code))
       return { body: errorBody(404, 'A referenced resource no longer exists', path), headers };
   }
-  const code = err.code ?? err.driverError?.code ?? '';
-  if (
-    DB_UNAVAILABLE.has(code) ||
-    /Connection lost|connect ECONNREFUSED|Pool is closed/i.test(err.message ?? '')
-  ) {
+  if (isDependencyUnavailable(exception)) {
     headers['retry-after'] = '5';
-    return { body: errorBody(503, 'Service temporarily unavailable, retry shortly', path), headers };
+    return { body: errorBody(503, SERVICE_UNAVAILABLE_MESSAGE, path), headers };
   }
   // Errors from the HTTP layer itself (body parsing, size limits, content type): client errors.
   if (typeof err.statusCode === 'number' && err.statusCode >= 400 && err.statusCode < 500) {

@@ -34,6 +34,19 @@ const PAIR_TIMEOUT_MS = SMOKE ? 45000 : 240000;
 const TOTAL_TIMEOUT_MS = SMOKE ? 150000 : 30 * 60000 * REPEAT;
 
 installExitHandlers();
+// --nice N (opt-in, root for N < 0): run the orchestrator, and so every process it
+// starts (peers, our server, load workers; they inherit it), and RabbitMQ's
+// threads during its rows, at nice N, so that other work on a shared machine
+// disturbs the measurement less. All measured targets get the same priority.
+const NICE = opt('--nice') != null ? Number(opt('--nice')) : null;
+if (NICE != null) {
+  try {
+    os.setPriority(0, NICE);
+  } catch (e) {
+    console.error(`[bench] --nice ${NICE}: ${e.message}`);
+  }
+  process.env.BENCH_NICE = String(NICE);
+}
 const hardStop = setTimeout(() => {
   console.error(`[bench] total time limit ${TOTAL_TIMEOUT_MS} ms reached: stopping`);
   killAllSync();

@@ -5,7 +5,7 @@
 // where `spec` tells the load workers how to speak to it (see lib/clients.js).
 const path = require('path');
 const { spawnListening, killChild } = require('./lib/procs');
-const { ensureWebStomp } = require('./peers/rabbitmq');
+const { ensureWebStomp, reniceAll } = require('./peers/rabbitmq');
 const serverCfg = require('./server.config');
 
 const PEERS = path.join(__dirname, 'peers');
@@ -49,10 +49,11 @@ const targets = {
     async start(ctx) {
       const r = await ensureWebStomp(ctx.connections + 2000);
       if (!r.ok) return { skipped: r.reason };
+      const restore = process.env.BENCH_NICE ? reniceAll(r.pid, Number(process.env.BENCH_NICE)) : () => {};
       return {
         pid: r.pid,
         info: { version: r.version, fdLimit: r.fdLimit },
-        stop: async () => {},
+        stop: async () => restore(),
         spec: {
           kind: 'stomp',
           transport: 'ws',
@@ -81,7 +82,7 @@ const targets = {
     label: 'our server, STOMP over SockJS (websocket transport)',
     available: serverCfg.available,
     async start(ctx) {
-      return serverCfg.start({ ...ctx, transport: 'sockjs' });
+      return serverCfg.start({ ...ctx, transport: process.env.BENCH_SOCKJS_CLIENT === '1' ? 'sockjs-client' : 'sockjs' });
     },
   },
 };

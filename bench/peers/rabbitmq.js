@@ -103,6 +103,36 @@ async function ensureWebStomp(minFds = 0) {
   return { ok: true, pid, version, port: WS_PORT, fdLimit: fds };
 }
 
-module.exports = { ensureWebStomp };
+// Sets the nice value of every thread of `pid` (Linux nice is per thread);
+// returns a function restoring the previous values.
+function reniceAll(pid, nice) {
+  const os = require('os');
+  const prev = [];
+  let tids = [];
+  try {
+    tids = fs.readdirSync(`/proc/${pid}/task`).map(Number);
+  } catch {
+    return () => {};
+  }
+  for (const t of tids) {
+    try {
+      prev.push([t, os.getPriority(t)]);
+      os.setPriority(t, nice);
+    } catch {
+      /* thread gone or not permitted */
+    }
+  }
+  return () => {
+    for (const [t, p] of prev) {
+      try {
+        os.setPriority(t, p);
+      } catch {
+        /* gone */
+      }
+    }
+  };
+}
+
+module.exports = { ensureWebStomp, reniceAll };
 
 if (require.main === module) ensureWebStomp(Number(process.argv[2] || 0)).then((r) => console.log(JSON.stringify(r)));

@@ -1,24 +1,27 @@
 // Two projects: fast unit specs beside the code, and e2e specs in test/ that boot the real
 // server on a free port (SQLite by default, MariaDB when TEST_DATABASE_URL is set).
-const swc = [
-  '@swc/jest',
+// TypeScript is compiled per file by ts-jest (transpile only: `npm run typecheck` checks types),
+// with decorator metadata for Nest's dependency injection.
+const tsJest = [
+  'ts-jest',
   {
-    jsc: {
-      parser: { syntax: 'typescript', decorators: true },
-      transform: { legacyDecorator: true, decoratorMetadata: true, useDefineForClassFields: false },
+    tsconfig: {
+      isolatedModules: true,
       target: 'es2022',
-      keepClassNames: true,
+      module: 'commonjs',
+      experimentalDecorators: true,
+      emitDecoratorMetadata: true,
+      useDefineForClassFields: false,
+      esModuleInterop: true,
+      sourceMap: true,
     },
-    module: { type: 'commonjs' },
-    sourceMaps: 'inline',
   },
 ];
 // Nest 12 ships as ES modules; Node runs them through require(esm), but Jest's module system
-// needs them compiled to CommonJS, so those packages are transformed too (swc, cached).
-const swcJs = ['@swc/jest', { jsc: { parser: { syntax: 'ecmascript' }, target: 'es2022' }, module: { type: 'commonjs' } }];
+// needs them compiled to CommonJS, so those packages are transformed too (cached).
 const common = {
   moduleFileExtensions: ['js', 'mjs', 'json', 'ts'],
-  transform: { '^.+\\.ts$': swc, '^.+\\.m?js$': swcJs },
+  transform: { '^.+\\.ts$': tsJest, '^.+\\.m?js$': '<rootDir>/test/esm-transformer.js' },
   transformIgnorePatterns: ['/node_modules/(?!(@nestjs|@standard-schema|es-toolkit|content-disposition)/)'],
   moduleNameMapper: { '^@app/stomp(|/.*)$': '<rootDir>/libs/stomp/src$1' },
   testEnvironment: 'node',

@@ -164,7 +164,7 @@ describeWithRedis('several instances behind one Redis', () => {
     } finally {
       child.kill('SIGKILL');
     }
-  }, 90_000);
+  }, 150_000);
 });
 
 async function waitFor(condition: () => Promise<boolean>, timeoutMs = 10_000): Promise<void> {

@@ -8,6 +8,7 @@ import { RoomMember } from '../rooms/room-member.entity';
 import { Room } from '../rooms/room.entity';
 import { UserStatus } from '../status/user-status.entity';
 import { User } from '../users/user.entity';
+import { TypeOrmLogger } from './typeorm-logger';
 import { CreateUsers1732000000000 } from './migrations/1732000000000-create-users';
 import { CreateRoomsAndMessages1732000000001 } from './migrations/1732000000001-create-rooms-and-messages';
 import { CreateNotificationsAndStatuses1732000000002 } from './migrations/1732000000002-create-notifications-and-statuses';
@@ -30,7 +31,9 @@ export function dataSourceOptions(db: AppSettings['database']): DataSourceOption
     migrationsRun: true,
     migrationsTransactionMode: 'each' as const,
     synchronize: false,
-    logging: ['error' as const],
+    logger: new TypeOrmLogger(),
+    logging: ['error' as const, 'warn' as const, 'migration' as const],
+    maxQueryExecutionTime: 1000,
   };
   if (db.kind === 'mysql') {
     return {

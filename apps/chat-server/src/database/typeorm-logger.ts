@@ -1,0 +1,39 @@
+import { Logger as NestLogger } from '@nestjs/common';
+import { Logger, QueryRunner } from 'typeorm';
+
+const EXPECTED = /Duplicate entry|UNIQUE constraint failed/;
+
+/**
+ * TypeORM's messages through the application's logger (structured JSON, never console.log).
+ * Unique-key violations are expected outcomes of races the services resolve (idempotent sends,
+ * find-or-create of direct-message rooms), so they are logged at debug level only.
+ */
+export class TypeOrmLogger implements Logger {
+  private readonly logger = new NestLogger('Database');
+
+  logQuery(): void {}
+
+  logQueryError(error: string | Error, query: string): void {
+    const message = typeof error === 'string' ? error : error.message;
+    if (EXPECTED.test(message))
+      this.logger.debug?.({ msg: 'Query refused by a unique key', error: message, query });
+    else this.logger.error({ msg: 'Query failed', error: message, query });
+  }
+
+  logQuerySlow(time: number, query: string): void {
+    this.logger.warn({ msg: 'Slow query', ms: time, query });
+  }
+
+  logSchemaBuild(message: string): void {
+    this.logger.debug?.(message);
+  }
+
+  logMigration(message: string): void {
+    this.logger.log(message);
+  }
+
+  log(level: 'log' | 'info' | 'warn', message: unknown, _queryRunner?: QueryRunner): void {
+    if (level === 'warn') this.logger.warn(message);
+    else this.logger.log(message);
+  }
+}

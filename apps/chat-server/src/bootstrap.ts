@@ -4,6 +4,7 @@ import { randomUUID } from 'node:crypto';
 import { Logger } from 'nestjs-pino';
 import { AppModule } from './app.module';
 import { toErrorBody } from './common/filters/all-exceptions.filter';
+import { jsonInputProblem } from './common/validation/json-input';
 import { AppSettings } from './config/app-config';
 import { configureHttp } from './ops/configure-http';
 
@@ -25,6 +26,12 @@ export async function createApp(settings: AppSettings): Promise<NestFastifyAppli
     onProtoPoisoning: 'error',
     onConstructorPoisoning: 'error',
     routerOptions: { maxParamLength: 200 },
+    // Bad percent-encoding and over-long path parameters are refused by the router itself: the
+    // same error body as everything else.
+    frameworkErrors: (error, request, reply) => {
+      const { body, headers } = toErrorBody(error, request.url, String(request.id));
+      void reply.status(body.status).headers(headers).send(body);
+    },
     return503OnClosing: true,
     forceCloseConnections: 'idle',
   });
@@ -49,6 +56,16 @@ export async function createApp(settings: AppSettings): Promise<NestFastifyAppli
     const { body, headers } = toErrorBody(error, request.url, String(request.id));
     if (body.status >= 500) request.log?.error?.({ err: error }, 'Unhandled error');
     void reply.status(body.status).headers(headers).send(body);
+  });
+  // Hostile shapes are refused before Nest's pipes see them: a body that is not a JSON object,
+  // nesting deep enough to overflow class-transformer's recursion, text with lone surrogates.
+  fastify.addHook('preValidation', async (request) => {
+    const body: unknown = request.body;
+    const problem =
+      body !== undefined && (body === null || typeof body !== 'object' || Array.isArray(body))
+        ? 'The request body must be a JSON object'
+        : (jsonInputProblem(body) ?? jsonInputProblem(request.query) ?? jsonInputProblem(request.params));
+    if (problem) throw Object.assign(new Error(problem), { statusCode: 400 });
   });
   fastify.addHook('onSend', async (request, reply) => {
     reply.header('x-request-id', String(request.id));

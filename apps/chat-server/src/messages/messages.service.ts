@@ -7,6 +7,7 @@ import {
 } from '@nestjs/common';
 import { isForeignKeyViolation, isUniqueViolation } from '../common/filters/all-exceptions.filter';
 import { isAdmin, Principal } from '../common/principal';
+import { isWellFormedText } from '../common/validation/json-input';
 import { FieldError, ValidationFailedException } from '../common/validation/validation';
 import { RoomType } from '../rooms/room.entity';
 import { RoomsService } from '../rooms/rooms.service';
@@ -48,6 +49,9 @@ export function validateMessage(content: unknown, clientMessageId: unknown): Fie
   const errors: FieldError[] = [];
   if (typeof content !== 'string') {
     errors.push({ field: 'content', message: 'content must be a string' });
+  } else if (!isWellFormedText(content)) {
+    // A lone surrogate cannot be stored in UTF-8: it would come back changed, not "as sent".
+    errors.push({ field: 'content', message: 'content must be well-formed Unicode (no lone surrogates)' });
   } else {
     const length = [...content.trim()].length;
     if (length < 1 || length > MAX_CONTENT_LENGTH || content.length > MAX_RAW_CONTENT_LENGTH)

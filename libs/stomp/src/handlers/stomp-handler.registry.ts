@@ -163,6 +163,10 @@ export class StompHandlerRegistry implements OnModuleInit {
     if (parsed === null || typeof parsed !== 'object' || Array.isArray(parsed)) {
       throw new BadRequestException('Payload must be a JSON object');
     }
+    // class-transformer recurses: a hostile nesting depth would overflow the stack (a 500).
+    if (nestingDepthOver(parsed, MAX_PAYLOAD_DEPTH)) {
+      throw new BadRequestException(`Payload nested deeper than ${MAX_PAYLOAD_DEPTH} levels`);
+    }
     const instance = plainToInstance(type as new () => object, parsed) as object;
     const errors = await validate(instance, { whitelist: true, forbidNonWhitelisted: true });
     if (errors.length > 0) {
@@ -170,6 +174,20 @@ export class StompHandlerRegistry implements OnModuleInit {
     }
     return instance;
   }
+}
+
+const MAX_PAYLOAD_DEPTH = 32;
+
+/** Whether a parsed JSON value nests deeper than `max` levels (iterative: no recursion to overflow). */
+function nestingDepthOver(value: unknown, max: number): boolean {
+  const stack: [unknown, number][] = [[value, 0]];
+  while (stack.length) {
+    const [v, depth] = stack.pop()!;
+    if (v === null || typeof v !== 'object') continue;
+    if (depth >= max) return true;
+    for (const child of Object.values(v)) stack.push([child, depth + 1]);
+  }
+  return false;
 }
 
 function flatten(errors: ValidationError[], parent = ''): { field: string; message: string }[] {

@@ -31,9 +31,20 @@ export function flattenValidationErrors(errors: ValidationError[], parent = ''):
   return out;
 }
 
+/**
+ * ValidationPipe without its primitive conversion of single path/query parameters: with
+ * `transform` it turns `@Param('id') id: number` into `+value`, so "01", "+1" or "0x10" reached
+ * ParseIdPipe as the ids 1, 1 and 16. Parameters stay strings; their own pipes parse them strictly.
+ */
+class StrictValidationPipe extends ValidationPipe {
+  protected override transformPrimitive(value: unknown): unknown {
+    return value;
+  }
+}
+
 /** The one validation pipe: unknown fields are refused, values are transformed to their types. */
 export function createValidationPipe(): ValidationPipe {
-  return new ValidationPipe({
+  return new StrictValidationPipe({
     whitelist: true,
     forbidNonWhitelisted: true,
     forbidUnknownValues: true,

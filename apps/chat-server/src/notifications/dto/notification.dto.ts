@@ -1,7 +1,8 @@
 import { ApiProperty, ApiPropertyOptional } from '@nestjs/swagger';
 import { Transform } from 'class-transformer';
-import { IsBoolean, IsInt, IsOptional, IsString, Length, Max, Min } from 'class-validator';
+import { IsBoolean, IsInt, IsOptional, IsString, Max, Min } from 'class-validator';
 import { IsId } from '../../common/validation/is-id.decorator';
+import { TextLength } from '../../common/validation/text-length.decorator';
 import { Notification, NotificationType } from '../notification.entity';
 
 export const MAX_NOTIFICATION_LENGTH = 1000;
@@ -19,7 +20,7 @@ export class SendNotificationDto {
   @ApiProperty({ example: 'Standup in 5 minutes', minLength: 1, maxLength: MAX_NOTIFICATION_LENGTH })
   @Transform(({ value }) => (typeof value === 'string' ? value.trim() : value))
   @IsString({ message: MESSAGE_RULE })
-  @Length(1, MAX_NOTIFICATION_LENGTH, { message: MESSAGE_RULE })
+  @TextLength(1, MAX_NOTIFICATION_LENGTH, { message: MESSAGE_RULE })
   message!: string;
 }
 

@@ -1,7 +1,9 @@
 import { ApiProperty, ApiPropertyOptional } from '@nestjs/swagger';
 import { Transform } from 'class-transformer';
-import { ArrayMaxSize, IsArray, IsEnum, IsIn, IsOptional, IsString, Length } from 'class-validator';
+import { ArrayMaxSize, IsArray, IsEnum, IsIn, IsString } from 'class-validator';
+import { IsOmittable } from '../../common/validation/is-omittable.decorator';
 import { IsId } from '../../common/validation/is-id.decorator';
+import { TextLength } from '../../common/validation/text-length.decorator';
 import { RoomType } from '../room.entity';
 
 const NAME_MESSAGE = 'name must be 1-100 characters (after trimming)';
@@ -12,7 +14,7 @@ export const MAX_INITIAL_MEMBERS = 1000;
 export const RoomNameField = () => (target: object, key: string) => {
   Transform(({ value }) => (typeof value === 'string' ? value.trim() : value))(target, key);
   IsString({ message: NAME_MESSAGE })(target, key);
-  Length(1, 100, { message: NAME_MESSAGE })(target, key);
+  TextLength(1, 100, { message: NAME_MESSAGE })(target, key);
 };
 
 /** v1 `POST /api/v1/rooms`. */
@@ -21,12 +23,12 @@ export class CreateRoomDto {
     example: 'My New Public Room',
     description: 'Required for PUBLIC/PRIVATE (unique, case-insensitive); ignored for DIRECT_MESSAGE',
   })
-  @IsOptional()
+  @IsOmittable()
   @RoomNameField()
   name?: string;
 
   @ApiPropertyOptional({ enum: RoomType, default: RoomType.PUBLIC })
-  @IsOptional()
+  @IsOmittable()
   @IsEnum(RoomType, { message: TYPE_MESSAGE })
   type?: RoomType;
 
@@ -34,17 +36,17 @@ export class CreateRoomDto {
     example: 2,
     description: 'The other user of a DIRECT_MESSAGE room (required there)',
   })
-  @IsOptional()
+  @IsOmittable()
   @IsId()
   memberId?: number;
 }
 
 /** v1 `PUT /api/v1/rooms/{id}`. */
 export class UpdateRoomDto {
-  @ApiPropertyOptional({ example: 'Updated Room Name' }) @IsOptional() @RoomNameField() name?: string;
+  @ApiPropertyOptional({ example: 'Updated Room Name' }) @IsOmittable() @RoomNameField() name?: string;
 
   @ApiPropertyOptional({ enum: [RoomType.PUBLIC, RoomType.PRIVATE] })
-  @IsOptional()
+  @IsOmittable()
   @IsEnum(RoomType, { message: TYPE_MESSAGE })
   type?: RoomType;
 }
@@ -58,7 +60,7 @@ export class CreateGroupDto {
     description: 'User ids (strings or numbers) added with the creator; all must exist or nothing is created',
     type: [String],
   })
-  @IsOptional()
+  @IsOmittable()
   @IsArray()
   @ArrayMaxSize(MAX_INITIAL_MEMBERS)
   @IsId({ each: true })
@@ -75,7 +77,7 @@ export class UpdateMembersDto {
     enum: ['add', 'remove'],
     description: 'Absent: adds a non-member, removes a member',
   })
-  @IsOptional()
+  @IsOmittable()
   @IsIn(['add', 'remove'], { message: 'action must be "add" or "remove"' })
   action?: MembershipAction;
 }

@@ -1,16 +1,8 @@
 import { ApiProperty, ApiPropertyOptional } from '@nestjs/swagger';
 import { Transform } from 'class-transformer';
-import {
-  ArrayMaxSize,
-  ArrayMinSize,
-  IsArray,
-  IsEmail,
-  IsOptional,
-  IsString,
-  Length,
-  Matches,
-  MaxLength,
-} from 'class-validator';
+import { ArrayMaxSize, ArrayMinSize, IsArray, IsEmail, IsString, Length, Matches } from 'class-validator';
+import { IsOmittable } from '../../common/validation/is-omittable.decorator';
+import { TextLength } from '../../common/validation/text-length.decorator';
 
 export const USERNAME_PATTERN = /^[A-Za-z0-9_.-]{3,32}$/;
 const USERNAME_MESSAGE = "username must be 3-32 characters of letters, digits, '_', '.' or '-'";
@@ -30,7 +22,7 @@ export const PasswordField =
 export const EmailField = () => (target: object, key: string) => {
   Transform(({ value }) => (typeof value === 'string' ? value.trim() : value))(target, key);
   IsEmail({}, { message: 'email must be a valid email address' })(target, key);
-  MaxLength(254, { message: 'email must be at most 254 characters' })(target, key);
+  TextLength(1, 254, { message: 'email must be at most 254 characters' })(target, key);
 };
 
 export class RegisterV1Dto {
@@ -43,7 +35,7 @@ export class RegisterV1Dto {
     example: ['user'],
     description: '"user" (default) or "admin"; admin only when an admin calls',
   })
-  @IsOptional()
+  @IsOmittable()
   @IsArray()
   @ArrayMaxSize(2)
   @IsString({ each: true })
@@ -53,7 +45,7 @@ export class RegisterV1Dto {
 export class RegisterBasicDto {
   @ApiProperty({ example: 'newuser' }) @UsernameField() username!: string;
   @ApiProperty({ example: 'securepassword123' }) @PasswordField() password!: string;
-  @ApiPropertyOptional({ example: 'newuser@example.com' }) @IsOptional() @EmailField() email?: string;
+  @ApiPropertyOptional({ example: 'newuser@example.com' }) @IsOmittable() @EmailField() email?: string;
 }
 
 export class LoginV1Dto {
@@ -67,18 +59,18 @@ export class LoginBasicDto {
 }
 
 export class UpdateUserV1Dto {
-  @ApiPropertyOptional({ example: 'updatedusername' }) @IsOptional() @UsernameField() username?: string;
-  @ApiPropertyOptional({ example: 'updated@example.com' }) @IsOptional() @EmailField() email?: string;
+  @ApiPropertyOptional({ example: 'updatedusername' }) @IsOmittable() @UsernameField() username?: string;
+  @ApiPropertyOptional({ example: 'updated@example.com' }) @IsOmittable() @EmailField() email?: string;
 }
 
 export class UpdateUserBasicDto {
-  @ApiPropertyOptional({ example: 'updatedusername' }) @IsOptional() @UsernameField() username?: string;
-  @ApiPropertyOptional({ example: 'newsecurepassword' }) @IsOptional() @PasswordField() password?: string;
+  @ApiPropertyOptional({ example: 'updatedusername' }) @IsOmittable() @UsernameField() username?: string;
+  @ApiPropertyOptional({ example: 'newsecurepassword' }) @IsOmittable() @PasswordField() password?: string;
 }
 
 export class ChangePasswordDto {
   @ApiPropertyOptional({ description: 'Required when changing your own password' })
-  @IsOptional()
+  @IsOmittable()
   @IsString()
   @Length(1, 1024)
   currentPassword?: string;

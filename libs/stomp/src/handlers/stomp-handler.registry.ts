@@ -163,10 +163,10 @@ export class StompHandlerRegistry implements OnModuleInit {
     if (parsed === null || typeof parsed !== 'object' || Array.isArray(parsed)) {
       throw new BadRequestException('Payload must be a JSON object');
     }
-    // class-transformer recurses: a hostile nesting depth would overflow the stack (a 500).
-    if (nestingDepthOver(parsed, MAX_PAYLOAD_DEPTH)) {
-      throw new BadRequestException(`Payload nested deeper than ${MAX_PAYLOAD_DEPTH} levels`);
-    }
+    // class-transformer recurses (a hostile nesting depth would overflow the stack: a 500) and
+    // would copy a `__proto__` key into the instance's prototype instead of refusing it.
+    const problem = payloadProblem(parsed, MAX_PAYLOAD_DEPTH);
+    if (problem) throw new BadRequestException(problem);
     const instance = plainToInstance(type as new () => object, parsed) as object;
     const errors = await validate(instance, { whitelist: true, forbidNonWhitelisted: true });
     if (errors.length > 0) {
@@ -178,16 +178,21 @@ export class StompHandlerRegistry implements OnModuleInit {
 
 const MAX_PAYLOAD_DEPTH = 32;
 
-/** Whether a parsed JSON value nests deeper than `max` levels (iterative: no recursion to overflow). */
-function nestingDepthOver(value: unknown, max: number): boolean {
+/**
+ * Why a parsed JSON payload is refused before class-transformer sees it: nested deeper than `max`
+ * levels, or carrying a prototype-pollution key (walked iteratively: no recursion to overflow).
+ */
+function payloadProblem(value: unknown, max: number): string | undefined {
   const stack: [unknown, number][] = [[value, 0]];
   while (stack.length) {
     const [v, depth] = stack.pop()!;
     if (v === null || typeof v !== 'object') continue;
-    if (depth >= max) return true;
+    if (depth >= max) return `Payload nested deeper than ${max} levels`;
+    if (Object.prototype.hasOwnProperty.call(v, '__proto__'))
+      return 'Payload must not contain "__proto__" keys';
     for (const child of Object.values(v)) stack.push([child, depth + 1]);
   }
-  return false;
+  return undefined;
 }
 
 function flatten(errors: ValidationError[], parent = ''): { field: string; message: string }[] {

@@ -36,9 +36,10 @@ export function describeInChromium(name: string, body: () => void): void {
     describe(name, body);
     return;
   }
+  const why = `needs Chromium at ${CHROMIUM_PATH}, which is missing (apt-get install chromium, or set CHROMIUM_PATH)`;
+  console.warn(`Skipping browser tests "${name}": ${why}`);
   describe(name, () => {
-    it.skip(`needs Chromium at ${CHROMIUM_PATH}, which is missing (apt-get install chromium, or set CHROMIUM_PATH)`, () =>
-      undefined);
+    it.skip(why, () => undefined);
   });
 }
 

@@ -83,6 +83,9 @@ describeInChromium('web client: reconnect after the server goes away', () => {
     server = await startWebTestApp(webDir!, { database: db, port: t.port });
     await post(alice, roomId, 'sent while you were away (1)');
     await post(alice, roomId, 'sent while you were away (2)');
+    // What Bob writes while his live connection is down goes over REST instead, and is not lost.
+    await sendThroughUi(page, 'written while offline');
+    await seeText(page.locator('.msg.mine').filter({ hasText: 'written while offline' }), '✓ Delivered');
     await page.unroute('**/ws/chat/**');
 
     await seeText(page.locator('#connection-status'), 'Connected via websocket', 60_000);
@@ -94,6 +97,7 @@ describeInChromium('web client: reconnect after the server goes away', () => {
       'before the restart',
       'sent while you were away (1)',
       'sent while you were away (2)',
+      'written while offline',
     ]);
 
     // Live again in both directions: a new message arrives once, and Bob's own is stored.
@@ -109,6 +113,7 @@ describeInChromium('web client: reconnect after the server goes away', () => {
       'before the restart',
       'sent while you were away (1)',
       'sent while you were away (2)',
+      'written while offline',
       'and live again',
       'glad to be back',
     ]);

@@ -36,6 +36,12 @@ interface RoomView {
   hasMore: boolean;
   loadingOlder: boolean;
   unread: number;
+  /**
+   * We hold every message up to this id (0: the room was empty when loaded). It advances with
+   * history pages, catch-ups and live broadcasts, never with a REST send's answer, which may be
+   * ahead of messages we have not seen yet. Reconnect catch-ups start after it.
+   */
+  syncedId?: number;
   members?: UserRef[];
   dmPeer?: UserRef;
 }
@@ -428,6 +434,7 @@ export class ChatApp {
       rv.messages = [];
       rv.ids.clear();
       rv.unread = 0;
+      rv.syncedId = undefined;
     }
     if (notice) this.toast(notice, 'info');
     if (this.current === id) {
@@ -626,6 +633,7 @@ export class ChatApp {
         if (seq !== this.openSeq) return;
         view.hasMore = page.length >= HISTORY_PAGE;
         this.merge(view, page);
+        view.syncedId = Math.max(view.syncedId ?? 0, ...page.map((m) => m.id));
         view.loaded = true;
       } catch (err) {
         if (seq !== this.openSeq) return;
@@ -758,6 +766,7 @@ export class ChatApp {
     const rv = this.rooms.get(m.roomId);
     if (!rv) return;
     this.deliverTo(rv, [m]);
+    if (rv.loaded) rv.syncedId = Math.max(rv.syncedId ?? 0, m.id);
   }
 
   /** New messages from the live topic or a catch-up: shown, or counted as unread. */
@@ -1646,17 +1655,22 @@ export class ChatApp {
     for (const rv of this.rooms.values()) {
       if (!rv.loaded || !this.mine.has(rv.room.id)) continue;
       try {
-        let after = rv.messages[rv.messages.length - 1]?.id;
-        if (after === undefined) {
-          const page = await this.api.history(rv.room.id, { size: HISTORY_PAGE });
+        let after = rv.syncedId ?? 0;
+        if (after === 0) {
+          // The room was empty: its newest page now, the rest by scrolling up.
+          const page = await this.api.history(rv.room.id, { size: CATCH_UP_PAGE });
           this.deliverTo(rv, page);
+          rv.hasMore = page.length >= CATCH_UP_PAGE;
+          rv.syncedId = Math.max(0, ...page.map((m) => m.id));
           continue;
         }
         for (let round = 0; round < 100; round++) {
           const batch = await this.api.history(rv.room.id, { after, size: CATCH_UP_PAGE });
           this.deliverTo(rv, batch);
-          if (batch.length < CATCH_UP_PAGE) break;
+          if (batch.length === 0) break;
           after = batch[batch.length - 1].id;
+          rv.syncedId = Math.max(rv.syncedId ?? 0, after);
+          if (batch.length < CATCH_UP_PAGE) break;
         }
       } catch (err) {
         this.showError(err, `Could not fetch missed messages of ${this.roomName(rv)}`);

@@ -179,7 +179,7 @@ describe('attack: fuzzing the STOMP decoder over a raw WebSocket', () => {
     await fc.assert(
       fc.asyncProperty(frame, async (f) => {
         const eol = f.lineEnding;
-        const data = `${f.command}${eol}${f.headers.map(([k, v]) => `${k}:${v}${eol}`).join('')}${eol}${f.body}${f.terminated ? '\0' : ''}`;
+        const data = `${f.command}${eol}${(f.headers as [string, string][]).map(([k, v]) => `${k}:${v}${eol}`).join('')}${eol}${f.body}${f.terminated ? '\0' : ''}`;
         await attack(`frame ${JSON.stringify(data).slice(0, 120)}`, text(data), true);
         return problems.length === 0;
       }),

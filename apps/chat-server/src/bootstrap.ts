@@ -1,5 +1,6 @@
 import { NestFactory } from '@nestjs/core';
 import { FastifyAdapter, NestFastifyApplication } from '@nestjs/platform-fastify';
+import type { FastifyError, FastifyReply, FastifyRequest } from 'fastify';
 import { randomUUID } from 'node:crypto';
 import { Logger } from 'nestjs-pino';
 import { AppModule } from './app.module';
@@ -28,7 +29,7 @@ export async function createApp(settings: AppSettings): Promise<NestFastifyAppli
     routerOptions: { maxParamLength: 200 },
     // Bad percent-encoding and over-long path parameters are refused by the router itself: the
     // same error body as everything else.
-    frameworkErrors: (error, request, reply) => {
+    frameworkErrors: (error: FastifyError, request: FastifyRequest, reply: FastifyReply) => {
       const { body, headers } = toErrorBody(error, request.url, String(request.id));
       void reply.status(body.status).headers(headers).send(body);
     },

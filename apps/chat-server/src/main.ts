@@ -28,7 +28,11 @@ async function main(): Promise<void> {
   await app.listen(settings.port, settings.host);
   const address = app.getHttpServer().address();
   const port = typeof address === 'object' && address ? address.port : settings.port;
-  new Logger('Server').log({ msg: `Listening on ${settings.host}:${port}`, port, instance: settings.instanceId });
+  new Logger('Server').log({
+    msg: `Listening on ${settings.host}:${port}`,
+    port,
+    instance: settings.instanceId,
+  });
 }
 
 main().catch((err) => {

@@ -41,4 +41,5 @@ module.exports = {
   testTimeout: 60000,
   // e2e files mostly wait on sockets and the database: two workers keep both cores busy.
   maxWorkers: 2,
+  reporters: ['default', '<rootDir>/test/summary-line-reporter.js'],
 };

@@ -1,14 +1,7 @@
 import request from 'supertest';
 import { adminUser, bearer, createUser, TestUser, uniqueName } from './factories/users';
+import { expectError } from './helpers/expect-error';
 import { startTestApp, TestApp } from './helpers/test-app';
-
-function expectError(res: request.Response, status: number, message?: RegExp) {
-  expect(res.status).toBe(status);
-  expect(res.body).toEqual(
-    expect.objectContaining({ status, message: expect.any(String), path: expect.any(String) }),
-  );
-  if (message) expect(res.body.message).toMatch(message);
-}
 
 describe('basic groups (PRIVATE) and channels (PUBLIC)', () => {
   let t: TestApp;

@@ -7,15 +7,8 @@ import { MessagesService } from '../apps/chat-server/src/messages/messages.servi
 import { UsersService } from '../apps/chat-server/src/users/users.service';
 import { createRoom } from './factories/rooms';
 import { adminUser, bearer, createUser, TestUser } from './factories/users';
+import { expectError } from './helpers/expect-error';
 import { startTestApp, TestApp } from './helpers/test-app';
-
-function expectError(res: request.Response, status: number, message?: RegExp) {
-  expect(res.status).toBe(status);
-  expect(res.body).toEqual(
-    expect.objectContaining({ status, message: expect.any(String), path: expect.any(String) }),
-  );
-  if (message) expect(res.body.message).toMatch(message);
-}
 
 describe('messages (v1 and basic)', () => {
   let t: TestApp;

@@ -1,25 +1,12 @@
 import request from 'supertest';
 import { createRoom } from './factories/rooms';
 import { adminUser, bearer, createUser, TestUser, uniqueName } from './factories/users';
+import { expectError } from './helpers/expect-error';
 import { startTestApp, TestApp } from './helpers/test-app';
 
 async function addMembers(t: TestApp, caller: TestUser, roomId: number, ...users: TestUser[]) {
   for (const u of users)
     await request(t.url).post(`/api/v1/rooms/${roomId}/members/${u.id}`).set(bearer(caller)).expect(200);
-}
-
-function expectError(res: request.Response, status: number, message?: RegExp) {
-  expect(res.status).toBe(status);
-  expect(res.body).toEqual(
-    expect.objectContaining({
-      status,
-      error: expect.any(String),
-      message: expect.any(String),
-      path: expect.any(String),
-      timestamp: expect.any(String),
-    }),
-  );
-  if (message) expect(res.body.message).toMatch(message);
 }
 
 describe('v1 rooms', () => {

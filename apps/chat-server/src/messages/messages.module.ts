@@ -3,6 +3,7 @@ import { RoomsModule } from '../rooms/rooms.module';
 import { BasicMessagesController } from './basic-messages.controller';
 import { DomainEventsMessagePublisher, MessagePublisher } from './message-publisher';
 import { MessagesController } from './messages.controller';
+import { MessageWriter } from './message-writer';
 import { MessagesRepository } from './messages.repository';
 import { MessagesService } from './messages.service';
 
@@ -12,6 +13,7 @@ import { MessagesService } from './messages.service';
   providers: [
     MessagesService,
     MessagesRepository,
+    MessageWriter,
     // The STOMP layer replaces this with its broker-backed publisher.
     { provide: MessagePublisher, useClass: DomainEventsMessagePublisher },
   ],

@@ -13,6 +13,7 @@ import { RoomType } from '../rooms/room.entity';
 import { RoomsService } from '../rooms/rooms.service';
 import { MessagePublisher } from './message-publisher';
 import { MessageView, toMessageView } from './message-view';
+import { MessageWriter } from './message-writer';
 import { HistoryWindow, MessagesRepository } from './messages.repository';
 
 export const MAX_CONTENT_LENGTH = 4000;
@@ -83,11 +84,13 @@ export class MessagesService {
     private readonly messages: MessagesRepository,
     private readonly rooms: RoomsService,
     private readonly publisher: MessagePublisher,
+    private readonly writer: MessageWriter,
   ) {}
 
   /**
    * Sends a message: 400 invalid content or clientMessageId, 404 unknown room, 403 neither a
-   * member nor an admin. Persists (one INSERT; room and membership come from the cache), then
+   * member nor an admin. Persists (one INSERT, or one row of a multi-row INSERT shared with
+   * concurrent sends: see MessageWriter; room and membership come from the cache), then
    * publishes. With a clientMessageId already used by this sender, returns the original message
    * (`created: false`) and publishes nothing; 409 if that was in another room.
    */
@@ -105,7 +108,7 @@ export class MessagesService {
     const sentAt = new Date();
     let id: number;
     try {
-      id = await this.messages.insert({
+      id = await this.writer.write({
         roomId,
         senderId: caller.id,
         content: text,

@@ -1,6 +1,8 @@
 'use strict';
 // Markdown report: one table per workload, every ratio taken against peers
 // measured in the same run, then the issue's targets for our server.
+const fs = require('fs');
+const path = require('path');
 const { workloads } = require('./workloads');
 
 const fmt = (v, d = 0) => (v == null || Number.isNaN(v) ? '–' : typeof v === 'number' ? v.toLocaleString('en-US', { maximumFractionDigits: d, minimumFractionDigits: 0 }) : String(v));
@@ -120,7 +122,85 @@ function checks(rows) {
       add('P1', 'persisted messages/s (RECEIPTs/s) >= 4x single-row-insert baseline', x(a), a == null ? null : a >= 4);
     }
   }
-  for (const id of ['H1', 'R1', 'X1']) na(id, workloads[id].title);
+  {
+    const s = find(rows, 'H1', 'server');
+    if (!s) na('H1', 'history page p50 ratio (1M / 10k messages) <= 1.5');
+    else {
+      const h = s.history;
+      add('H1', `history page p50 ratio (${fmt(h.bigMessages)} / ${fmt(h.smallMessages)} messages) <= 1.5, REST with JWT`, x(h.restP50Ratio), h.restP50Ratio <= 1.5);
+      add('H1', '(same, the SQL alone through mysql2)', x(h.sqlP50Ratio), null);
+    }
+  }
+  {
+    const s = find(rows, 'R1', 'server');
+    const b = find(rows, 'R1', 'fastify-bare');
+    if (!s || !b) na('R1', 'REST history req/s >= 0.75x bare Fastify route');
+    else {
+      const a = ratio(s.rest.requestsPerSec, b.rest.requestsPerSec);
+      add('R1', 'REST history req/s with JWT >= 0.75x a bare Fastify route doing the same SQL', x(a), a >= 0.75);
+    }
+  }
+  {
+    const one = find(rows, 'X1', 'server');
+    const two = find(rows, 'X1', 'server-2x-redis');
+    if (!one || !two) na('X1', 'F2 on 2 instances + Redis vs 1 instance (report only)');
+    else {
+      const a = ratio(two.deliveriesPerSec, one.deliveriesPerSec);
+      add('X1', 'F2 deliveries/s, 2 instances + Redis / 1 instance (report only)', `${x(a)}; Redis ${fmt(two.scaleOut.redisUsPerDelivery, 3)} µs CPU/delivery (${fmt(two.scaleOut.redisUsPerMessage, 1)} µs/message)`, null);
+    }
+  }
+  return out.join('\n');
+}
+
+function h1Table(rows) {
+  const out = ['| target | room | messages | REST p50 ms | REST p90 ms | REST p99 ms | SQL p50 ms | SQL p99 ms | requests |', '|---|---|---|---|---|---|---|---|---|'];
+  for (const r of rows.filter((q) => q.workload === 'H1')) {
+    if (r.status !== 'ok') {
+      out.push(`| ${r.target} | ${r.status}: ${r.reason} ||||||||`);
+      continue;
+    }
+    const h = r.history;
+    for (const k of ['small', 'big'])
+      out.push(
+        `| ${r.target} | ${k} | ${fmt(k === 'small' ? h.smallMessages : h.bigMessages)} | ${fmt(h.rest[k].p50Ms, 2)} | ${fmt(h.rest[k].p90Ms, 2)} | ${fmt(h.rest[k].p99Ms, 2)} | ${fmt(h.sql[k].p50Ms, 2)} | ${fmt(h.sql[k].p99Ms, 2)} | ${fmt(h.rest[k].n)} |`,
+      );
+    out.push('', `p50 ratio big/small: REST ${x(h.restP50Ratio)}, SQL ${x(h.sqlP50Ratio)}; seeding (multi-row INSERTs of 10,000 rows) took ${fmt(h.seedMs / 1000, 1)} s.`);
+  }
+  return out.join('\n');
+}
+
+function r1Table(rows) {
+  const b = find(rows, 'R1', 'fastify-bare');
+  const out = ['| target | req/s | x bare | p50 ms | p99 ms | non-2xx | errors | server CPU % | server µs/request | body bytes | runs (req/s) |', '|---|---|---|---|---|---|---|---|---|---|---|'];
+  for (const r of rows.filter((q) => q.workload === 'R1')) {
+    if (r.status !== 'ok') {
+      out.push(`| ${r.target} | ${r.status}: ${r.reason} ||||||||||`);
+      continue;
+    }
+    const q = r.rest;
+    out.push(
+      `| ${r.target} | ${fmt(q.requestsPerSec)} | ${x(ratio(q.requestsPerSec, b && b.rest.requestsPerSec))} | ${fmt(q.p50Ms, 2)} | ${fmt(q.p99Ms, 2)} | ${fmt(q.non2xx)} | ${fmt(q.errors)} | ${fmt(q.serverCpuPct)} | ${fmt(q.serverCpuUsPerReq, 1)} | ${fmt(q.bodyBytes)} | ${q.repeatValues.join(', ')} |`,
+    );
+  }
+  return out.join('\n');
+}
+
+function x1Table(rows) {
+  const one = find(rows, 'X1', 'server');
+  const out = [
+    '| target | deliveries/s | x 1 instance | lost | dups | order viol. | p50 ms | p99 ms | servers µs/delivery (A+B, whole run) | Redis CPU s | Redis µs/delivery | Redis µs/message | runs (deliveries/s) |',
+    '|---|---|---|---|---|---|---|---|---|---|---|---|---|',
+  ];
+  for (const r of rows.filter((q) => q.workload === 'X1')) {
+    if (r.status !== 'ok') {
+      out.push(`| ${r.target} | ${r.status}: ${r.reason} ||||||||||||`);
+      continue;
+    }
+    const so = r.scaleOut;
+    out.push(
+      `| ${r.target} | ${fmt(r.deliveriesPerSec)} | ${x(ratio(r.deliveriesPerSec, one && one.deliveriesPerSec))} | ${fmt(r.lost)} | ${fmt(r.duplicates)} | ${fmt(r.orderViolations)} | ${fmt(r.latency.p50Ms, 2)} | ${fmt(r.latency.p99Ms, 2)} | ${fmt(so.serversUsPerDelivery, 1)} | ${fmt(so.redisCpuSec, 2)} | ${fmt(so.redisUsPerDelivery, 3)} | ${fmt(so.redisUsPerMessage, 1)} | ${(r.repeatValues || []).join(', ')} |`,
+    );
+  }
   return out.join('\n');
 }
 
@@ -178,8 +258,19 @@ function report({ meta, rows }) {
     L.push(`## ${id}: ${w.title}`);
     L.push('');
     if (w.kind === 'idle') L.push(idleTable(rows, id));
-    else if (w.kind === 'todo') L.push(rows.filter((r) => r.workload === id).map((r) => `- ${r.target}: ${r.status}: ${r.reason}`).join('\n'));
+    else if (id === 'H1') L.push(h1Table(rows));
+    else if (id === 'R1') L.push(r1Table(rows));
+    else if (id === 'X1') L.push(x1Table(rows));
     else L.push(loadTable(rows, id));
+    if (id === 'P1') {
+      const s = find(rows, 'P1', 'server');
+      if (s && s.persistedRows !== undefined) L.push('', `P1 cross-check: ${fmt(s.messagesSent)} SENDs issued, ${fmt(s.persistedRows)} rows in MariaDB after the drain.`);
+    }
+    L.push('');
+  }
+  const findings = path.join(__dirname, 'PROFILE.md');
+  if (fs.existsSync(findings)) {
+    L.push(fs.readFileSync(findings, 'utf8').trim());
     L.push('');
   }
   L.push('## How the figures are computed');

@@ -17,6 +17,7 @@ const { targets } = require('./targets');
 const serverCfg = require('./server.config');
 const { runBaseline } = require('./peers/mysql-baseline');
 const { report } = require('./report');
+const extra = require('./lib/extra');
 
 const argv = process.argv.slice(2);
 const flag = (n) => argv.includes(n);
@@ -29,6 +30,7 @@ const ONLY = opt('--only') ? opt('--only').split(',').map((s) => s.trim().toUppe
 const ONLY_TARGETS = opt('--targets') ? opt('--targets').split(',').map((s) => s.trim()) : null;
 const OUT = path.resolve(opt('--out') || path.join(__dirname, 'out'));
 const WRITE_RESULTS = flag('--write-results') || (!SMOKE && !ONLY && !ONLY_TARGETS && !flag('--no-write-results'));
+if (SMOKE && !process.env.BENCH_SERVER_USERS) serverCfg.config.users = 4; // fewer logins: shorter set-up
 const REPEAT = Math.max(1, Math.min(9, Number(opt('--repeat') || 1)));
 const PAIR_TIMEOUT_MS = SMOKE ? 45000 : 240000;
 const TOTAL_TIMEOUT_MS = SMOKE ? 150000 : 30 * 60000 * REPEAT;
@@ -127,10 +129,14 @@ async function runLoad(w, tname) {
       drainMs: SMOKE ? 2000 : 8000,
       completion: w.completion || 'echo',
     });
+    // P1: the RECEIPTs must match rows really committed in MariaDB
+    let persistedRows;
+    if (w.completion === 'receipt' && tname === 'server') persistedRows = await countMessages().catch((e) => `error: ${e.message}`);
     return {
       status: 'ok',
       connections: { ok: ready.ok, failed: ready.failed, connectMs: ready.ms },
       ...r,
+      persistedRows,
       serverCpuSecTotal: cpuBefore != null ? Math.round((proc.cpuUs(started.pid) - cpuBefore) / 1e4) / 100 : null,
       shared: !!t.shared,
       info: started.info,
@@ -138,6 +144,17 @@ async function runLoad(w, tname) {
   } finally {
     if (lr) await lr.close();
     await started.stop();
+  }
+}
+
+async function countMessages() {
+  const mysql = require('mysql2/promise');
+  const c = await mysql.createConnection({ uri: serverCfg.databaseUrl() });
+  try {
+    const [[r]] = await c.query('SELECT COUNT(*) AS n FROM messages');
+    return Number(r.n);
+  } finally {
+    await c.end();
   }
 }
 
@@ -265,6 +282,25 @@ async function main() {
     // --repeat N: the targets are run N times interleaved (t1 t2 t3 t1 t2 t3 ...)
     // and the run with the median figure is kept, so a burst of foreign load
     // hits every target alike instead of one.
+    if (w.kind === 'extra') {
+      const ts = Date.now();
+      let list;
+      if (!serverCfg.available().ok) list = [{ target: 'server', status: 'skipped', reason: serverCfg.available().reason }];
+      else {
+        if (!SMOKE) await waitQuiet(Number(process.env.BENCH_QUIET_WAIT_MS || 10000));
+        try {
+          list = await withTimeout(extra[w.run](w, { log, smoke: SMOKE, repeat: REPEAT }), (SMOKE ? 60000 : 600000) * (w.run === 'runX1' ? REPEAT : 1), id);
+        } catch (e) {
+          list = [{ target: 'server', status: 'error', reason: String(e && e.message ? e.message : e) }];
+        }
+      }
+      for (const row of list) {
+        Object.assign(row, { workload: id, label: row.target, elapsedSec: Math.round((Date.now() - ts) / 100) / 10 });
+        log(`  ${row.target}: ${summaryLine(row)}`);
+        rows.push(row);
+      }
+      continue;
+    }
     const reps = w.kind === 'load' || w.kind === 'idle' ? REPEAT : 1;
     const byTarget = new Map();
     for (let rep = 0; rep < reps; rep++) {
@@ -340,14 +376,19 @@ function pickMedian(list, w) {
 }
 
 function harnessWorked(r) {
+  if (r.history) return r.history.rest.small.n > 0 && r.history.rest.big.n > 0;
+  if (r.rest) return r.rest.total > 0 && r.rest.non2xx === 0 && r.rest.errors === 0;
   if (r.rssPerConnKiB !== undefined) return r.connections.ok > 0 && r.connections.failed === 0 && r.deadAfterIdle === 0;
   if (r.baseline) return r.completedPerSec > 0;
   if (!(r.receivedDeliveries > 0 && r.connections.failed === 0)) return false;
+  if (r.persistedRows !== undefined && r.persistedRows !== r.messagesSent) return false;
   return !SMOKE || (r.lost === 0 && r.duplicates === 0 && r.orderViolations === 0);
 }
 
 function summaryLine(r) {
   if (r.status !== 'ok') return `${r.status}: ${r.reason}`;
+  if (r.history) return `REST p50 ${r.history.rest.small.p50Ms} ms (small) vs ${r.history.rest.big.p50Ms} ms (big) = ${r.history.restP50Ratio}x; SQL ${r.history.sqlP50Ratio}x`;
+  if (r.rest) return `${r.rest.requestsPerSec} req/s, p50 ${r.rest.p50Ms} ms, p99 ${r.rest.p99Ms} ms, non2xx ${r.rest.non2xx}, errors ${r.rest.errors}`;
   if (r.rssPerConnKiB !== undefined) return `${r.rssPerConnKiB} KiB/conn (${r.connections.ok} conns, stale ${r.staleAfterIdle}, dead ${r.deadAfterIdle})`;
   if (r.baseline) return `${r.completedPerSec} rows/s`;
   const l = r.latency || {};

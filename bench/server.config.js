@@ -15,13 +15,16 @@ const env = process.env;
 
 const config = {
   // the built server; missing -> every server row is "skipped: server not built"
-  entry: path.resolve(ROOT, env.BENCH_SERVER_ENTRY || 'dist/apps/chat-server/main.js'),
+  entry: path.resolve(ROOT, env.BENCH_SERVER_ENTRY || 'dist/apps/chat-server/src/main.js'),
   // MariaDB: a fresh database is (re)created for every server start
   mysqlUrl: env.BENCH_MYSQL_URL || 'mysql://root@127.0.0.1:3306',
   database: env.BENCH_SERVER_DB || 'chat_bench',
   jwtSecret: env.BENCH_JWT_SECRET || 'bench-jwt-secret-0123456789abcdef0123456789abcdef',
   // extra env for the server, JSON object, e.g. '{"LOG_LEVEL":"warn"}'
   extraEnv: env.BENCH_SERVER_ENV ? JSON.parse(env.BENCH_SERVER_ENV) : {},
+  // node flags for the server process, e.g. BENCH_SERVER_NODE_ARGS='--cpu-prof --cpu-prof-dir=bench/out/prof'
+  // (the profile is written when the server exits on the harness's SIGTERM)
+  nodeArgs: env.BENCH_SERVER_NODE_ARGS ? env.BENCH_SERVER_NODE_ARGS.split(' ').filter(Boolean) : [],
   startTimeoutMs: Number(env.BENCH_SERVER_START_TIMEOUT_MS || 60000),
   // STOMP endpoint shape
   wsPath: env.BENCH_SERVER_WS_PATH || '/ws/chat/websocket', // raw WebSocket endpoint
@@ -61,14 +64,17 @@ function serverEnv(port, ctx) {
     HOST: '127.0.0.1',
     DATABASE_URL: `${config.mysqlUrl}/${config.database}`,
     JWT_SECRET: config.jwtSecret,
-    LOGIN_RATE_LIMIT: '1000000',
+    LOGIN_MAX_FAILURES: '1000000',
     LOGIN_MAX_FAILURES_PER_IP: '10000000',
     STOMP_MAX_SESSIONS_PER_IP: '1000000', // C1 opens 10,000 sessions from 127.0.0.1
     LOG_LEVEL: 'warn',
+    // logins are set-up, not measured: cheap password hashing keeps server starts short
+    ARGON2_MEMORY_KIB: '1024',
+    ARGON2_TIME_COST: '1',
     ...config.extraEnv,
   };
   if (ctx.redisUrl) e.REDIS_URL = ctx.redisUrl;
-  return e;
+  return { ...e, ...(ctx.env || {}) };
 }
 
 // ---- REST helpers (keep-alive, loopback only) ----
@@ -165,13 +171,14 @@ async function start(ctx) {
   const a = available();
   if (!a.ok) return { skipped: a.reason };
   try {
-    await recreateDatabase();
+    // ctx.keepDatabase: a second instance on the database the first one created (X1)
+    if (!ctx.keepDatabase) await recreateDatabase();
   } catch (e) {
     return { skipped: `MariaDB not usable at ${config.mysqlUrl}: ${e.message}` };
   }
   const port = await freePort();
   const cp = track(
-    spawn(process.execPath, [config.entry], { cwd: ROOT, env: { ...process.env, ...serverEnv(port, ctx) }, stdio: ['ignore', 'ignore', 'pipe'] }),
+    spawn(process.execPath, [...config.nodeArgs, config.entry], { cwd: ROOT, env: { ...process.env, ...serverEnv(port, ctx) }, stdio: ['ignore', 'ignore', 'pipe'] }),
     'our-server',
   );
   let stderr = '';
@@ -209,4 +216,4 @@ async function start(ctx) {
   };
 }
 
-module.exports = { config, available, start, prepare, request };
+module.exports = { config, available, start, prepare, request, databaseUrl: () => `${config.mysqlUrl}/${config.database}` };

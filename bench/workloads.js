@@ -3,8 +3,8 @@
 // kind 'load': subscribers + publishers; 'idle': idle subscribed connections;
 // In --smoke, `smoke.targets` narrows the targets (every adapter still runs in
 // F1) so the whole smoke run stays under a minute.
-// 'baseline': a non-chat reference measured in the same run; 'todo': needs our
-// server's schema/API beyond chat and is not implemented yet.
+// 'baseline': a non-chat reference measured in the same run; 'extra': H1/R1/X1,
+// run by bench/lib/extra.js (they start our server themselves and return all their rows).
 const PEERS = ['ws', 'ws-frame', 'socketio', 'rabbitmq'];
 
 const workloads = {
@@ -84,9 +84,39 @@ const workloads = {
     durationMs: 10000,
     smoke: { rooms: 10, warmupMs: 300, durationMs: 1000 },
   },
-  H1: { title: 'history page by cursor at 10k vs 1M messages in a room', kind: 'todo', targets: ['server'] },
-  R1: { title: 'REST GET history page with JWT vs a bare Fastify route doing the same query', kind: 'todo', targets: ['server'] },
-  X1: { title: 'F2 on 2 instances with Redis vs 1 instance', kind: 'todo', targets: ['server'] },
+  H1: {
+    title: 'history page by cursor (before=<random id>, size 50) in a room of 10k vs a room of 1M messages (REST with JWT; also the SQL alone)',
+    kind: 'extra',
+    run: 'runH1',
+    targets: ['server'],
+    small: 10000,
+    big: 1000000,
+    warmup: 100,
+    requests: 600,
+    smoke: { small: 1000, big: 10000, warmup: 5, requests: 30 },
+  },
+  R1: {
+    title: 'REST GET /api/v1/messages/room/{id}?size=50 with JWT vs a bare Fastify route doing the same SQL (autocannon, 16 connections)',
+    kind: 'extra',
+    run: 'runR1',
+    targets: ['server', 'fastify-bare'],
+    messages: 10000,
+    connections: 16,
+    durationSec: 10,
+    smoke: { messages: 1000, durationSec: 1 },
+  },
+  X1: {
+    title: 'F2 (100 subscribers, 4 publishers, window 8) on 2 instances + Redis (publishers on A, subscribers spread over A and B) vs 1 instance',
+    kind: 'extra',
+    run: 'runX1',
+    targets: ['server', 'server-2x-redis'],
+    subs: 100,
+    pubs: 4,
+    window: 8,
+    warmupMs: 2000,
+    durationMs: 10000,
+    smoke: { subs: 10, pubs: 2, warmupMs: 300, durationMs: 1000 },
+  },
 };
 
 module.exports = { workloads, PEERS };

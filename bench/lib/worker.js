@@ -135,7 +135,7 @@ async function init(msg) {
   spec = msg.spec;
   if (msg.padLen !== undefined) PAD = 'x'.repeat(msg.padLen);
   const t0 = Date.now();
-  conns = msg.conns.map((d) => ({ ...d, trackers: [], c: createConn(spec, d.room, d.user) }));
+  conns = msg.conns.map((d) => ({ ...d, trackers: [], c: createConn(d.url ? { ...spec, url: d.url } : spec, d.room, d.user) }));
   let next = 0;
   let ok = 0;
   let failed = 0;

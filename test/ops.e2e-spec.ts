@@ -1,11 +1,10 @@
 import request from 'supertest';
 import { createServer } from 'node:net';
 import { DataSource } from 'typeorm';
-import { createApp } from '../apps/chat-server/src/bootstrap';
 import { ReadinessRegistry } from '../apps/chat-server/src/health/readiness-registry';
 import { MetricsService } from '../apps/chat-server/src/metrics/metrics.service';
 import { bearer, createUser } from './factories/users';
-import { freshDatabase, startTestApp, testSettings, TestApp } from './helpers/test-app';
+import { recordRoutes, startTestApp, TestApp } from './helpers/test-app';
 
 /** A loopback port nothing listens on (bound, then released). */
 async function closedPort(): Promise<number> {
@@ -27,29 +26,9 @@ describe('ops: health, metrics, API docs, security headers', () => {
   const mapped: Array<{ method: string; url: string }> = [];
 
   beforeAll(async () => {
-    // Started by hand (not startTestApp) to record every route Fastify maps, as Nest registers them.
-    const db = await freshDatabase();
-    const settings = testSettings(db.url, db.dataDir);
-    const app = await createApp(settings);
-    app
-      .getHttpAdapter()
-      .getInstance()
-      .addHook('onRoute', (route) => {
-        for (const method of [route.method].flat()) mapped.push({ method: String(method), url: route.url });
-      });
-    await app.listen(0, '127.0.0.1');
-    const { port } = app.getHttpServer().address() as { port: number };
-    t = {
-      app,
-      port,
-      url: `http://127.0.0.1:${port}`,
-      settings,
-      databaseUrl: db.url,
-      close: async () => {
-        await app.close();
-        await db.drop();
-      },
-    };
+    t = await startTestApp({}, undefined, {
+      beforeListen: recordRoutes((method, url) => mapped.push({ method, url })),
+    });
   });
   afterAll(() => t?.close());
 

@@ -1,11 +1,11 @@
+import { NestFastifyApplication } from '@nestjs/platform-fastify';
 import { spawnSync } from 'node:child_process';
 import { existsSync, mkdirSync, mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join, resolve } from 'node:path';
 import type { Browser, BrowserContext, Locator, Page } from 'playwright-core';
-import { createApp } from '../../apps/chat-server/src/bootstrap';
 import { WebModule } from '../../apps/chat-server/src/web/web.module';
-import { freshDatabase, TestApp, testSettings } from '../helpers/test-app';
+import { startTestApp, TestApp } from '../helpers/test-app';
 
 export const REPO_ROOT = resolve(__dirname, '../..');
 /** Debian's chromium (CI installs it); CHROMIUM_PATH points elsewhere on other machines. */
@@ -82,24 +82,8 @@ export async function startWebTestApp(
   webDir: string,
   options: { database?: TestDatabase; port?: number } = {},
 ): Promise<TestApp> {
-  const db = options.database ?? (await freshDatabase());
-  const settings = testSettings(db.url, db.dataDir);
-  const app = await createApp(settings);
-  app.get(WebModule).serveFrom(webDir);
-  await app.listen(options.port ?? 0, '127.0.0.1');
-  const address = app.getHttpServer().address();
-  const port = typeof address === 'object' && address ? address.port : 0;
-  return {
-    app,
-    url: `http://127.0.0.1:${port}`,
-    port,
-    settings,
-    databaseUrl: db.url,
-    close: async () => {
-      await app.close();
-      if (!options.database) await db.drop();
-    },
-  };
+  const beforeListen = (app: NestFastifyApplication) => app.get(WebModule).serveFrom(webDir);
+  return startTestApp({}, options.database, { beforeListen, port: options.port });
 }
 
 /** Headless Debian Chromium with a fresh, empty profile; never a downloaded browser. */

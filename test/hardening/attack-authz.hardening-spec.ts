@@ -1,8 +1,7 @@
 import { adminUser, createUser, TestUser } from '../factories/users';
 import { createRoom } from '../factories/rooms';
 import { connectFrame, RawStompSocket } from '../helpers/stomp-client';
-import { freshDatabase, testSettings, TestApp } from '../helpers/test-app';
-import { createApp } from '../../apps/chat-server/src/bootstrap';
+import { recordRoutes, startTestApp, TestApp } from '../helpers/test-app';
 import { recordHardening } from './summary';
 import { call, errorBodyProblem } from './support/attack-http';
 import { rawConnected, rawSubscribe, frameHeader, stompConnect } from './support/attack-stomp';
@@ -35,29 +34,9 @@ describe('attack: authorization matrix (REST and STOMP, every role)', () => {
   let serverErrors = 0;
 
   beforeAll(async () => {
-    // Started by hand, as in the ops spec, to record every route Fastify maps.
-    const db = await freshDatabase();
-    const settings = testSettings(db.url, db.dataDir);
-    const app = await createApp(settings);
-    app
-      .getHttpAdapter()
-      .getInstance()
-      .addHook('onRoute', (route) => {
-        for (const method of [route.method].flat()) mapped.add(`${String(method)} ${route.url}`);
-      });
-    await app.listen(0, '127.0.0.1');
-    const { port } = app.getHttpServer().address() as { port: number };
-    t = {
-      app,
-      port,
-      url: `http://127.0.0.1:${port}`,
-      settings,
-      databaseUrl: db.url,
-      close: async () => {
-        await app.close();
-        await db.drop();
-      },
-    };
+    t = await startTestApp({}, undefined, {
+      beforeListen: recordRoutes((method, url) => mapped.add(`${method} ${url}`)),
+    });
     admin = await adminUser(t);
     [member, stranger, extra] = await Promise.all([createUser(t), createUser(t), createUser(t)]);
     shared = await fixture();

@@ -86,15 +86,27 @@ export function testSettings(
   });
 }
 
-/** Starts the real server on a free loopback port against a fresh database. */
+export interface StartOptions {
+  /** Runs after the app is built and before it listens (e.g. to hook Fastify's onRoute). */
+  beforeListen?: (app: NestFastifyApplication) => void | Promise<void>;
+  /** Listen on this port instead of a free one (a restart at the address clients already use). */
+  port?: number;
+}
+
+/**
+ * Starts the real server on a loopback port against a fresh database, or against `database` when
+ * given (then it is not dropped on close: its owner drops it).
+ */
 export async function startTestApp(
   env: Record<string, string> = {},
   database?: { url: string; dataDir: string },
+  options: StartOptions = {},
 ): Promise<TestApp> {
   const db = database ? { ...database, drop: async () => undefined } : await freshDatabase();
   const settings = testSettings(db.url, db.dataDir, env);
   const app = await createApp(settings);
-  await app.listen(0, '127.0.0.1');
+  await options.beforeListen?.(app);
+  await app.listen(options.port ?? 0, '127.0.0.1');
   const address = app.getHttpServer().address();
   const port = typeof address === 'object' && address ? address.port : 0;
   return {
@@ -107,5 +119,17 @@ export async function startTestApp(
       await app.close();
       await db.drop();
     },
+  };
+}
+
+/** Records every (method, url) Fastify maps while the app starts: pass it as `beforeListen`. */
+export function recordRoutes(into: (method: string, url: string) => void) {
+  return (app: NestFastifyApplication): void => {
+    app
+      .getHttpAdapter()
+      .getInstance()
+      .addHook('onRoute', (route) => {
+        for (const method of [route.method].flat()) into(String(method), route.url);
+      });
   };
 }

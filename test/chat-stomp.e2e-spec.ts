@@ -71,6 +71,23 @@ describe('real-time chat over STOMP (SockJS and WebSocket)', () => {
     },
   );
 
+  it('live traffic shows in /metrics: sessions, subscriptions, deliveries, fan-out time, persisted messages', async () => {
+    const { alice, bob, room } = await pair();
+    const a = await connect(alice);
+    const b = await connect(bob);
+    await b.subscribeConfirmed(topic(room));
+    await a.sendConfirmed(SEND, { roomId: room.id, content: 'counted' });
+    await b.waitForMessages(topic(room), 1);
+    const metrics = (await request(t.url).get('/metrics').expect(200)).text;
+    const value = (series: string) =>
+      Number(new RegExp(`^${series}(?:\\{[^}]*\\})? (\\S+)$`, 'm').exec(metrics)?.[1] ?? NaN);
+    expect(value('stomp_sessions')).toBeGreaterThanOrEqual(2);
+    expect(value('stomp_subscriptions')).toBeGreaterThanOrEqual(1);
+    expect(value('stomp_messages_out_total')).toBeGreaterThanOrEqual(1);
+    expect(value('stomp_fanout_seconds_count')).toBeGreaterThanOrEqual(1);
+    expect(value('chat_messages_total')).toBeGreaterThanOrEqual(1);
+  });
+
   it('a message sent over REST is broadcast the same way', async () => {
     const { alice, bob, room } = await pair();
     const b = await connect(bob);

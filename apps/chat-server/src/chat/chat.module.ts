@@ -19,6 +19,7 @@ import { LiveRoomEvents } from './live-room-events';
 import { PresenceTracker } from './presence-tracker';
 import { ChatStompAuthenticator, ChatStompAuthorizer } from './stomp-auth';
 import { mapStompError } from './stomp-errors';
+import { StompMetrics } from './stomp-metrics';
 import { StompRealtimePublisher } from './stomp-realtime-publisher';
 import { TypingService } from './typing.service';
 
@@ -75,6 +76,7 @@ export const STOMP_PATH = '/ws/chat';
     TypingService,
     LiveRoomEvents,
     PresenceTracker,
+    StompMetrics,
   ],
   exports: [RealtimePublisher],
 })

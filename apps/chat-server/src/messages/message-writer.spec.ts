@@ -1,0 +1,119 @@
+import { DataSource } from 'typeorm';
+import { isUniqueViolation } from '../common/filters/all-exceptions.filter';
+import { ENTITIES, MIGRATIONS } from '../database/data-source-options';
+import { MessageWriter } from './message-writer';
+import { MessagesRepository, NewMessage } from './messages.repository';
+
+describe('MessageWriter (SQLite)', () => {
+  let dataSource: DataSource;
+  let writer: MessageWriter;
+  let statements: string[];
+  let roomA: number;
+  let roomB: number;
+  let sender: number;
+
+  beforeEach(async () => {
+    dataSource = new DataSource({
+      type: 'better-sqlite3',
+      database: ':memory:',
+      entities: ENTITIES,
+      migrations: MIGRATIONS,
+      migrationsRun: true,
+    });
+    await dataSource.initialize();
+    await dataSource.query(
+      "INSERT INTO users (username, username_key, email, email_key, password_hash, roles, created_at) VALUES ('u', 'u', 'u@x.io', 'u@x.io', 'h', 'ROLE_USER', '2026-01-01 00:00:00')",
+    );
+    sender = Number((await dataSource.query('SELECT id FROM users'))[0].id);
+    for (const name of ['a', 'b'])
+      await dataSource.query(
+        "INSERT INTO rooms (name, name_key, type, creator_id, created_at) VALUES (?, ?, 'PUBLIC', ?, '2026-01-01 00:00:00')",
+        [name, name, sender],
+      );
+    [roomA, roomB] = (await dataSource.query('SELECT id FROM rooms ORDER BY id')).map((r: { id: number }) =>
+      Number(r.id),
+    );
+    writer = new MessageWriter(dataSource, new MessagesRepository(dataSource));
+    statements = [];
+    const wrapped = new WeakSet<object>();
+    const query = dataSource.driver.createQueryRunner.bind(dataSource.driver);
+    jest.spyOn(dataSource.driver, 'createQueryRunner').mockImplementation((mode) => {
+      const runner = query(mode);
+      // SQLite hands out one shared runner: wrap it once
+      if (wrapped.has(runner)) return runner;
+      wrapped.add(runner);
+      const run = runner.query.bind(runner);
+      runner.query = ((sql: string, ...rest: unknown[]) => {
+        if (/^INSERT INTO .?messages/i.test(sql)) statements.push(sql);
+        return (run as (...a: unknown[]) => unknown)(sql, ...rest);
+      }) as typeof runner.query;
+      return runner;
+    });
+  });
+
+  afterEach(async () => {
+    jest.restoreAllMocks();
+    await dataSource.destroy();
+  });
+
+  const msg = (roomId: number, content: string, clientMessageId: string | null = null): NewMessage => ({
+    roomId,
+    senderId: sender,
+    content,
+    sentAt: new Date('2026-05-01T10:00:00.123Z'),
+    clientMessageId,
+  });
+
+  const stored = async () =>
+    (await dataSource.query('SELECT id, room_id, content, sent_at FROM messages ORDER BY id')) as Array<{
+      id: number;
+      room_id: number;
+      content: string;
+      sent_at: string;
+    }>;
+
+  it('writes a lone send at once, then batches the sends that queued behind it, ids in arrival order', async () => {
+    const first = writer.write(msg(roomA, 'm0'));
+    const rest = Array.from({ length: 20 }, (_, i) => writer.write(msg(i % 2 ? roomA : roomB, `m${i + 1}`)));
+    const ids = await Promise.all([first, ...rest]);
+    expect(statements).toHaveLength(2); // the lone first send, then one multi-row INSERT
+    const rows = await stored();
+    expect(rows.map((r) => r.content)).toEqual(Array.from({ length: 21 }, (_, i) => `m${i}`));
+    expect(ids).toEqual(rows.map((r) => Number(r.id)));
+    expect(rows[5].room_id).toBe(roomB);
+    // the same stored form as a single-row insert through TypeORM
+    expect(rows[0].sent_at).toBe(rows[20].sent_at);
+  });
+
+  it('falls back to one INSERT per row when a batch hits a duplicate clientMessageId', async () => {
+    await writer.write(msg(roomA, 'original', 'dup-1'));
+    statements.length = 0;
+    const blocker = writer.write(msg(roomA, 'first'));
+    const results = await Promise.allSettled([
+      blocker,
+      writer.write(msg(roomA, 'ok-1', 'c-1')),
+      writer.write(msg(roomA, 'again', 'dup-1')),
+      writer.write(msg(roomB, 'ok-2')),
+    ]);
+    expect(results.map((r) => r.status)).toEqual(['fulfilled', 'fulfilled', 'rejected', 'fulfilled']);
+    expect(isUniqueViolation((results[2] as PromiseRejectedResult).reason)).toBe(true);
+    expect((await stored()).map((r) => r.content)).toEqual(['original', 'first', 'ok-1', 'ok-2']);
+    const ids = results.flatMap((r) => (r.status === 'fulfilled' ? [r.value] : []));
+    expect(ids).toEqual((await stored()).slice(1).map((r) => Number(r.id)));
+  });
+
+  it('rejects every caller of a batch with the same error when the database fails', async () => {
+    const blocker = writer.write(msg(roomA, 'first'));
+    const failure = new Error('Connection lost: The server closed the connection.');
+    const original = dataSource.driver.createQueryRunner;
+    (dataSource.driver.createQueryRunner as jest.Mock).mockImplementation((mode) => {
+      const runner = (original as jest.Mock).getMockImplementation()!(mode);
+      runner.query = () => Promise.reject(failure);
+      return runner;
+    });
+    const batch = [writer.write(msg(roomA, 'x')), writer.write(msg(roomB, 'y'))];
+    await expect(blocker).resolves.toEqual(expect.any(Number));
+    const settled = await Promise.allSettled(batch);
+    expect(settled.map((r) => (r as PromiseRejectedResult).reason)).toEqual([failure, failure]);
+  });
+});

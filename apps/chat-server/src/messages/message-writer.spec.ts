@@ -11,6 +11,7 @@ describe('MessageWriter (SQLite)', () => {
   let roomA: number;
   let roomB: number;
   let sender: number;
+  let failMultiRow: Error | undefined;
 
   beforeEach(async () => {
     dataSource = new DataSource({
@@ -35,6 +36,7 @@ describe('MessageWriter (SQLite)', () => {
     );
     writer = new MessageWriter(dataSource, new MessagesRepository(dataSource));
     statements = [];
+    failMultiRow = undefined;
     const wrapped = new WeakSet<object>();
     const query = dataSource.driver.createQueryRunner.bind(dataSource.driver);
     jest.spyOn(dataSource.driver, 'createQueryRunner').mockImplementation((mode) => {
@@ -45,6 +47,7 @@ describe('MessageWriter (SQLite)', () => {
       const run = runner.query.bind(runner);
       runner.query = ((sql: string, ...rest: unknown[]) => {
         if (/^INSERT INTO .?messages/i.test(sql)) statements.push(sql);
+        if (failMultiRow && /\), \(/.test(sql)) return Promise.reject(failMultiRow);
         return (run as (...a: unknown[]) => unknown)(sql, ...rest);
       }) as typeof runner.query;
       return runner;
@@ -104,13 +107,8 @@ describe('MessageWriter (SQLite)', () => {
 
   it('rejects every caller of a batch with the same error when the database fails', async () => {
     const blocker = writer.write(msg(roomA, 'first'));
-    const failure = new Error('Connection lost: The server closed the connection.');
-    const original = dataSource.driver.createQueryRunner;
-    (dataSource.driver.createQueryRunner as jest.Mock).mockImplementation((mode) => {
-      const runner = (original as jest.Mock).getMockImplementation()!(mode);
-      runner.query = () => Promise.reject(failure);
-      return runner;
-    });
+    failMultiRow = new Error('Connection lost: The server closed the connection.');
+    const failure = failMultiRow;
     const batch = [writer.write(msg(roomA, 'x')), writer.write(msg(roomB, 'y'))];
     await expect(blocker).resolves.toEqual(expect.any(Number));
     const settled = await Promise.allSettled(batch);

@@ -56,42 +56,66 @@ export class MessageWriter {
     });
   }
 
+  /**
+   * One INSERT in flight at a time, in queue order. Pipelined: when a statement completes and
+   * more sends are queued, the next INSERT is dispatched first and only then (on the next turn of
+   * the event loop, once the query is on the wire) are the completed batch's callers resolved, so
+   * the database works on batch N+1 while the broadcasts and RECEIPTs of batch N are written.
+   * Batches are still settled in order (N before N+1), and every caller after its own commit.
+   */
   private async drain(): Promise<void> {
     this.writing = true;
+    let settlePrevious: (() => void) | undefined;
     try {
       while (this.queue.length) {
-        const batch = this.queue.splice(0, MAX_BATCH_ROWS);
-        await this.flush(batch);
+        const running = this.flush(this.queue.splice(0, MAX_BATCH_ROWS));
+        if (settlePrevious) {
+          const settle = settlePrevious;
+          settlePrevious = undefined;
+          await new Promise<void>((resolve) => setImmediate(resolve));
+          settle();
+        }
+        settlePrevious = await running;
       }
     } finally {
       this.writing = false;
+      settlePrevious?.();
     }
   }
 
-  private async flush(batch: Pending[]): Promise<void> {
-    if (batch.length > 1 && (await this.batchIdStep()) > 0) {
+  /** Writes a batch; resolves (never rejects) with what settles its callers. */
+  private async flush(batch: Pending[]): Promise<() => void> {
+    const step = this.idStep ?? (await this.batchIdStep());
+    if (batch.length > 1 && step > 0) {
       let ids: number[] | null;
       try {
         ids = await this.insertMany(batch.map((p) => p.message));
       } catch (err) {
-        if (!isUniqueViolation(err) && !isForeignKeyViolation(err)) {
-          for (const p of batch) p.reject(err);
-          return;
-        }
+        if (!isUniqueViolation(err) && !isForeignKeyViolation(err))
+          return () => {
+            for (const p of batch) p.reject(err);
+          };
         ids = null; // the statement was rolled back as a whole: write the rows one by one
       }
       if (ids) {
-        batch.forEach((p, i) => p.resolve(ids[i]));
-        return;
+        const written = ids;
+        return () => batch.forEach((p, i) => p.resolve(written[i]));
       }
     }
+    const outcomes: Array<{ id: number } | { err: unknown }> = [];
     for (const p of batch) {
       try {
-        p.resolve(await this.messages.insert(p.message));
+        outcomes.push({ id: await this.messages.insert(p.message) });
       } catch (err) {
-        p.reject(err);
+        outcomes.push({ err });
       }
     }
+    return () =>
+      batch.forEach((p, i) => {
+        const outcome = outcomes[i];
+        if ('id' in outcome) p.resolve(outcome.id);
+        else p.reject(outcome.err);
+      });
   }
 
   /**

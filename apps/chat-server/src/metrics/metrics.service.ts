@@ -33,25 +33,11 @@ interface Mysql2PoolInternals {
   config?: { connectionLimit?: number };
 }
 
-const STOMP_COMMANDS = new Set([
-  'CONNECT',
-  'STOMP',
-  'SEND',
-  'SUBSCRIBE',
-  'UNSUBSCRIBE',
-  'ACK',
-  'NACK',
-  'BEGIN',
-  'COMMIT',
-  'ABORT',
-  'DISCONNECT',
-  'HEARTBEAT',
-]);
-
 /**
  * The Prometheus registry of this server (one per app instance, so tests can run several) and the
- * collectors the STOMP broker and the chat service feed. Either push with the methods below, or bind
- * the broker once with `bindStompStats(() => broker.stats())` (read on each scrape); not both.
+ * collectors the STOMP broker and the chat service feed: the broker is bound once with
+ * `bindStompStats(() => broker.stats())` and read on each scrape (nothing is counted per frame);
+ * fan-out time and persisted messages are pushed.
  */
 @Injectable()
 export class MetricsService {
@@ -84,8 +70,7 @@ export class MetricsService {
   });
   readonly stompFramesIn = new Counter({
     name: 'stomp_frames_in_total',
-    help: 'STOMP frames received from clients, by command',
-    labelNames: ['command'] as const,
+    help: 'STOMP frames received from clients',
     registers: [this.registry],
   });
   readonly stompMessagesOut = new Counter({
@@ -118,33 +103,11 @@ export class MetricsService {
     if (this.dataSource?.options.type === 'mysql') this.registerPoolGauges();
   }
 
-  // ---------------------------------------------------------------- STOMP and chat (push)
+  // ---------------------------------------------------------------- chat and fan-out (pushed)
 
-  sessionOpened(): void {
-    this.stompSessions.inc();
-  }
-  sessionClosed(): void {
-    this.stompSessions.dec();
-  }
-  subscriptionAdded(count = 1): void {
-    this.stompSubscriptions.inc(count);
-  }
-  subscriptionRemoved(count = 1): void {
-    this.stompSubscriptions.dec(count);
-  }
-  /** A client frame arrived; `command` is the STOMP command (unknown ones count as OTHER). */
-  frameReceived(command = 'OTHER'): void {
-    const upper = command.toUpperCase();
-    this.stompFramesIn.inc({ command: STOMP_COMMANDS.has(upper) ? upper : 'OTHER' });
-  }
-  messagesDelivered(count = 1): void {
-    this.stompMessagesOut.inc(count);
-  }
+  /** A chat message was committed (fed from the `message.created` domain event). */
   chatMessagePersisted(): void {
     this.chatMessages.inc();
-  }
-  slowConsumerClosed(): void {
-    this.stompSlowConsumerCloses.inc();
   }
   /** One broadcast's local fan-out took `seconds`. */
   observeFanout(seconds: number): void {
@@ -155,7 +118,7 @@ export class MetricsService {
     this.stompFanout.observe(Number(durationNs) / 1e9);
   }
 
-  // ---------------------------------------------------------------- STOMP (pull)
+  // ---------------------------------------------------------------- STOMP sessions and counters (pulled)
 
   /** Reads sessions, subscriptions and the cumulative counters from the broker on each scrape. */
   bindStompStats(read: (() => StompStatsSnapshot) | undefined): void {
@@ -173,7 +136,7 @@ export class MetricsService {
       return d > 0 ? d : 0;
     };
     const frames = delta('framesIn', s.framesIn);
-    if (frames) this.stompFramesIn.inc({ command: 'ALL' }, frames);
+    if (frames) this.stompFramesIn.inc(frames);
     const delivered = delta('messagesDelivered', s.messagesDelivered);
     if (delivered) this.stompMessagesOut.inc(delivered);
     const slow = delta('slowConsumerCloses', s.slowConsumerCloses);

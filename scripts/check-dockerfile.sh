@@ -146,7 +146,16 @@ else
   # js-yaml (a dependency of @nestjs/swagger) from the checkout's node_modules.
   NODE_PATH="$ROOT/node_modules" node -e '
     const yaml = require("js-yaml");
-    const doc = yaml.load(require("fs").readFileSync("docker-compose.yml", "utf8"));
+    // YAML merge keys (<<: *anchor), as docker compose resolves them; js-yaml 5 leaves them as keys.
+    const merged = (v) => {
+      if (Array.isArray(v)) return v.map(merged);
+      if (!v || typeof v !== "object") return v;
+      const out = {};
+      for (const base of [].concat(v["<<"] ?? [])) Object.assign(out, merged(base));
+      for (const [k, x] of Object.entries(v)) if (k !== "<<") out[k] = merged(x);
+      return out;
+    };
+    const doc = merged(yaml.load(require("fs").readFileSync("docker-compose.yml", "utf8")));
     const s = doc.services || {};
     const need = (c, m) => { if (!c) { console.error("docker-compose.yml: " + m); process.exit(1); } };
     for (const n of ["mysql", "redis", "app1", "app2", "nginx"]) need(s[n], "service " + n + " missing");

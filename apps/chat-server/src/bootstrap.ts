@@ -2,11 +2,12 @@ import { NestFactory } from '@nestjs/core';
 import { FastifyAdapter, NestFastifyApplication } from '@nestjs/platform-fastify';
 import type { FastifyError, FastifyReply, FastifyRequest } from 'fastify';
 import { randomUUID } from 'node:crypto';
-import { Logger } from 'nestjs-pino';
+import { Logger, PinoLogger } from 'nestjs-pino';
 import { AppModule } from './app.module';
 import { toErrorBody } from './common/filters/all-exceptions.filter';
 import { jsonInputProblem } from './common/validation/json-input';
 import { AppSettings } from './config/app-config';
+import { logRequests } from './logging/request-log';
 import { configureHttp } from './ops/configure-http';
 
 const REQUEST_ID = /^[A-Za-z0-9._:-]{1,64}$/;
@@ -71,6 +72,7 @@ export async function createApp(settings: AppSettings): Promise<NestFastifyAppli
   fastify.addHook('onSend', async (request, reply) => {
     reply.header('x-request-id', String(request.id));
   });
-  await configureHttp(app, settings);
+  logRequests(fastify, () => PinoLogger.root);
+  configureHttp(app, settings);
   return app;
 }

@@ -23,6 +23,16 @@ export interface LoginResult {
   roles: string[];
 }
 
+/** Verified tokens kept, so a client that sends the same token again costs no HMAC and no JSON parse. */
+const VERIFIED_TOKENS_MAX = 10_000;
+
+interface VerifiedToken {
+  userId: number;
+  version: number;
+  /** epoch ms */
+  expiresAt: number;
+}
+
 export interface Authenticated {
   principal: Principal;
   /** When the token expires, epoch ms (a STOMP session is closed then). */
@@ -42,6 +52,14 @@ export class AuthService {
     private readonly limiter: LoginRateLimiter,
     private readonly config: AppConfig,
   ) {}
+
+  /**
+   * Tokens whose signature and claims were already checked, by their exact text. Only the
+   * signature-derived facts are kept: expiry is re-checked on every use and the user's existence and
+   * token version come from the (invalidated) principal cache, so revocation is as immediate as
+   * without it. Bounded; the oldest entry goes first.
+   */
+  private readonly verified = new Map<string, VerifiedToken>();
 
   async login(identifier: string, password: string, ip: string): Promise<LoginResult> {
     this.limiter.check(identifier, ip);
@@ -76,6 +94,19 @@ export class AuthService {
   }
 
   async authenticateToken(token: string): Promise<Authenticated> {
+    const claims = this.verified.get(token) ?? this.verify(token);
+    if (claims.expiresAt <= Date.now()) {
+      this.verified.delete(token);
+      throw new UnauthorizedException('Token expired');
+    }
+    const principal = await this.users.getPrincipal(claims.userId);
+    if (!principal || principal.tokenVersion !== claims.version)
+      throw new UnauthorizedException('Token revoked');
+    return { principal, expiresAt: claims.expiresAt };
+  }
+
+  /** Signature (HS256 only), expiry and claim shapes; remembers the result. */
+  private verify(token: string): VerifiedToken {
     let claims: TokenClaims;
     try {
       claims = this.jwt.verify<TokenClaims>(token, { algorithms: ['HS256'] });
@@ -87,9 +118,10 @@ export class AuthService {
     const userId = /^[1-9]\d{0,9}$/.test(String(claims.sub)) ? Number(claims.sub) : NaN;
     if (!Number.isSafeInteger(userId) || typeof claims.exp !== 'number')
       throw new UnauthorizedException('Invalid token');
-    const principal = await this.users.getPrincipal(userId);
-    if (!principal || principal.tokenVersion !== (claims.ver ?? 0))
-      throw new UnauthorizedException('Token revoked');
-    return { principal, expiresAt: claims.exp * 1000 };
+    const verified = { userId, version: claims.ver ?? 0, expiresAt: claims.exp * 1000 };
+    if (this.verified.size >= VERIFIED_TOKENS_MAX)
+      this.verified.delete(this.verified.keys().next().value as string);
+    this.verified.set(token, verified);
+    return verified;
   }
 }

@@ -1,5 +1,4 @@
-import { randomUUID } from 'node:crypto';
-import { IncomingMessage } from 'node:http';
+import { hostname } from 'node:os';
 import { Params } from 'nestjs-pino';
 import { AppSettings } from '../config/app-config';
 
@@ -22,25 +21,21 @@ export function redactUrl(url: string): string {
   return url.replace(SECRET_QUERY, '$1[redacted]');
 }
 
-/** Structured JSON logs (pretty in a development terminal) with a correlation id per request. */
+/**
+ * Structured JSON logs (pretty in a development terminal). nestjs-pino provides the Nest logger over
+ * one root pino logger; its per-request pino-http middleware is not mounted (`forRoutes: []`): the
+ * request line is written by a Fastify hook instead (see request-log.ts), which costs no middleware
+ * pass, no child logger and no AsyncLocalStorage context per request. Every line carries the
+ * instance id; request lines and error logs carry the request's correlation id.
+ */
 export function loggerOptions(settings: AppSettings): Params {
   return {
     pinoHttp: {
       level: settings.logLevel,
+      base: { pid: process.pid, hostname: hostname(), instance: settings.instanceId },
       redact: { paths: REDACTED_PATHS, censor: '[redacted]' },
-      genReqId: (req: IncomingMessage) => (req as { id?: string | number }).id ?? randomUUID(),
-      customProps: () => ({ instance: settings.instanceId }),
-      autoLogging: { ignore: (req) => /^\/(health|metrics)/.test(req.url ?? '') },
-      serializers: {
-        req: (req: { id: string; method: string; url: string; remoteAddress?: string }) => ({
-          id: req.id,
-          method: req.method,
-          url: redactUrl(req.url ?? ''),
-          remoteAddress: req.remoteAddress,
-        }),
-      },
       transport: settings.logPretty ? { target: 'pino-pretty', options: { singleLine: true } } : undefined,
     },
-    forRoutes: ['*path'],
+    forRoutes: [],
   };
 }

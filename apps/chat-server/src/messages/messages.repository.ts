@@ -1,6 +1,7 @@
 import { Injectable } from '@nestjs/common';
 import { InjectDataSource } from '@nestjs/typeorm';
 import { DataSource } from 'typeorm';
+import { ColumnMetadata } from 'typeorm/metadata/ColumnMetadata';
 import { Message } from './message.entity';
 import { MessageParts } from './message-view';
 
@@ -110,9 +111,15 @@ export class MessagesRepository {
     return !!(await this.dataSource.getRepository(Message).delete({ id })).affected;
   }
 
+  /** The `sentAt` column's metadata, looked up once (raw rows are hydrated through the driver). */
+  private get sentAtColumn(): ColumnMetadata {
+    this.sentAtColumnCache ??= this.dataSource.getMetadata(Message).findColumnWithPropertyName('sentAt')!;
+    return this.sentAtColumnCache;
+  }
+  private sentAtColumnCache?: ColumnMetadata;
+
   private toParts(row: HistoryRow): MessageParts {
-    const sentAtColumn = this.dataSource.getMetadata(Message).findColumnWithPropertyName('sentAt')!;
-    const sentAt = this.dataSource.driver.prepareHydratedValue(row.sentAt, sentAtColumn) as Date;
+    const sentAt = this.dataSource.driver.prepareHydratedValue(row.sentAt, this.sentAtColumn) as Date;
     return {
       id: Number(row.id),
       roomId: Number(row.roomId),

@@ -75,6 +75,26 @@ describe('STOMP over the Fastify HTTP server (real clients)', () => {
     },
   );
 
+  it('delivers awkward text byte for byte and in order on every transport (SockJS websocket frames are written directly)', async () => {
+    const kinds: ClientKind[] = ['ws', 'sockjs-websocket', 'sockjs-xhr-streaming'];
+    const receivers = await Promise.all(kinds.map((kind, i) => client(kind, `user:r${i}`)));
+    for (const r of receivers) await r.subscribed('/topic/rooms/9');
+    const sender = await client('ws', 'user:sender');
+    const awkward = 'quote " backslash \\ newline \n tab \t sep \u2028\u2029 bom \ufeff emoji 😀 zw \u200d é';
+    const count = 60;
+    for (let i = 0; i < count; i++)
+      sender.client.publish({
+        destination: '/app/chat.sendMessage',
+        body: JSON.stringify({ roomId: 9, content: `${i} ${awkward}` }),
+      });
+    for (const r of receivers) {
+      const got = await r.waitForMessages('/topic/rooms/9', count);
+      expect(got.map((m) => (JSON.parse(m.body) as { content: string }).content)).toEqual(
+        Array.from({ length: count }, (_, i) => `${i} ${awkward}`),
+      );
+    }
+  });
+
   it('negotiates the STOMP subprotocol and version over raw WebSocket', async () => {
     const r = raw(['v10.stomp', 'v12.stomp']);
     const connected = await r.connect('user:zed');

@@ -7,7 +7,7 @@ export class FakeConnection implements StompConnection {
   readonly kind = 'websocket' as const;
   readonly transportName = 'fake';
   readonly remoteAddress = '127.0.0.1';
-  readonly httpHeaders = {};
+  httpHeaders: Record<string, string> = { 'user-agent': 'fake' };
   readonly frames: StompFrame[] = [];
   heartbeats = 0;
   closedWith: { code: number; reason: string } | undefined;
@@ -19,6 +19,10 @@ export class FakeConnection implements StompConnection {
     maxHeaders: 1000,
     maxHeaderLineBytes: 1 << 20,
   });
+
+  forgetHandshake(): void {
+    this.httpHeaders = {};
+  }
 
   bind(handlers: StompConnectionHandlers): void {
     this.handlers = handlers;
@@ -43,12 +47,12 @@ export class FakeConnection implements StompConnection {
 
   /** Client side: send raw bytes. */
   receive(data: string | Buffer): void {
-    this.handlers?.data(typeof data === 'string' ? Buffer.from(data) : data);
+    this.handlers?.transportData(typeof data === 'string' ? Buffer.from(data) : data);
   }
 
   /** Client side: the transport went away. */
   drop(): void {
-    this.handlers?.close();
+    this.handlers?.transportClosed();
   }
 
   commands(): string[] {

@@ -36,6 +36,7 @@ import type {
 import type { ResolvedStompOptions } from '../stomp.options';
 import type { StompConnection } from '../transport/stomp-connection';
 import { PreparedMessage } from './prepared-message';
+import { PeriodicGroups } from '../session/periodic-groups';
 
 /** A message body: bytes, text, or any other value (sent as JSON with `content-type: application/json`). */
 export type StompBody = Buffer | string | object | number | boolean | null;
@@ -92,6 +93,10 @@ export class StompBroker
   private bus: StompBus = new InProcessStompBus();
   private unsubscribeBus: (() => void) | undefined;
   private sweepTimer: NodeJS.Timeout | undefined;
+  /** @internal */
+  readonly heartbeatsOut = new PeriodicGroups<StompSession>((session) => session.heartbeatDue());
+  /** @internal */
+  readonly heartbeatChecks = new PeriodicGroups<StompSession>((session, now) => session.checkSilence(now));
   private fanoutObserver: ((timing: StompFanoutTiming) => void) | undefined;
 
   constructor(
@@ -122,6 +127,8 @@ export class StompBroker
 
   onApplicationShutdown(): void {
     clearInterval(this.sweepTimer);
+    this.heartbeatsOut.clear();
+    this.heartbeatChecks.clear();
     this.unsubscribeBus?.();
     for (const session of [...this.sessions.values()])
       session.close('shutdown', this.options.shutdownCloseCode);
@@ -484,7 +491,7 @@ export class StompBroker
     userDestination: string,
     prepared: PreparedMessage,
   ): void {
-    const subscriptions = session.userSubscriptions.get(userDestination);
+    const subscriptions = session.userSubscriptions?.get(userDestination);
     if (!subscriptions) return;
     for (const subscription of subscriptions) session.deliver(subscription, prepared);
   }
@@ -495,7 +502,7 @@ export class StompBroker
     headers: Record<string, string>,
     body: Buffer,
   ): void {
-    if (!session.userSubscriptions.has(userDestination)) {
+    if (!session.userSubscriptions?.has(userDestination)) {
       this.logger.debug({
         msg: `No subscription to ${userDestination}, message dropped`,
         sessionId: session.id,
@@ -538,7 +545,7 @@ export class StompBroker
 
   private sweep(): void {
     const now = Date.now();
-    for (const session of this.sessions.values()) session.checkStalled(now);
+    for (const session of this.sessions.values()) session.checkDeadlines(now);
   }
 }
 

@@ -29,11 +29,13 @@ const COMMAND = /^[A-Z]+$/;
  * byte lengths. Any malformed input throws a {@link StompFrameError}; after that the decoder must not
  * be used again (the connection is to be closed).
  */
+const EMPTY = Buffer.alloc(0);
+
 export class StompDecoder {
   /** Protocol version that decides header unescaping; set once CONNECT has been negotiated. */
   version: StompVersion = '1.2';
 
-  private data: Buffer = Buffer.alloc(0);
+  private data: Buffer = EMPTY;
   /** Whether `data` is our own buffer (true) or a caller chunk we must not write into (false). */
   private owned = false;
   private start = 0;
@@ -64,6 +66,9 @@ export class StompDecoder {
     }
     if (this.start === this.end) {
       this.start = this.end = this.scan = 0;
+      // Keep no reference to the caller's chunk (or a grown buffer) while idle.
+      this.data = EMPTY;
+      this.owned = false;
     }
     return frames;
   }

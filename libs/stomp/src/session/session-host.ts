@@ -2,6 +2,7 @@ import type { Logger } from '@nestjs/common';
 import type { StompFrame } from '../frame/stomp-frame';
 import type { ResolvedStompOptions } from '../stomp.options';
 import type { StompDisconnectReason, StompPrincipal } from '../stomp.interfaces';
+import type { PeriodicGroups } from './periodic-groups';
 import type { StompSession } from './stomp-session';
 import type { Subscription } from './subscription';
 
@@ -21,6 +22,9 @@ export interface SessionHost {
   readonly options: ResolvedStompOptions;
   readonly logger: Logger;
   readonly counters: StompCounters;
+  /** Shared timers: outgoing heart-beats by send period, silence checks by check period. */
+  readonly heartbeatsOut: PeriodicGroups<StompSession>;
+  readonly heartbeatChecks: PeriodicGroups<StompSession>;
   authenticate(session: StompSession, headers: Record<string, string>): Promise<StompPrincipal>;
   canSubscribe(session: StompSession, destination: string): Promise<boolean>;
   canSend(session: StompSession, destination: string): Promise<boolean>;

@@ -29,8 +29,10 @@ function setup(options: StompModuleOptions = {}) {
     },
     resolveArguments: async (_h: unknown, call: { frame: { body: Buffer } }) => [call.frame.body.toString()],
   } as unknown as StompHandlerRegistry;
+  const handshakes: Record<string, unknown>[] = [];
   const authenticator: StompAuthenticator = {
-    async authenticate({ headers }) {
+    async authenticate({ headers, httpHeaders }) {
+      handshakes.push({ ...httpHeaders });
       const token = headers.passcode;
       if (!token) throw new Error('Unauthorized');
       if (token === 'expired') return { id: 'u', name: 'u', expiresAt: Date.now() - 1 };
@@ -67,7 +69,7 @@ function setup(options: StompModuleOptions = {}) {
     expect(client.connection.commands()).toEqual(['CONNECTED']);
     return client;
   };
-  return { broker, handlers, open, connect, disconnected };
+  return { broker, handlers, open, connect, disconnected, handshakes };
 }
 
 describe('StompSession', () => {
@@ -451,6 +453,32 @@ describe('StompSession', () => {
       expect(ctx.disconnected[0].reason).toBe('heartbeat-timeout');
     });
 
+    it('hands the handshake headers to the authenticator, then lets the connection forget them', async () => {
+      ctx = setup();
+      const { connection } = await ctx.connect('alice');
+      expect(ctx.handshakes).toEqual([{ 'user-agent': 'fake' }]);
+      expect(connection.httpHeaders).toEqual({});
+    });
+
+    it('shares one heart-beat timer per period between sessions and frees it with the last one', async () => {
+      jest.useFakeTimers({ doNotFake: ['setImmediate', 'nextTick', 'queueMicrotask'] });
+      ctx = setup({ heartbeat: { outgoing: 100, incoming: 100, graceMs: 50 } });
+      const a = await ctx.connect('a', 'heart-beat:100,100\n');
+      const b = await ctx.connect('b', 'heart-beat:100,100\n');
+      const c = await ctx.connect('c', 'heart-beat:300,300\n');
+      expect(ctx.broker.heartbeatsOut.timers).toBe(2); // 100 ms (a, b) and 300 ms (c)
+      expect(ctx.broker.heartbeatChecks.timers).toBe(2); // 50 ms and 150 ms
+      // The first tick after CONNECTED finds a frame sent (CONNECTED itself); the second sends EOL.
+      jest.advanceTimersByTime(200);
+      expect([a, b].map((x) => x.connection.heartbeats)).toEqual([1, 1]);
+      expect(c.connection.heartbeats).toBe(0);
+      a.session.close('client-disconnect', 1000);
+      b.session.close('client-disconnect', 1000);
+      c.session.close('client-disconnect', 1000);
+      expect(ctx.broker.heartbeatsOut.timers).toBe(0);
+      expect(ctx.broker.heartbeatChecks.timers).toBe(0);
+    });
+
     it('closes sockets that never CONNECT', async () => {
       jest.useFakeTimers({ doNotFake: ['setImmediate', 'nextTick', 'queueMicrotask'] });
       ctx = setup({ connectTimeoutMs: 1000 });
@@ -460,11 +488,13 @@ describe('StompSession', () => {
       expect(connection.closedWith).toBeDefined();
     });
 
-    it('closes a session when its principal expires', async () => {
+    it('closes a session when its principal expires (checked by the broker sweep, within a second)', async () => {
       jest.useFakeTimers({ doNotFake: ['setImmediate', 'nextTick', 'queueMicrotask'] });
       ctx = setup();
       const { connection } = await ctx.connect('short:carol');
-      jest.advanceTimersByTime(150);
+      jest.advanceTimersByTime(50);
+      expect(connection.last('ERROR')).toBeUndefined();
+      jest.advanceTimersByTime(1000);
       expect(connection.last('ERROR')?.headers.message).toBe('Token expired');
       expect(ctx.disconnected[0].reason).toBe('expired');
     });
@@ -488,10 +518,10 @@ describe('StompSession', () => {
       const { connection, session } = await ctx.connect('stuck');
       connection.buffered = 10;
       const now = Date.now();
-      session.checkStalled(now);
-      session.checkStalled(now + 10);
+      session.checkDeadlines(now);
+      session.checkDeadlines(now + 10);
       expect(connection.closedWith).toBeUndefined();
-      session.checkStalled(now + 1100);
+      session.checkDeadlines(now + 1100);
       expect(connection.closedWith?.code).toBe(4500);
     });
   });

@@ -24,8 +24,8 @@ const MAX_TRANSACTIONS = 64;
 const MAX_TRANSACTION_FRAMES = 1000;
 /** Unacknowledged messages remembered per subscription; the oldest are forgotten beyond this. */
 const MAX_UNACKED = 10000;
-/** setTimeout cannot wait longer than this. */
-const MAX_TIMER_MS = 2 ** 31 - 1;
+/** The unacked set of every auto-ack subscription: never added to (deliver() skips auto). */
+const NO_UNACKED: Set<string> = new Set();
 const ACK_MODES = new Set<StompAckMode>(['auto', 'client', 'client-individual']);
 
 /** Refusal that ends the session: ERROR frame, then close. */
@@ -46,11 +46,16 @@ class SessionError extends Error {
  * is looked at), so a client's SENDs reach the application in order.
  */
 export class StompSession implements StompSessionInfo {
-  readonly attributes = new Map<string, unknown>();
+  /** Application data attached to the session (allocated on first use). */
+  get attributes(): Map<string, unknown> {
+    this.attributeMap ??= new Map();
+    return this.attributeMap;
+  }
+  private attributeMap: Map<string, unknown> | undefined;
   /** Live subscriptions by subscription id. */
   readonly subscriptions = new Map<string, Subscription>();
-  /** User-destination subscriptions by user destination (`/queue/x`). */
-  readonly userSubscriptions = new Map<string, Set<Subscription>>();
+  /** User-destination subscriptions by user destination (`/queue/x`); allocated by the first one. */
+  userSubscriptions: Map<string, Set<Subscription>> | undefined;
 
   private state: SessionState = 'connecting';
   private negotiatedVersion: StompVersion = '1.2';
@@ -58,14 +63,19 @@ export class StompSession implements StompSessionInfo {
   private readonly decoder: StompDecoder;
   private readonly queue: StompFrame[] = [];
   private processing = false;
-  private readonly transactions = new Map<string, StompFrame[]>();
+  /** Open transactions (allocated on the first BEGIN: most sessions never use one). */
+  private transactions: Map<string, StompFrame[]> | undefined;
 
   private lastReceivedAt = Date.now();
   private sentSinceHeartbeat = false;
   private connectTimer: NodeJS.Timeout | undefined;
-  private outgoingTimer: NodeJS.Timeout | undefined;
-  private incomingTimer: NodeJS.Timeout | undefined;
-  private expiryTimer: NodeJS.Timeout | undefined;
+  /** Heart-beat periods this session is registered with in the host's shared timers (0 = none). */
+  private sendEvery = 0;
+  private checkEvery = 0;
+  /** Silence longer than this (ms) closes the session; 0 = not checked. */
+  private silenceLimit = 0;
+  /** When the principal expires (epoch ms), checked by the broker's sweep; 0 = never. */
+  private expiresAt = 0;
 
   /** Slow-consumer bookkeeping, sampled by the broker's sweep. */
   private flushedAtLastSample = -1;
@@ -82,7 +92,7 @@ export class StompSession implements StompSessionInfo {
       maxHeaders: limits.maxHeaders,
       maxHeaderLineBytes: limits.maxHeaderLineBytes,
     });
-    connection.bind({ data: (chunk) => this.onData(chunk), close: () => this.onTransportClosed() });
+    connection.bind(this);
     this.connectTimer = setTimeout(
       () => this.fail(new SessionError('CONNECT timeout', 'connect-timeout')),
       host.options.connectTimeoutMs,
@@ -183,7 +193,7 @@ export class StompSession implements StompSessionInfo {
     const wasConnected = this.state === 'connected';
     this.state = 'closed';
     this.clearTimers();
-    this.transactions.clear();
+    this.transactions = undefined;
     this.queue.length = 0;
     this.connection.close(code, closeReason, this.host.options.closeGraceMs);
     this.host.sessionClosed(this, reason, wasConnected);
@@ -196,9 +206,16 @@ export class StompSession implements StompSessionInfo {
     this.close('slow-consumer', StompCloseCode.SLOW_CONSUMER, 'Slow consumer');
   }
 
-  /** Called periodically by the broker: closes the session if its output made no progress for too long. */
-  checkStalled(now: number): void {
+  /**
+   * Called periodically by the broker's sweep (at most a second apart): closes the session when its
+   * principal has expired, or when its output made no progress for too long.
+   */
+  checkDeadlines(now: number): void {
     if (this.state === 'closed') return;
+    if (this.expiresAt !== 0 && now >= this.expiresAt) {
+      this.fail(new SessionError('Token expired', 'expired'));
+      return;
+    }
     const flushed = this.connection.bytesFlushed();
     if (this.connection.bufferedBytes() === 0 || flushed !== this.flushedAtLastSample) {
       this.flushedAtLastSample = flushed;
@@ -213,7 +230,8 @@ export class StompSession implements StompSessionInfo {
 
   // ---------------------------------------------------------------- inbound
 
-  private onData(chunk: Buffer): void {
+  /** @internal Bytes from the transport. */
+  transportData(chunk: Buffer): void {
     if (this.state === 'closed') return;
     this.lastReceivedAt = Date.now();
     let frames: StompFrame[];
@@ -234,7 +252,8 @@ export class StompSession implements StompSessionInfo {
     if (!this.processing) void this.processQueue();
   }
 
-  private onTransportClosed(): void {
+  /** @internal The transport closed (either side). */
+  transportClosed(): void {
     this.close('transport-closed');
   }
 
@@ -339,10 +358,12 @@ export class StompSession implements StompSessionInfo {
     try {
       principal = await this.host.authenticate(this, frame.headers);
     } catch (error) {
+      this.connection.forgetHandshake();
       if (this.state === 'closed') return;
       const message = error instanceof Error && error.message ? error.message : 'Unauthorized';
       throw new SessionError(message, 'unauthorized');
     }
+    this.connection.forgetHandshake();
     if (this.state === 'closed') return;
     if (principal.expiresAt !== undefined && principal.expiresAt <= Date.now()) {
       throw new SessionError('Token expired', 'expired');
@@ -368,56 +389,48 @@ export class StompSession implements StompSessionInfo {
       },
     });
     this.startHeartbeats(sendEvery, expectEvery, graceMs);
-    if (principal.expiresAt !== undefined) this.scheduleExpiry(principal.expiresAt);
+    if (principal.expiresAt !== undefined) this.expiresAt = principal.expiresAt;
     this.host.sessionConnected(this);
   }
 
   private startHeartbeats(sendEvery: number, expectEvery: number, graceMs: number): void {
     if (sendEvery > 0) {
-      this.outgoingTimer = setInterval(() => {
-        if (!this.sentSinceHeartbeat) this.write(HEARTBEAT_FRAME);
-        this.sentSinceHeartbeat = false;
-      }, sendEvery);
-      this.outgoingTimer.unref();
+      this.sendEvery = sendEvery;
+      this.host.heartbeatsOut.add(sendEvery, this);
     }
     if (expectEvery > 0) {
-      const limit = expectEvery * 2 + graceMs;
-      this.incomingTimer = setInterval(
-        () => {
-          if (Date.now() - this.lastReceivedAt > limit) {
-            this.fail(new SessionError('Heart-beat timeout', 'heartbeat-timeout'));
-          }
-        },
-        // Checked every half interval: a silent client is dropped after 2x the interval + grace (+ at most half an interval).
-        Math.max(10, Math.floor(expectEvery / 2)),
-      );
-      this.incomingTimer.unref();
+      this.silenceLimit = expectEvery * 2 + graceMs;
+      // Checked every half interval: a silent client is dropped after 2x the interval + grace (+ at most half an interval).
+      this.checkEvery = Math.max(10, Math.floor(expectEvery / 2));
+      this.host.heartbeatChecks.add(this.checkEvery, this);
     }
   }
 
-  private scheduleExpiry(expiresAt: number): void {
-    const delay = expiresAt - Date.now();
-    this.expiryTimer = setTimeout(
-      () => {
-        if (Date.now() >= expiresAt) this.fail(new SessionError('Token expired', 'expired'));
-        else this.scheduleExpiry(expiresAt);
-      },
-      Math.min(Math.max(delay, 0), MAX_TIMER_MS),
-    );
-    this.expiryTimer.unref();
+  /** @internal Outgoing heart-beat tick (host's shared timer): EOL unless a frame went out since the last tick. */
+  heartbeatDue(): void {
+    if (!this.sentSinceHeartbeat) this.write(HEARTBEAT_FRAME);
+    this.sentSinceHeartbeat = false;
+  }
+
+  /** @internal Incoming heart-beat check (host's shared timer). */
+  checkSilence(now: number): void {
+    if (now - this.lastReceivedAt > this.silenceLimit) {
+      this.fail(new SessionError('Heart-beat timeout', 'heartbeat-timeout'));
+    }
   }
 
   private clearTimers(): void {
     clearTimeout(this.connectTimer);
-    clearInterval(this.outgoingTimer);
-    clearInterval(this.incomingTimer);
-    clearTimeout(this.expiryTimer);
+    this.connectTimer = undefined;
+    if (this.sendEvery) this.host.heartbeatsOut.delete(this.sendEvery, this);
+    if (this.checkEvery) this.host.heartbeatChecks.delete(this.checkEvery, this);
+    this.sendEvery = this.checkEvery = 0;
   }
 
   private held(frame: StompFrame): boolean {
     const transaction = frame.headers.transaction;
     if (transaction === undefined) return false;
-    const frames = this.transactions.get(transaction);
+    const frames = this.transactions?.get(transaction);
     if (!frames) throw new SessionError(`Unknown transaction ${transaction}`);
     if (frames.length >= MAX_TRANSACTION_FRAMES)
       throw new SessionError(`Transaction ${transaction} is too large`);
@@ -484,10 +497,12 @@ export class StompSession implements StompSessionInfo {
       userDestination,
       ackMode,
       session: this,
-      unacked: new Set(),
+      // Auto-ack subscriptions never track deliveries: they all share one empty set.
+      unacked: ackMode === 'auto' ? NO_UNACKED : new Set(),
     };
     this.subscriptions.set(id, subscription);
     if (userDestination !== undefined) {
+      this.userSubscriptions ??= new Map();
       let set = this.userSubscriptions.get(userDestination);
       if (!set) {
         set = new Set();
@@ -514,9 +529,9 @@ export class StompSession implements StompSessionInfo {
     if (this.subscriptions.get(subscription.id) !== subscription) return;
     this.subscriptions.delete(subscription.id);
     if (subscription.userDestination !== undefined) {
-      const set = this.userSubscriptions.get(subscription.userDestination);
-      set?.delete(subscription);
-      if (set?.size === 0) this.userSubscriptions.delete(subscription.userDestination);
+      const set = this.userSubscriptions?.get(subscription.userDestination);
+      if (set?.delete(subscription) && set.size === 0)
+        this.userSubscriptions?.delete(subscription.userDestination);
     }
     this.host.removeSubscription(subscription);
   }
@@ -577,18 +592,18 @@ export class StompSession implements StompSessionInfo {
 
   private handleBegin(frame: StompFrame): void {
     const transaction = required(frame, 'transaction');
-    if (this.transactions.has(transaction))
-      throw new SessionError(`Transaction ${transaction} already started`);
-    if (this.transactions.size >= MAX_TRANSACTIONS) throw new SessionError('Too many open transactions');
-    this.transactions.set(transaction, []);
+    const transactions = (this.transactions ??= new Map());
+    if (transactions.has(transaction)) throw new SessionError(`Transaction ${transaction} already started`);
+    if (transactions.size >= MAX_TRANSACTIONS) throw new SessionError('Too many open transactions');
+    transactions.set(transaction, []);
     this.sendReceipt(frame);
   }
 
   private async handleCommit(frame: StompFrame): Promise<void> {
     const transaction = required(frame, 'transaction');
-    const frames = this.transactions.get(transaction);
-    if (!frames) throw new SessionError(`Unknown transaction ${transaction}`);
-    this.transactions.delete(transaction);
+    const frames = this.transactions?.get(transaction);
+    if (!frames || !this.transactions?.delete(transaction))
+      throw new SessionError(`Unknown transaction ${transaction}`);
     for (const held of frames) {
       if (this.state === 'closed') return;
       if (held.command === 'SEND') {
@@ -603,13 +618,13 @@ export class StompSession implements StompSessionInfo {
 
   private handleAbort(frame: StompFrame): void {
     const transaction = required(frame, 'transaction');
-    if (!this.transactions.delete(transaction)) throw new SessionError(`Unknown transaction ${transaction}`);
+    if (!this.transactions?.delete(transaction)) throw new SessionError(`Unknown transaction ${transaction}`);
     this.sendReceipt(frame);
   }
 
   /** Number of transactions currently open (for tests and diagnostics). */
   get openTransactions(): number {
-    return this.transactions.size;
+    return this.transactions?.size ?? 0;
   }
 }
 

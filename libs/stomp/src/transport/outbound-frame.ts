@@ -1,4 +1,8 @@
 import { isUtf8 } from 'node:buffer';
+// sockjs' own JSON quoting (JSON.stringify plus escapes of the code points some browsers mangle), so
+// the bytes written directly are exactly what sockjs would have written.
+// eslint-disable-next-line @typescript-eslint/no-require-imports
+const { quote } = require('sockjs/lib/utils') as { quote: (text: string) => string };
 
 const OPCODE_TEXT = 0x1;
 const OPCODE_BINARY = 0x2;
@@ -28,6 +32,7 @@ function websocketHeader(length: number, opcode: number): Buffer {
 export class OutboundFrame {
   private websocket: Buffer | undefined;
   private text: string | undefined;
+  private sockjsWebsocket: Buffer | undefined;
 
   constructor(readonly bytes: Buffer) {}
 
@@ -44,6 +49,18 @@ export class OutboundFrame {
   textFrame(): string {
     this.text ??= this.bytes.toString('utf8');
     return this.text;
+  }
+
+  /**
+   * The WebSocket frame sockjs would write for this STOMP frame on its websocket transport: a text
+   * frame holding the SockJS message array `a["<quoted frame>"]`.
+   */
+  sockjsWebsocketFrame(): Buffer {
+    if (!this.sockjsWebsocket) {
+      const payload = Buffer.from(`a[${quote(this.textFrame())}]`, 'utf8');
+      this.sockjsWebsocket = Buffer.concat([websocketHeader(payload.length, OPCODE_TEXT), payload]);
+    }
+    return this.sockjsWebsocket;
   }
 }
 

@@ -1,22 +1,40 @@
 import type { Socket } from 'node:net';
 import type { Connection } from 'sockjs';
 import type { OutboundFrame } from './outbound-frame';
-import { StompConnection, StompConnectionHandlers, clampReason } from './stomp-connection';
+import { NO_HEADERS, StompConnection, StompConnectionHandlers, clampReason } from './stomp-connection';
 
-/** The parts of sockjs' session we read to measure backpressure (sockjs has no public API for it). */
+/**
+ * The parts of sockjs' session we read to measure backpressure and to write websocket frames
+ * directly (sockjs 0.3 has no public API for either).
+ */
 interface SockJsSessionInternals {
-  _session?: { send_buffer?: string[]; recv?: { thingy?: Socket | null } | null } | null;
+  _session?: {
+    /** 1 = OPEN */
+    readyState?: number;
+    send_buffer?: string[];
+    recv?: { thingy?: Socket | null; ws?: { readyState?: number } | null } | null;
+  } | null;
 }
+
+const OPEN = 1;
 
 /**
  * SockJS transport (all its transports: websocket, xhr-streaming, xhr-polling, eventsource, ...).
  * SockJS only carries strings, so a frame's text form is computed once and shared.
+ *
+ * On sockjs' websocket transport, an open session with nothing queued gets the frame written
+ * straight to its TCP socket, pre-framed once per broadcast ({@link OutboundFrame.sockjsWebsocketFrame}):
+ * sockjs would JSON-quote, wrap and WebSocket-frame the same text again for every subscriber (the S1
+ * bench profile). This is exactly what sockjs writes: faye-websocket writes whole frames
+ * synchronously, never compresses (sockjs enables no extensions) and, once open, queues nothing, so
+ * frames never interleave and order is kept. Anything else (another transport, a session still
+ * flushing its own buffer, a closing socket) goes through sockjs as before.
  */
 export class SockJsConnection implements StompConnection {
   readonly kind = 'sockjs' as const;
   readonly transportName: string;
   readonly remoteAddress: string | undefined;
-  readonly httpHeaders: Readonly<Record<string, string | string[] | undefined>>;
+  httpHeaders: Readonly<Record<string, string | string[] | undefined>>;
   private closing = false;
 
   constructor(private readonly conn: Connection) {
@@ -25,18 +43,45 @@ export class SockJsConnection implements StompConnection {
     this.httpHeaders = conn.headers;
   }
 
+  forgetHandshake(): void {
+    this.httpHeaders = NO_HEADERS;
+  }
+
   bind(handlers: StompConnectionHandlers): void {
-    this.conn.on('data', (message: string) => handlers.data(Buffer.from(message, 'utf8')));
-    this.conn.on('close', () => handlers.close());
+    this.conn.on('data', (message: string) => handlers.transportData(Buffer.from(message, 'utf8')));
+    this.conn.on('close', () => handlers.transportClosed());
   }
 
   write(frame: OutboundFrame): void {
     if (this.closing) return;
-    this.conn.write(frame.textFrame());
+    const socket = this.directSocket();
+    if (socket) socket.write(frame.sockjsWebsocketFrame());
+    else this.conn.write(frame.textFrame());
+  }
+
+  /** The websocket transport's TCP socket when a frame may be written to it directly, else undefined. */
+  private directSocket(): Socket | undefined {
+    if (this.transportName !== 'websocket') return undefined;
+    const session = this.session();
+    const recv = session?.recv;
+    const socket = recv?.thingy;
+    // `writable` is false once the socket is ended, errored or destroyed.
+    if (
+      session?.readyState !== OPEN ||
+      session.send_buffer?.length !== 0 ||
+      recv?.ws?.readyState !== OPEN ||
+      !socket?.writable
+    )
+      return undefined;
+    return socket;
+  }
+
+  private session(): SockJsSessionInternals['_session'] {
+    return (this.conn as unknown as SockJsSessionInternals)._session;
   }
 
   private internals(): { pending: string[] | undefined; socket: Socket | undefined } {
-    const session = (this.conn as unknown as SockJsSessionInternals)._session;
+    const session = this.session();
     return { pending: session?.send_buffer, socket: session?.recv?.thingy ?? undefined };
   }
 

@@ -12,7 +12,7 @@ const PEERS = path.join(__dirname, 'peers');
 
 function nodePeer(file, args, name) {
   return async () => {
-    const cp = await spawnListening(process.execPath, [path.join(PEERS, file), ...args], name);
+    const cp = await spawnListening(process.execPath, [...(process.env.BENCH_PEER_NODE_ARGS ? process.env.BENCH_PEER_NODE_ARGS.split(' ') : []), path.join(PEERS, file), ...args], name);
     return { cp, port: cp.benchPort, pid: cp.pid, stop: () => killChild(cp) };
   };
 }

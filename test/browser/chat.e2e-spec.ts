@@ -202,6 +202,19 @@ describeInChromium('web client in Chromium', () => {
     await loginThroughUi(danaPage.page, `${t.url}/#/room/${room.body.id}`, dana.username, dana.password);
     await seeText(danaPage.page.locator('.room-title'), room.body.name);
     await danaPage.page.getByRole('button', { name: /^Members/ }).click();
+    // The DM is named after its peer, known from its member list. Hold that list back until the
+    // history has been answered, the order that once left the intro under the room's raw name.
+    let historyAnswered!: () => void;
+    const history = new Promise<void>((resolve) => (historyAnswered = resolve));
+    await danaPage.page.route(/\/api\/v1\/messages\/room\/\d+\?/, async (route) => {
+      const response = await route.fetch();
+      await route.fulfill({ response });
+      historyAnswered();
+    });
+    await danaPage.page.route(/\/api\/v1\/rooms\/\d+\/members$/, async (route) => {
+      if (route.request().method() === 'GET') await history;
+      await route.continue();
+    });
     await danaPage.page.getByRole('button', { name: `Message ${erin.username}` }).click();
     await seeText(danaPage.page.locator('.room-title'), erin.username);
     await seeText(

@@ -460,7 +460,10 @@ export class ChatApp {
     );
     if (missing.length) {
       this.renderSidebar();
-      if (this.current !== undefined) this.renderHeader();
+      if (this.current !== undefined) {
+        this.renderHeader();
+        this.renderRoomName();
+      }
       await this.fetchPresence(
         missing.map((rv) => rv.dmPeer?.id).filter((id): id is number => id !== undefined),
       );
@@ -658,11 +661,23 @@ export class ChatApp {
     this.subscribeRoom(id);
     this.el.pane.replaceChildren(this.el.scroller, this.el.jump);
     this.el.composer.hidden = false;
-    this.el.input.placeholder = `Message ${view.room.type === 'DIRECT_MESSAGE' ? '' : view.room.type === 'PRIVATE' ? '' : '#'}${this.roomName(view)}`;
+    this.renderRoomName();
     this.renderMessages();
     this.scrollToBottom();
     if (window.matchMedia('(pointer: fine)').matches) this.el.input.focus();
     void this.loadMembers(view);
+  }
+
+  /**
+   * Everything below the header that shows the open room's name. A direct message is named after
+   * its peer, who is known only once the members arrive, possibly after the history: this runs
+   * again then.
+   */
+  private renderRoomName(): void {
+    const rv = this.current !== undefined ? this.rooms.get(this.current) : undefined;
+    if (!rv?.loaded) return;
+    this.el.input.placeholder = `Message ${rv.room.type === 'PUBLIC' ? '#' : ''}${this.roomName(rv)}`;
+    this.renderHistoryTop(rv);
   }
 
   private renderHeader(): void {
@@ -1235,6 +1250,7 @@ export class ChatApp {
     }
     if (this.current === rv.room.id) {
       this.renderHeader();
+      this.renderRoomName();
       if (!this.el.membersPanel.hidden) this.renderMembers(rv);
     }
     await this.fetchPresence(rv.members.map((m) => m.id));

@@ -1,6 +1,7 @@
 import { DataSource } from 'typeorm';
 import { isUniqueViolation } from '../common/filters/all-exceptions.filter';
 import { ENTITIES, MIGRATIONS } from '../database/data-source-options';
+import { Message } from './message.entity';
 import { MessageWriter } from './message-writer';
 import { MessagesRepository, NewMessage } from './messages.repository';
 
@@ -84,8 +85,10 @@ describe('MessageWriter (SQLite)', () => {
     expect(rows.map((r) => r.content)).toEqual(Array.from({ length: 21 }, (_, i) => `m${i}`));
     expect(ids).toEqual(rows.map((r) => Number(r.id)));
     expect(rows[5].room_id).toBe(roomB);
-    // the same stored form as a single-row insert through TypeORM
     expect(rows[0].sent_at).toBe(rows[20].sent_at);
+    // both statements are plain SQL: the stored form must be what TypeORM's own insert writes
+    await dataSource.getRepository(Message).insert(msg(roomA, 'through TypeORM'));
+    expect((await stored()).at(-1)?.sent_at).toBe(rows[0].sent_at);
   });
 
   it('falls back to one INSERT per row when a batch hits a duplicate clientMessageId', async () => {

@@ -1,15 +1,11 @@
 import { Injectable } from '@nestjs/common';
 import { InjectDataSource } from '@nestjs/typeorm';
-import { DataSource, QueryResult } from 'typeorm';
-import { ColumnMetadata } from 'typeorm/metadata/ColumnMetadata';
+import { DataSource } from 'typeorm';
 import { isForeignKeyViolation, isUniqueViolation } from '../common/filters/all-exceptions.filter';
-import { Message } from './message.entity';
 import { MessagesRepository, NewMessage } from './messages.repository';
 
 /** The most rows one multi-row INSERT carries. */
 export const MAX_BATCH_ROWS = 500;
-
-const INSERT_HEAD = 'INSERT INTO messages (room_id, sender_id, content, sent_at, client_message_id) VALUES ';
 
 interface Pending {
   message: NewMessage;
@@ -41,7 +37,6 @@ export class MessageWriter {
   private writing = false;
   /** null: not probed yet; 0: batching off; otherwise the id step between consecutive rows. */
   private idStep: number | null = null;
-  private sentAtMeta: ColumnMetadata | undefined;
 
   constructor(
     @InjectDataSource() private readonly dataSource: DataSource,
@@ -126,30 +121,7 @@ export class MessageWriter {
    * batching is switched off for good.
    */
   private async insertMany(rows: NewMessage[]): Promise<number[]> {
-    // Plain SQL with positional parameters: TypeORM's InsertQueryBuilder names and then rescans
-    // every parameter of the statement, which is quadratic in the row count (the bench profile of
-    // 500-row batches showed it as the top JavaScript cost of the send path).
-    const sentAt = this.sentAtColumn();
-    const params: unknown[] = [];
-    for (const m of rows)
-      params.push(
-        m.roomId,
-        m.senderId,
-        m.content,
-        this.dataSource.driver.preparePersistentValue(m.sentAt, sentAt),
-        m.clientMessageId,
-      );
-    const runner = this.dataSource.createQueryRunner();
-    let result: QueryResult;
-    try {
-      result = await runner.query(
-        `${INSERT_HEAD}${new Array<string>(rows.length).fill('(?, ?, ?, ?, ?)').join(', ')}`,
-        params,
-        true,
-      );
-    } finally {
-      await runner.release();
-    }
+    const result = await this.messages.insertRows(rows);
     const step = this.idStep ?? 0;
     if (this.mysql) {
       const raw = result.raw as { insertId?: number | string; affectedRows?: number } | undefined;
@@ -163,11 +135,6 @@ export class MessageWriter {
     if (result.affected !== rows.length || !Number.isSafeInteger(last) || last < rows.length)
       return this.untrusted(rows.length, result.raw);
     return rows.map((_, i) => last - (rows.length - 1 - i));
-  }
-
-  private sentAtColumn(): ColumnMetadata {
-    this.sentAtMeta ??= this.dataSource.getMetadata(Message).findColumnWithPropertyName('sentAt')!;
-    return this.sentAtMeta;
   }
 
   private untrusted(count: number, raw: unknown): never {

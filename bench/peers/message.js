@@ -14,17 +14,7 @@ function pad(json) {
   return missing > 0 ? `{"pad":"${'p'.repeat(missing)}",${json.slice(1)}` : json;
 }
 function chatMessage(roomId, content) {
-  return pad(
-    JSON.stringify({
-      id: nextId++,
-      roomId,
-      senderId: 4242,
-      senderUsername: 'bench-user-0042',
-      content,
-      type: 'TEXT',
-      createdAt: new Date().toISOString(),
-    }),
-  );
+  return pad(JSON.stringify(chatObject(roomId, content)));
 }
 function chatObject(roomId, content) {
   return {

@@ -661,7 +661,7 @@ export class ChatApp {
     this.subscribeRoom(id);
     this.el.pane.replaceChildren(this.el.scroller, this.el.jump);
     this.el.composer.hidden = false;
-    this.renderRoomName();
+    this.renderPlaceholder(view);
     this.renderMessages();
     this.scrollToBottom();
     if (window.matchMedia('(pointer: fine)').matches) this.el.input.focus();
@@ -676,8 +676,12 @@ export class ChatApp {
   private renderRoomName(): void {
     const rv = this.current !== undefined ? this.rooms.get(this.current) : undefined;
     if (!rv?.loaded) return;
-    this.el.input.placeholder = `Message ${rv.room.type === 'PUBLIC' ? '#' : ''}${this.roomName(rv)}`;
+    this.renderPlaceholder(rv);
     this.renderHistoryTop(rv);
+  }
+
+  private renderPlaceholder(rv: RoomView): void {
+    this.el.input.placeholder = `Message ${rv.room.type === 'PUBLIC' ? '#' : ''}${this.roomName(rv)}`;
   }
 
   private renderHeader(): void {

@@ -6,14 +6,19 @@ import { MessagesController } from './messages.controller';
 import { MessageWriter } from './message-writer';
 import { MessagesRepository } from './messages.repository';
 import { MessagesService } from './messages.service';
+import { SearchController } from './search/search.controller';
+import { SearchRepository } from './search/search.repository';
+import { SearchService } from './search/search.service';
 
 @Module({
   imports: [RoomsModule],
-  controllers: [MessagesController, BasicMessagesController],
+  controllers: [MessagesController, BasicMessagesController, SearchController],
   providers: [
     MessagesService,
     MessagesRepository,
     MessageWriter,
+    SearchService,
+    SearchRepository,
     // The STOMP layer replaces this with its broker-backed publisher.
     { provide: MessagePublisher, useClass: DomainEventsMessagePublisher },
   ],

@@ -154,15 +154,17 @@ export class MessagesRepository {
   }
 
   /**
-   * Message parts from `SELECT <history's columns> FROM <from> LEFT JOIN users u ... <rest>`
-   * (`m` is the messages alias): other message queries (search) share the history's columns and
-   * row mapping, so every surface shows the same view.
+   * `SELECT <history's columns> FROM <from> LEFT JOIN users u ... <rest>` (`m` is the messages
+   * alias): other message queries (search) share the history's columns and row mapping
+   * (`queryParts`), so every surface shows the same view.
    */
-  async queryParts(from: string, rest: string, params: unknown[]): Promise<MessageParts[]> {
-    const rows: HistoryRow[] = await this.dataSource.query(
-      `SELECT ${COLUMNS} FROM ${from} LEFT JOIN users u ON u.id = m.sender_id ${rest}`,
-      params,
-    );
+  viewSql(from: string, rest: string): string {
+    return `SELECT ${COLUMNS} FROM ${from} LEFT JOIN users u ON u.id = m.sender_id ${rest}`;
+  }
+
+  /** The message parts of a `viewSql` statement's rows. */
+  async queryParts(sql: string, params: unknown[]): Promise<MessageParts[]> {
+    const rows: HistoryRow[] = await this.dataSource.query(sql, params);
     return rows.map((row) => this.toParts(row));
   }
 

@@ -12,9 +12,7 @@
  * - Every term must match (AND). Terms are compared case-insensitively (duplicates dropped).
  */
 export type SearchTerm =
-  | { kind: 'word'; word: string }
-  | { kind: 'prefix'; word: string }
-  | { kind: 'phrase'; words: string[] };
+  { kind: 'word'; word: string } | { kind: 'prefix'; word: string } | { kind: 'phrase'; words: string[] };
 
 const WORD = /[\p{L}\p{N}\p{M}_]+/gu;
 
@@ -73,6 +71,7 @@ export interface FulltextLimits {
 }
 
 /** InnoDB's default stop word list (`INFORMATION_SCHEMA.INNODB_FT_DEFAULT_STOPWORD`). */
+// prettier-ignore
 export const INNODB_DEFAULT_STOPWORDS: readonly string[] = [
   'a', 'about', 'an', 'are', 'as', 'at', 'be', 'by', 'com', 'de', 'en', 'for', 'from', 'how', 'i',
   'in', 'is', 'it', 'la', 'of', 'on', 'or', 'that', 'the', 'this', 'to', 'was', 'what', 'when',

@@ -62,6 +62,12 @@ export class SearchRepository {
   }
 
   async search(query: EngineQuery, scope: SearchScope): Promise<MessageParts[]> {
+    const { sql, params } = this.statement(query, scope);
+    return this.messages.queryParts(sql, params);
+  }
+
+  /** The one statement of a page (public so a test can EXPLAIN exactly what runs). */
+  statement(query: EngineQuery, scope: SearchScope): { sql: string; params: unknown[] } {
     const params: unknown[] = [];
     let from: string;
     const where: string[] = [];
@@ -102,7 +108,8 @@ export class SearchRepository {
         params.push(pattern);
       }
     params.push(scope.size);
-    return this.messages.queryParts(from, `WHERE ${where.join(' AND ')} ORDER BY ${id} DESC LIMIT ?`, params);
+    const rest = `WHERE ${where.join(' AND ')} ORDER BY ${id} DESC LIMIT ?`;
+    return { sql: this.messages.viewSql(from, rest), params };
   }
 
   private async readLimits(): Promise<FulltextLimits> {

@@ -27,12 +27,20 @@ export class SearchQueryDto {
   @IsId()
   senderId?: number;
 
-  @ApiPropertyOptional({ example: 250, description: 'Only results older than this message id (the last one seen)' })
+  @ApiPropertyOptional({
+    example: 250,
+    description: 'Only results older than this message id (the last one seen)',
+  })
   @IsOptional()
   @IsId()
   before?: number;
 
-  @ApiPropertyOptional({ example: DEFAULT_SEARCH_SIZE, minimum: 1, maximum: MAX_SEARCH_SIZE, default: DEFAULT_SEARCH_SIZE })
+  @ApiPropertyOptional({
+    example: DEFAULT_SEARCH_SIZE,
+    minimum: 1,
+    maximum: MAX_SEARCH_SIZE,
+    default: DEFAULT_SEARCH_SIZE,
+  })
   @IsOptional()
   @Transform(toInt)
   @IsInt({ message: SIZE })

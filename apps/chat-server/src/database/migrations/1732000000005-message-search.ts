@@ -67,6 +67,9 @@ export class MessageSearch1732000000005 implements MigrationInterface {
   async down(q: QueryRunner): Promise<void> {
     if (isMysql(q)) {
       await q.dropIndex('messages', FULLTEXT_INDEX);
+      // Rebuild without InnoDB's hidden FTS_DOC_ID column: on MariaDB 10.11 a FULLTEXT index
+      // created again later on a table that gained rows meanwhile found nothing without it.
+      await q.query('ALTER TABLE messages FORCE');
       return;
     }
     for (const trigger of ['insert', 'delete', 'update'])

@@ -289,7 +289,7 @@ async function main() {
       else {
         if (!SMOKE) await waitQuiet(Number(process.env.BENCH_QUIET_WAIT_MS || 10000));
         try {
-          list = await withTimeout(extra[w.run](w, { log, smoke: SMOKE, repeat: REPEAT }), (SMOKE ? 60000 : 600000) * (w.run === 'runX1' ? REPEAT : 1), id);
+          list = await withTimeout(extra[w.run](w, { log, smoke: SMOKE, repeat: REPEAT }), w.timeoutMs || (SMOKE ? 60000 : 600000) * (w.run === 'runX1' ? REPEAT : 1), id);
         } catch (e) {
           list = [{ target: 'server', status: 'error', reason: String(e && e.message ? e.message : e) }];
         }

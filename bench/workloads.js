@@ -106,7 +106,11 @@ const workloads = {
     size: 20,
     warmup: 10,
     requests: 100,
-    smoke: { small: 1000, big: 4000, needles: 10, warmup: 2, requests: 10 },
+    likeEvery: 5, // the LIKE peer scans: 20 samples
+    timeoutMs: 1800000, // seeding and indexing a million messages, then the peer's scans
+    rooms: 100,
+    searcherRooms: 10,
+    smoke: { small: 1000, big: 4000, needles: 10, warmup: 2, requests: 10, likeEvery: 2, rooms: 20, searcherRooms: 4, timeoutMs: 120000 },
   },
   R1: {
     title: 'REST GET /api/v1/messages/room/{id}?size=50 with JWT vs a bare Fastify route doing the same SQL (autocannon, 16 connections)',

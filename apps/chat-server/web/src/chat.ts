@@ -1,4 +1,4 @@
-import { Api, ApiError } from './api';
+import { Api, ApiError } from './net/api';
 import {
   append,
   avatar,
@@ -12,7 +12,7 @@ import {
   richText,
 } from './dom';
 import { icon, IconName } from './icons';
-import { Live, LiveState } from './live';
+import { Live, LiveState } from './net/live';
 import {
   AppNotification,
   asMessage,

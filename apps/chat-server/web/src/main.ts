@@ -1,5 +1,5 @@
-import { Api } from './api';
-import { AuthView } from './auth-view';
+import { Api } from './net/api';
+import { AuthView } from './views/auth-view';
 import { ChatApp } from './chat';
 import { isObject, Session } from './types';
 

@@ -1,7 +1,7 @@
-import { Api, ApiError } from './api';
-import { h, replace } from './dom';
-import { icon } from './icons';
-import { Session } from './types';
+import { Api, ApiError } from '../net/api';
+import { h, replace } from '../dom';
+import { icon } from '../icons';
+import { Session } from '../types';
 
 type Mode = 'login' | 'register';
 

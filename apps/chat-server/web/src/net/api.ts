@@ -10,7 +10,7 @@ import {
   Session,
   StatusEvent,
   UserRef,
-} from './types';
+} from '../types';
 
 /** A failed request, carrying the server's error body (status, message, field errors). */
 export class ApiError extends Error {

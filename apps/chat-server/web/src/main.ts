@@ -1,6 +1,6 @@
 import { Api } from './net/api';
 import { AuthView } from './views/auth-view';
-import { ChatApp } from './chat';
+import { App } from './app';
 import { isObject, Session } from './types';
 
 // The token lives in sessionStorage: it survives a reload but not the tab, and is never a cookie
@@ -72,7 +72,7 @@ const api = new Api(
 );
 
 function startChat(s: Session): void {
-  new ChatApp(root, api, s, { transports: transportsFromUrl(), logout: endSession }).start();
+  new App(root, api, s, { transports: transportsFromUrl(), logout: endSession }).start();
 }
 
 if (session) {

@@ -1,3 +1,4 @@
+import type { StatusEventPayload } from '../../../src/common/realtime/destinations';
 import {
   AppNotification,
   ErrorBody,
@@ -8,7 +9,6 @@ import {
   Room,
   RoomType,
   Session,
-  StatusEvent,
   UserRef,
 } from '../types';
 
@@ -147,9 +147,11 @@ export class Api {
     return this.request('DELETE', `/api/v1/messages/${id}`);
   }
 
-  async statuses(userIds: number[]): Promise<StatusEvent[]> {
+  async statuses(userIds: number[]): Promise<StatusEventPayload[]> {
     if (userIds.length === 0) return [];
-    return items<StatusEvent>(await this.request('GET', `/api/v1/status?userIds=${userIds.join(',')}`));
+    return items<StatusEventPayload>(
+      await this.request('GET', `/api/v1/status?userIds=${userIds.join(',')}`),
+    );
   }
 
   async notifications(): Promise<AppNotification[]> {

@@ -47,3 +47,27 @@ describe('MessagesState', () => {
     expect(s.merge(1, [msg(2)])).toHaveLength(1);
   });
 });
+
+describe('MessagesState older pages', () => {
+  it('loads before the oldest message held, and knows there is nothing older in an empty room', () => {
+    const s = new MessagesState();
+    expect(s.startOlder(2)).toBeUndefined();
+    expect(s.of(2).hasMore).toBe(false);
+    s.firstPage(1, [msg(5), msg(6)], 2);
+    expect(s.startOlder(1)).toBe(5);
+    expect(s.of(1).loadingOlder).toBe(true);
+    s.olderFailed(1);
+    expect(s.of(1).loadingOlder).toBe(false);
+    expect(s.startOlder(1)).toBe(5);
+    expect(s.olderPage(1, [msg(4), msg(5)], 2).map((m) => m.id)).toEqual([4]);
+    expect(s.of(1)).toMatchObject({ loadingOlder: false, hasMore: true });
+  });
+
+  it('takes a once-empty room to its newest page after a reconnect', () => {
+    const s = new MessagesState();
+    s.firstPage(1, [], 50);
+    s.merge(1, [msg(7), msg(8)]);
+    s.newestPage(1, [msg(7), msg(8)], false);
+    expect(s.of(1)).toMatchObject({ hasMore: false, syncedId: 8 });
+  });
+});

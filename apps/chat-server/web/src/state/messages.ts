@@ -47,21 +47,47 @@ export class MessagesState {
     return added.sort((a, b) => a.id - b.id);
   }
 
-  /** The newest page, on opening the room. */
-  firstPage(roomId: number, page: Message[], pageSize: number): void {
+  /** The newest page, on opening the room; returns the messages it did not hold. */
+  firstPage(roomId: number, page: Message[], pageSize: number): Message[] {
     const h = this.entry(roomId);
     h.hasMore = page.length >= pageSize;
-    this.merge(roomId, page);
+    const added = this.merge(roomId, page);
     this.synced(roomId, page);
     h.loaded = true;
+    return added;
   }
 
-  /** A page before the oldest message held (infinite scroll). */
-  olderPage(roomId: number, page: Message[], pageSize: number): void {
+  /**
+   * Infinite scroll starts loading the page before the oldest message held: returns that message's
+   * id, or undefined when there is none (nothing older either).
+   */
+  startOlder(roomId: number): number | undefined {
+    const h = this.entry(roomId);
+    const oldest = h.messages[0];
+    if (!oldest) {
+      h.hasMore = false;
+      return undefined;
+    }
+    h.loadingOlder = true;
+    return oldest.id;
+  }
+
+  /** The older page arrived; returns the messages it did not hold. */
+  olderPage(roomId: number, page: Message[], pageSize: number): Message[] {
     const h = this.entry(roomId);
     h.hasMore = page.length >= pageSize;
     h.loadingOlder = false;
-    this.merge(roomId, page);
+    return this.merge(roomId, page);
+  }
+
+  olderFailed(roomId: number): void {
+    this.entry(roomId).loadingOlder = false;
+  }
+
+  /** A room that was empty when loaded caught up with its newest page (already merged). */
+  newestPage(roomId: number, page: Message[], hasMore: boolean): void {
+    this.entry(roomId).hasMore = hasMore;
+    this.synced(roomId, page);
   }
 
   /** Messages the server broadcast or a catch-up fetched: everything up to them is held. */

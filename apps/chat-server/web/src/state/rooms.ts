@@ -102,9 +102,15 @@ export class RoomsState {
     if (!entry) return undefined;
     entry.members = members;
     if (entry.room.type === 'DIRECT_MESSAGE' && !entry.dmPeer) {
-      entry.dmPeer = members.find((m) => m.id !== this.meId);
+      entry.dmPeer = members.find((m) => m.id !== this.meId) ?? members[0];
     }
     return entry;
+  }
+
+  /** The member list changed (the user joined): it is fetched again. */
+  forgetMembers(id: number): void {
+    const entry = this.entries.get(id);
+    if (entry) entry.members = undefined;
   }
 
   /** The user's direct messages whose peer is not known yet. */

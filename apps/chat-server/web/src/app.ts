@@ -136,12 +136,7 @@ export class App {
       case 'room-event':
         return this.onRoomEvent(event.event);
       case 'typing':
-        return this.messages.onTyping(
-          event.event.roomId,
-          event.event.userId,
-          event.event.username,
-          event.event.typing !== false,
-        );
+        return this.messages.onTyping(event.event);
       case 'status':
         return this.rooms.setPresence(event.userId, event.status);
       case 'notification':

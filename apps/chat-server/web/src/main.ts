@@ -80,7 +80,13 @@ if (session) {
 } else {
   const flash = sessionStorage.getItem(FLASH_KEY) ?? undefined;
   sessionStorage.removeItem(FLASH_KEY);
-  new AuthView(root, api, (s) => {
+  const auth = new AuthView(root);
+  auth.bindSubmit(async ({ mode, username, email, password }, notice) => {
+    if (mode === 'register') {
+      await api.register(username, email, password);
+      notice('Account created. Logging you in…');
+    }
+    const s = await api.login(username, password);
     session = {
       token: s.token,
       id: s.id,
@@ -90,5 +96,6 @@ if (session) {
     };
     sessionStorage.setItem(SESSION_KEY, JSON.stringify(session));
     startChat(session);
-  }).render(flash);
+  });
+  auth.render(flash);
 }

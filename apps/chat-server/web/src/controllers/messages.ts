@@ -1,4 +1,8 @@
-import { AppDestination, appDestination } from '../../../src/common/realtime/destinations';
+import {
+  AppDestination,
+  appDestination,
+  TypingEventPayload,
+} from '../../../src/common/realtime/destinations';
 import { catchUpRoom } from '../net/catch-up';
 import { sendMessage } from '../net/send';
 import type { PendingSend } from '../state/pending-sends';
@@ -258,10 +262,11 @@ export class MessagesController {
       this.ctx.live.send(TYPING, { roomId, typing: false }).catch(() => undefined);
   }
 
-  onTyping(roomId: number, userId: number, username: string | undefined, typing: boolean): void {
+  /** Someone's typing indicator in the open room. */
+  onTyping(ev: TypingEventPayload): void {
     const { me, state } = this.ctx;
-    if (roomId !== state.rooms.current || userId === me.id) return;
-    state.typing.apply(userId, username, typing, Date.now());
+    if (ev.roomId !== state.rooms.current || ev.userId === me.id) return;
+    state.typing.apply(ev.userId, ev.username, ev.typing !== false, Date.now());
     this.renderTyping();
   }
 

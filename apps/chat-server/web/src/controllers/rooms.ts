@@ -1,4 +1,4 @@
-import { ApiError } from '../net/api';
+import { ApiError } from '../net/api-error';
 import { subscribeRoom, unsubscribeRoom, unsubscribeTyping, LiveEventHandler } from '../net/live-events';
 import { roomName, RoomEntry } from '../state/rooms';
 import type { RoomType } from '../types';

@@ -1,5 +1,5 @@
 import { h, replace } from '../dom';
-import { ApiError } from '../net/api';
+import { ApiError } from '../net/api-error';
 
 /** The one modal `<dialog>` of the page; the forms in it are their own views. */
 export class DialogView {

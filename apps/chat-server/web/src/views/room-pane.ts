@@ -1,6 +1,6 @@
 import { h } from '../dom';
 import { icon } from '../icons';
-import { ApiError } from '../net/api';
+import { ApiError } from '../net/api-error';
 
 /**
  * The middle of the page: the welcome screen, "Loading…", why a room cannot be opened, the

@@ -1,4 +1,4 @@
-import { ApiError } from '../net/api';
+import { ApiError } from '../net/api-error';
 import { h } from '../dom';
 import { icon, IconName } from '../icons';
 

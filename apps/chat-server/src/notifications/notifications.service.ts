@@ -11,6 +11,7 @@ import { Repository } from 'typeorm';
 import { DomainEventMap, DomainEvents } from '../common/events/domain-events';
 import { isAdmin, Principal } from '../common/principal';
 import { RealtimePublisher } from '../common/realtime/realtime-publisher';
+import { TransactionRunner } from '../database/transaction-runner';
 import { RoomMember } from '../rooms/room-member.entity';
 import { Room, RoomType } from '../rooms/room.entity';
 import { UsersService } from '../users/users.service';
@@ -54,6 +55,7 @@ export class NotificationsService implements OnModuleInit {
     private readonly users: UsersService,
     private readonly publisher: RealtimePublisher,
     private readonly events: DomainEvents,
+    private readonly transactions: TransactionRunner,
   ) {}
 
   onModuleInit(): void {
@@ -166,9 +168,9 @@ export class NotificationsService implements OnModuleInit {
   private async create(input: NewNotification): Promise<NotificationDto> {
     let saved: Notification;
     try {
-      saved = await this.notifications.save(
-        this.notifications.create({ ...input, read: false, createdAt: new Date() }),
-      );
+      // save() opens a transaction: on SQLite it must wait for any other one (TransactionRunner).
+      const row = this.notifications.create({ ...input, read: false, createdAt: new Date() });
+      saved = await this.transactions.transaction((m) => m.getRepository(Notification).save(row));
     } catch (err) {
       // The recipient was deleted meanwhile (foreign key): the same answer as the check before.
       await this.users.getExisting(input.userId);

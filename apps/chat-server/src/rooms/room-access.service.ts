@@ -1,5 +1,6 @@
 import { ForbiddenException, Injectable } from '@nestjs/common';
-import { DomainEvents } from '../common/events/domain-events';
+import { DomainEventMap } from '../common/events/domain-events';
+import { OnDomainEvent } from '../common/events/on-domain-event.decorator';
 import { isAdmin, Principal } from '../common/principal';
 import { MembershipCache, RoomInfo } from './membership-cache';
 import { roomNotFound } from './room-errors';
@@ -16,10 +17,12 @@ export class RoomAccessService {
   constructor(
     private readonly repository: RoomsRepository,
     private readonly cache: MembershipCache,
-    events: DomainEvents,
-  ) {
-    // Memberships of a deleted user go with it (FK cascade) and the rooms it created lose their creator.
-    events.on('user.deleted', ({ userId }) => cache.invalidateUser(userId));
+  ) {}
+
+  /** Memberships of a deleted user go with it (FK cascade) and the rooms it created lose their creator. */
+  @OnDomainEvent('user.deleted')
+  onUserDeleted({ userId }: DomainEventMap['user.deleted']): void {
+    this.cache.invalidateUser(userId);
   }
 
   /** Type and creator of a room, or null when it does not exist. No database read when cached. */

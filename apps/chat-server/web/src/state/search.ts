@@ -35,7 +35,10 @@ export function highlight(text: string, q: string): TextPart[] {
   const alternatives = words
     .sort((a, b) => b.word.length - a.word.length)
     .map((w) => `${escape(w.word)}${w.prefix ? '[\\p{L}\\p{N}\\p{M}_]*' : ''}`);
-  const re = new RegExp(`(?<![\\p{L}\\p{N}\\p{M}_])(?:${alternatives.join('|')})(?![\\p{L}\\p{N}\\p{M}_])`, 'giu');
+  const re = new RegExp(
+    `(?<![\\p{L}\\p{N}\\p{M}_])(?:${alternatives.join('|')})(?![\\p{L}\\p{N}\\p{M}_])`,
+    'giu',
+  );
   const parts: TextPart[] = [];
   let at = 0;
   for (const m of text.matchAll(re)) {

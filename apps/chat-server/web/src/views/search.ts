@@ -46,7 +46,8 @@ export class SearchView {
     });
     document.addEventListener('keydown', (ev) => {
       const target = ev.target as HTMLElement | null;
-      const editing = !!target && (target.isContentEditable || /^(INPUT|TEXTAREA|SELECT)$/.test(target.tagName));
+      const editing =
+        !!target && (target.isContentEditable || /^(INPUT|TEXTAREA|SELECT)$/.test(target.tagName));
       if ((ev.key === 'k' && (ev.ctrlKey || ev.metaKey)) || (ev.key === '/' && !editing)) {
         ev.preventDefault();
         this.input.focus();
@@ -82,7 +83,11 @@ export class SearchView {
         : s.results.length === 0
           ? h('div', { class: 'empty muted' }, 'No messages found')
           : s.hasMore
-            ? h('button', { class: 'link-btn search-more', type: 'button', on: { click: () => this.onMore() } }, 'More results')
+            ? h(
+                'button',
+                { class: 'link-btn search-more', type: 'button', on: { click: () => this.onMore() } },
+                'More results',
+              )
             : null;
     replace(this.panel, head, h('ul', { class: 'search-list' }, ...items), foot);
   }
@@ -116,7 +121,11 @@ export class SearchView {
         { class: 'search-meta' },
         h('span', { class: 'search-room' }, room),
         h('span', { class: 'search-sender' }, m.sender?.username ?? 'Deleted user'),
-        h('time', { class: 'search-time', title: formatFull(at), attrs: { datetime: at.toISOString?.() ?? '' } }, formatTime(at)),
+        h(
+          'time',
+          { class: 'search-time', title: formatFull(at), attrs: { datetime: at.toISOString?.() ?? '' } },
+          formatTime(at),
+        ),
       ),
       text,
     );

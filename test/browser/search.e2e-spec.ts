@@ -73,7 +73,7 @@ describeInChromium('web client: message search in Chromium', () => {
     await page.keyboard.press('Control+k');
     const box = page.getByRole('searchbox', { name: 'Search messages' });
     await box.waitFor();
-    expect(await box.evaluate((el) => el === document.activeElement)).toBe(true);
+    expect(await box.evaluate((el) => el === el.ownerDocument.activeElement)).toBe(true);
     await box.fill('QUARTERLY');
     await box.press('Enter');
 
@@ -122,7 +122,7 @@ describeInChromium('web client: message search in Chromium', () => {
     // "/" outside a text field focuses the box too; no result is a plain "No messages found".
     await page.locator('.room-heading').click();
     await page.keyboard.press('/');
-    expect(await box.evaluate((el) => el === document.activeElement)).toBe(true);
+    expect(await box.evaluate((el) => el === el.ownerDocument.activeElement)).toBe(true);
     await box.fill('nothingmatchesthis');
     await box.press('Enter');
     await seeText(results, 'No messages found');
@@ -136,7 +136,7 @@ describeInChromium('web client: message search in Chromium', () => {
 async function expectInView(locator: import('playwright-core').Locator): Promise<void> {
   const inView = await locator.evaluate((el) => {
     const r = el.getBoundingClientRect();
-    const s = (el.closest('.scroller') as HTMLElement).getBoundingClientRect();
+    const s = el.closest('.scroller')!.getBoundingClientRect();
     return r.top >= s.top && r.bottom <= s.bottom;
   });
   expect(inView).toBe(true);

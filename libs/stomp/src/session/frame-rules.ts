@@ -76,7 +76,9 @@ export function checkSendDestination(destination: string, options: ResolvedStomp
     matchesPrefix(destination, options.brokerDestinationPrefixes) ||
     matchesPrefix(destination, [options.userDestinationPrefix]);
   throw new SessionError(
-    broker ? `Clients may not send to broker destination ${destination}` : `Unknown destination ${destination}`,
+    broker
+      ? `Clients may not send to broker destination ${destination}`
+      : `Unknown destination ${destination}`,
     broker ? 'forbidden' : 'protocol-error',
   );
 }

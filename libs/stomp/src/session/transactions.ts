@@ -34,7 +34,8 @@ export class SessionTransactions {
   /** End a transaction (COMMIT): its held frames, in the order they arrived. */
   commit(transaction: string): StompFrame[] {
     const frames = this.open.get(transaction);
-    if (!frames || !this.open.delete(transaction)) throw new SessionError(`Unknown transaction ${transaction}`);
+    if (!frames || !this.open.delete(transaction))
+      throw new SessionError(`Unknown transaction ${transaction}`);
     return frames;
   }
 

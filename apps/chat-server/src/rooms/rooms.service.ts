@@ -1,7 +1,8 @@
 import { BadRequestException, ForbiddenException, Injectable, NotFoundException } from '@nestjs/common';
 import { InjectDataSource } from '@nestjs/typeorm';
 import { DataSource, EntityManager, In } from 'typeorm';
-import { DomainEvents } from '../common/events/domain-events';
+import { DomainEventMap, DomainEvents } from '../common/events/domain-events';
+import { OnDomainEvent } from '../common/events/on-domain-event.decorator';
 import { isForeignKeyViolation, isUniqueViolation } from '../common/filters/all-exceptions.filter';
 import { isAdmin, Principal } from '../common/principal';
 import { User } from '../users/user.entity';
@@ -53,9 +54,12 @@ export class RoomsService {
     private readonly users: UsersService,
     private readonly cache: MembershipCache,
     private readonly events: DomainEvents,
-  ) {
-    // Memberships of a deleted user go with it (FK cascade) and the rooms it created lose their creator.
-    events.on('user.deleted', ({ userId }) => cache.invalidateUser(userId));
+  ) {}
+
+  /** Memberships of a deleted user go with it (FK cascade) and the rooms it created lose their creator. */
+  @OnDomainEvent('user.deleted')
+  onUserDeleted({ userId }: DomainEventMap['user.deleted']): void {
+    this.cache.invalidateUser(userId);
   }
 
   // ---- per-message checks (cached) -------------------------------------------------------------

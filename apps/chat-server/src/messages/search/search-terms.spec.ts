@@ -58,16 +58,19 @@ describe('parseSearchTerms', () => {
     ],
     ['* ** "" " "', []],
     ['Cafe\u0301', [{ kind: 'word', word: 'Café' }]],
+    ['___* _ \u0301\u0301\u0301*', []],
+    ['__init__', [{ kind: 'word', word: '__init__' }]],
+    ['क्षत्रिय', [{ kind: 'phrase', words: ['क', 'षत', 'र', 'य'] }]],
   ])('%j', (q, terms) => {
     expect(parseSearchTerms(q)).toEqual(terms);
   });
 
-  it('never yields a character outside letters, digits, marks and _ (property)', () => {
+  it('never yields a character outside letters, digits and _, nor a word without a letter or digit (property)', () => {
     fc.assert(
       fc.property(fc.string({ maxLength: 200 }), (q) => {
         for (const t of parseSearchTerms(q))
           for (const w of t.kind === 'phrase' ? t.words : [t.word])
-            expect(w).toMatch(/^[\p{L}\p{N}\p{M}_]+$/u);
+            expect(w).toMatch(/^[\p{L}\p{N}_]*[\p{L}\p{N}][\p{L}\p{N}_]*$/u);
       }),
     );
   });
@@ -84,9 +87,9 @@ describe('engine queries', () => {
     expect(mysqlFulltextQuery(terms, LIMITS)).toEqual({
       against: '+Deploy* +"release notes" +cluster',
       patterns: [
-        '(*UCP)(?<![\\p{L}\\p{N}\\p{M}_])the(?![\\p{L}\\p{N}\\p{M}_])',
-        '(*UCP)(?<![\\p{L}\\p{N}\\p{M}_])ok(?![\\p{L}\\p{N}\\p{M}_])',
-        '(*UCP)(?<![\\p{L}\\p{N}\\p{M}_])to[^\\p{L}\\p{N}\\p{M}_]+be(?![\\p{L}\\p{N}\\p{M}_])',
+        '(*UCP)(?<![\\p{L}\\p{N}_])the(?![\\p{L}\\p{N}_])',
+        '(*UCP)(?<![\\p{L}\\p{N}_])ok(?![\\p{L}\\p{N}_])',
+        '(*UCP)(?<![\\p{L}\\p{N}_])to[^\\p{L}\\p{N}_]+be(?![\\p{L}\\p{N}_])',
       ],
     });
   });

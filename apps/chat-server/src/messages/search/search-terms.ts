@@ -4,8 +4,9 @@
  * character of `q` ever reaches a full-text engine's syntax (`+ - < > ( ) ~ * " @`, `NEAR`,
  * `AND`/`OR`/`NOT`, `column:` are words or separators, never operators).
  *
- * - A word is a run of letters, digits, combining marks and `_` (what both engines index as one
- *   token); everything else separates words.
+ * - A word is a run of letters, digits and `_` (after NFC normalisation) holding at least one
+ *   letter or digit: what both engines index as one token (for both, combining marks that remain
+ *   separate characters split words, as in many Indic scripts); everything else separates words.
  * - `word*` is a prefix. `"a quoted phrase"` is a phrase; an unclosed quote runs to the end.
  * - A chunk of several words joined by separators (`e-mail`, `don't`) is a phrase of them; with a
  *   trailing `*` its words are separate terms, the last a prefix.
@@ -14,7 +15,8 @@
 export type SearchTerm =
   { kind: 'word'; word: string } | { kind: 'prefix'; word: string } | { kind: 'phrase'; words: string[] };
 
-const WORD = /[\p{L}\p{N}\p{M}_]+/gu;
+const WORD = /[\p{L}\p{N}_]+/gu;
+const HAS_LETTER = /[\p{L}\p{N}]/u;
 
 export function parseSearchTerms(q: string): SearchTerm[] {
   const terms: SearchTerm[] = [];
@@ -31,13 +33,13 @@ export function parseSearchTerms(q: string): SearchTerm[] {
     .split('"')
     .forEach((segment, index) => {
       if (index % 2 === 1) {
-        const words = segment.match(WORD) ?? [];
+        const words = wordsOf(segment);
         if (words.length === 1) add({ kind: 'word', word: words[0] });
         else if (words.length > 1) add({ kind: 'phrase', words });
         return;
       }
       for (const chunk of segment.split(/\s+/)) {
-        const words = chunk.match(WORD) ?? [];
+        const words = wordsOf(chunk);
         if (!words.length) continue;
         const last = words[words.length - 1];
         const prefix = chunk[chunk.lastIndexOf(last) + last.length] === '*';
@@ -49,6 +51,11 @@ export function parseSearchTerms(q: string): SearchTerm[] {
       }
     });
   return terms;
+}
+
+/** The words of a piece of `q`: a run of `_` alone is no word (InnoDB would read `___*` as `*`). */
+function wordsOf(text: string): string[] {
+  return (text.match(WORD) ?? []).filter((w) => HAS_LETTER.test(w));
 }
 
 /**
@@ -89,7 +96,7 @@ export interface MysqlFulltextQuery {
   patterns: string[];
 }
 
-const WORD_CLASS = '[\\p{L}\\p{N}\\p{M}_]';
+const WORD_CLASS = '[\\p{L}\\p{N}_]';
 
 /**
  * MySQL/MariaDB boolean mode: `+word`, `+pre*`, `+"a phrase"`. A required word InnoDB did not
@@ -114,7 +121,7 @@ export function mysqlFulltextQuery(
     else if (t.kind === 'phrase' && t.words.some(indexable)) required.push(`+"${t.words.join(' ')}"`);
     else {
       const words = t.kind === 'phrase' ? t.words : [t.word];
-      patterns.push(`(*UCP)(?<!${WORD_CLASS})${words.join(`[^\\p{L}\\p{N}\\p{M}_]+`)}(?!${WORD_CLASS})`);
+      patterns.push(`(*UCP)(?<!${WORD_CLASS})${words.join(`[^\\p{L}\\p{N}_]+`)}(?!${WORD_CLASS})`);
     }
   }
   return required.length ? { against: required.join(' '), patterns } : null;

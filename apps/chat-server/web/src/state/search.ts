@@ -9,17 +9,19 @@ export interface TextPart {
   match: boolean;
 }
 
-const WORD = /[\p{L}\p{N}\p{M}_]+/gu;
+const WORD = /[\p{L}\p{N}_]+/gu;
 
 /**
  * The words of a search as the server reads them (docs/API-DECISIONS.md, "Message search"): runs
- * of letters, digits, marks and `_`; a `*` right after a word makes it a prefix. Phrases only
+ * of letters, digits and `_` with a letter or digit; a `*` right after a word makes it a prefix. Phrases only
  * matter to the server: each of their words is highlighted.
  */
 export function searchWords(q: string): { word: string; prefix: boolean }[] {
   const out = new Map<string, { word: string; prefix: boolean }>();
-  for (const m of q.normalize('NFC').matchAll(WORD)) {
-    const prefix = q.normalize('NFC')[m.index + m[0].length] === '*';
+  const text = q.normalize('NFC');
+  for (const m of text.matchAll(WORD)) {
+    if (!/[\p{L}\p{N}]/u.test(m[0])) continue;
+    const prefix = text[m.index + m[0].length] === '*';
     const key = `${m[0].toLowerCase()}${prefix ? '*' : ''}`;
     if (!out.has(key)) out.set(key, { word: m[0], prefix });
   }
@@ -34,11 +36,8 @@ export function highlight(text: string, q: string): TextPart[] {
   if (!words.length) return [{ text, match: false }];
   const alternatives = words
     .sort((a, b) => b.word.length - a.word.length)
-    .map((w) => `${escape(w.word)}${w.prefix ? '[\\p{L}\\p{N}\\p{M}_]*' : ''}`);
-  const re = new RegExp(
-    `(?<![\\p{L}\\p{N}\\p{M}_])(?:${alternatives.join('|')})(?![\\p{L}\\p{N}\\p{M}_])`,
-    'giu',
-  );
+    .map((w) => `${escape(w.word)}${w.prefix ? '[\\p{L}\\p{N}_]*' : ''}`);
+  const re = new RegExp(`(?<![\\p{L}\\p{N}_])(?:${alternatives.join('|')})(?![\\p{L}\\p{N}_])`, 'giu');
   const parts: TextPart[] = [];
   let at = 0;
   for (const m of text.matchAll(re)) {

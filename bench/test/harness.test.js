@@ -65,3 +65,22 @@ test('STOMP client: SEND frame shape for our server', () => {
   assert.ok(f.includes(`content-length:${Buffer.byteLength(body)}\n`));
   assert.strictEqual(f[f.length - 1], '\0');
 });
+
+test('H2 seeding: the searched word is in exactly `needles` messages, evenly spaced, never elsewhere', () => {
+  const { contentOf, vocabulary, NEEDLE } = require('../lib/search');
+  for (const [total, needles] of [
+    [10000, 50],
+    [4000, 10],
+  ]) {
+    const vocab = vocabulary(5000);
+    const hits = [];
+    for (let i = 0; i < total; i++) {
+      const words = contentOf(i, total, needles, vocab).split(' ');
+      assert.ok(words.length >= 6 && words.length <= 13, words.join(' '));
+      if (words.includes(NEEDLE)) hits.push(i);
+    }
+    assert.strictEqual(hits.length, needles);
+    const step = total / needles;
+    assert.ok(hits.every((h, k) => k === 0 || h - hits[k - 1] === step), JSON.stringify(hits));
+  }
+});

@@ -274,6 +274,24 @@ export const AUTHZ_TABLE: AuthzRow[] = [
     expect: [401, 403, 200, 200, 200],
   },
   {
+    route: 'GET /api/v1/messages/search',
+    note: "the caller's own rooms (a stranger finds nothing, admins too)",
+    path: () => '/api/v1/messages/search?q=fixture',
+    expect: [401, 200, 200, 200, 200],
+  },
+  {
+    route: 'GET /api/v1/messages/search',
+    note: 'one room: its members, or an admin',
+    path: (fx) => `/api/v1/messages/search?q=fixture&roomId=${fx.room.id}`,
+    expect: [401, 403, 200, 200, 200],
+  },
+  {
+    route: 'GET /api/v1/messages/search',
+    note: 'one PUBLIC room: members only too',
+    path: (fx) => `/api/v1/messages/search?q=fixture&roomId=${fx.channel.id}`,
+    expect: [401, 403, 200, 200, 200],
+  },
+  {
     route: 'POST /api/v1/messages/room/:roomId',
     path: (fx) => `/api/v1/messages/room/${fx.room.id}`,
     body: () => ({ content: 'authz' }),

@@ -5,11 +5,14 @@ import { MessagesController } from './messages.controller';
 import { MessageWriter } from './message-writer';
 import { MessagesRepository } from './messages.repository';
 import { MessagesService } from './messages.service';
+import { SearchController } from './search/search.controller';
+import { SearchRepository } from './search/search.repository';
+import { SearchService } from './search/search.service';
 
 @Module({
   imports: [RoomsModule],
-  controllers: [MessagesController, BasicMessagesController],
-  providers: [MessagesService, MessagesRepository, MessageWriter],
+  controllers: [MessagesController, BasicMessagesController, SearchController],
+  providers: [MessagesService, MessagesRepository, MessageWriter, SearchService, SearchRepository],
   exports: [MessagesService],
 })
 export class MessagesModule {}

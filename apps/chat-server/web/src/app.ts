@@ -7,6 +7,7 @@ import {
 import { ChatContext } from './controllers/context';
 import { MessagesController } from './controllers/messages';
 import { RoomsController } from './controllers/rooms';
+import { SearchController } from './controllers/search';
 import type { Api } from './net/api';
 import { Live, LiveState } from './net/live';
 import { LiveEvent, subscribeUserTopics } from './net/live-events';
@@ -15,6 +16,7 @@ import { NotificationsState } from './state/notifications';
 import { PendingSends } from './state/pending-sends';
 import { PresenceState } from './state/presence';
 import { roomName, RoomsState } from './state/rooms';
+import { SearchState } from './state/search';
 import { OwnTyping, TypingState } from './state/typing';
 import { AppNotification, isObject, Session } from './types';
 import { createChatViews } from './views/chat-page';
@@ -32,6 +34,7 @@ export class App {
   private readonly ctx: ChatContext;
   private readonly rooms: RoomsController;
   private readonly messages: MessagesController;
+  private readonly search: SearchController;
   private liveState: LiveState = { kind: 'stopped' };
 
   constructor(root: HTMLElement, api: Api, me: Session, options: AppOptions) {
@@ -66,6 +69,7 @@ export class App {
         typing: new TypingState(),
         ownTyping: new OwnTyping(),
         notifications: new NotificationsState(),
+        search: new SearchState(),
       },
       views: createChatViews(root, me, (userId) => presence.get(userId)),
     };
@@ -73,6 +77,7 @@ export class App {
       sidebar ? this.rooms.renderSidebar() : this.rooms.updateTitle(),
     );
     this.rooms = new RoomsController(this.ctx, this.messages, (event) => this.onLiveEvent(event));
+    this.search = new SearchController(this.ctx, this.rooms, this.messages);
     this.bind(options);
   }
 
@@ -109,6 +114,10 @@ export class App {
     views.pane.bindJoin(join);
     views.header.bindToggleMembers(() => rooms.toggleMembers());
     views.list.bindNearTop(() => messages.onNearTop());
+    views.list.bindNearBottom(() => messages.onNearBottom());
+    views.search.bindSearch((q) => void this.search.search(q));
+    views.search.bindMore(() => void this.search.more());
+    views.search.bindOpen((m) => void this.search.open(m));
     views.pendingSends.bindRetry((p) => void messages.transmit(p));
     views.pendingSends.bindDiscard((p) => messages.discard(p));
     views.composer.bindSubmit((content) => messages.submit(content));
@@ -156,6 +165,7 @@ export class App {
     switch (ev.type) {
       case 'MESSAGE_DELETED':
         this.messages.removeMessage(roomId, ev.messageId);
+        this.search.removed(ev.messageId);
         break;
       case 'MEMBER_REMOVED':
         if (ev.userId === me.id) {

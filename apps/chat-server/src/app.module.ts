@@ -5,7 +5,7 @@ import { LoggerModule } from 'nestjs-pino';
 import { AuthModule } from './auth/auth.module';
 import { ChatModule } from './chat/chat.module';
 import { CommonModule } from './common/common.module';
-import { AllExceptionsFilter } from './common/filters/all-exceptions.filter';
+import { AllExceptionsFilter, isDependencyUnavailable } from './common/filters/all-exceptions.filter';
 import { createValidationPipe } from './common/validation/validation';
 import { AppSettings } from './config/app-config';
 import { dataSourceOptions } from './database/data-source-options';
@@ -27,7 +27,15 @@ export class AppModule {
       imports: [
         CommonModule.forRoot(settings),
         LoggerModule.forRoot(loggerOptions(settings)),
-        TypeOrmModule.forRoot(dataSourceOptions(settings.database)),
+        TypeOrmModule.forRoot({
+          ...dataSourceOptions(settings.database),
+          // A database that is not up yet is waited for (10 tries, 3 s apart); a refusal that
+          // retrying cannot fix (bad password, unknown database or host) fails the start at once.
+          retryAttempts: 10,
+          retryDelay: 3000,
+          toRetry: isDependencyUnavailable,
+          verboseRetryLog: true,
+        }),
         UsersModule,
         AuthModule,
         RoomsModule,

@@ -2,11 +2,12 @@ import { NestFactory } from '@nestjs/core';
 import { FastifyAdapter, NestFastifyApplication } from '@nestjs/platform-fastify';
 import type { FastifyError, FastifyReply, FastifyRequest } from 'fastify';
 import { randomUUID } from 'node:crypto';
-import { Logger, PinoLogger } from 'nestjs-pino';
+import { PinoLogger } from 'nestjs-pino';
 import { AppModule } from './app.module';
 import { toErrorBody } from './common/filters/all-exceptions.filter';
 import { jsonInputProblem } from './common/validation/json-input';
 import { AppSettings } from './config/app-config';
+import { createAppLogger } from './logging/app-logger';
 import { logRequests } from './logging/request-log';
 import { configureHttp } from './ops/configure-http';
 
@@ -37,13 +38,19 @@ export async function createApp(settings: AppSettings): Promise<NestFastifyAppli
     return503OnClosing: true,
     forceCloseConnections: 'idle',
   });
+  // JSON logs from the first line on: a failing bootstrap (database unreachable, bad password)
+  // is logged as JSON too, not in Nest's default text format.
+  const logger = createAppLogger(settings);
   const app = await NestFactory.create<NestFastifyApplication>(AppModule.forRoot(settings), adapter, {
-    bufferLogs: true,
+    logger,
     abortOnError: false,
+    // JSON bodies only (docs/API-DECISIONS.md, "Request bodies"): Nest would add a form
+    // (application/x-www-form-urlencoded) parser, with which some routes worked and others failed
+    // validation on string-typed numbers. Fastify's own JSON parser stays; every other content
+    // type is a 415 on every route.
+    bodyParser: false,
   });
-  app.useLogger(app.get(Logger));
-  // SIGTERM/SIGINT: close gracefully, then exit 0 (main.ts bounds it with SHUTDOWN_TIMEOUT_MS).
-  app.enableShutdownHooks([], { useProcessExit: true });
+  // SIGTERM/SIGINT are handled by main.ts: it closes the app, logs what it closed, and exits.
   if (settings.corsOrigins === true || settings.corsOrigins.length) {
     app.enableCors({
       origin: settings.corsOrigins,
@@ -52,13 +59,11 @@ export async function createApp(settings: AppSettings): Promise<NestFastifyAppli
     });
   }
   const fastify = app.getHttpAdapter().getInstance();
-  // Errors raised by Fastify itself (malformed JSON, body too large, bad content type) get the
-  // same error body as everything else.
-  fastify.setErrorHandler((error, request, reply) => {
-    const { body, headers } = toErrorBody(error, request.url, String(request.id));
-    if (body.status >= 500) request.log?.error?.({ err: error }, 'Unhandled error');
-    void reply.status(body.status).headers(headers).send(body);
-  });
+  fastify.removeContentTypeParser('text/plain');
+  // Errors raised by Fastify itself (malformed JSON, body too large, bad content type) reach Nest's
+  // own Fastify error handler, installed at init, which passes them to the global AllExceptionsFilter:
+  // the same error body as everything else. A second setErrorHandler here would only be overridden
+  // (Fastify's FSTWRN004).
   // Hostile shapes are refused before Nest's pipes see them: a body that is not a JSON object,
   // nesting deep enough to overflow class-transformer's recursion, text with lone surrogates.
   fastify.addHook('preValidation', async (request) => {

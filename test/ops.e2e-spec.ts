@@ -269,6 +269,59 @@ describe('ops: health, metrics, API docs, security headers', () => {
     });
   });
 
+  describe('request bodies and validation errors', () => {
+    it('takes JSON only: form and text bodies are 415 on every route', async () => {
+      const user = await createUser(t);
+      const routes: Array<{ url: string; auth: boolean }> = [
+        { url: '/api/v1/auth/login', auth: false },
+        { url: '/api/users/login', auth: false },
+        { url: '/api/v1/auth/register', auth: false },
+        { url: '/api/v1/rooms', auth: true },
+        { url: '/api/messages', auth: true },
+      ];
+      for (const { url, auth } of routes) {
+        for (const type of [
+          'application/x-www-form-urlencoded',
+          'text/plain',
+          'multipart/form-data; boundary=x',
+        ]) {
+          const req = request(t.url).post(url).set('content-type', type);
+          if (auth) void req.set(bearer(user));
+          const res = await req.send('username=a&password=b&name=room');
+          expect({ url, type, status: res.status }).toEqual({ url, type, status: 415 });
+          expect(res.body).toEqual(
+            expect.objectContaining({
+              status: 415,
+              message: 'Unsupported content type: send application/json',
+            }),
+          );
+        }
+      }
+    });
+
+    it('reports each problem of a field once, with the message of that problem', async () => {
+      const res = await request(t.url)
+        .post('/api/v1/auth/register')
+        .send({ username: 'a b', email: '', password: 'short' })
+        .expect(400);
+      expect(res.body.errors).toEqual([
+        {
+          field: 'username',
+          message: "username must be 3-32 characters of letters, digits, '_', '.' or '-'",
+        },
+        { field: 'email', message: 'email must be a valid email address' },
+        { field: 'password', message: 'password must be 8-128 characters' },
+      ]);
+      const long = await request(t.url)
+        .post('/api/v1/auth/register')
+        .send({ username: 'longmail', email: `${'a'.repeat(250)}@example.com`, password: 'long-enough-1' })
+        .expect(400);
+      expect(long.body.errors).toEqual(
+        expect.arrayContaining([{ field: 'email', message: 'email must be at most 254 characters' }]),
+      );
+    });
+  });
+
   // Last: it closes the database of this app.
   describe('database unreachable', () => {
     it('fails readiness (503) while liveness stays up', async () => {

@@ -14,11 +14,22 @@ import { configureHttp } from './ops/configure-http';
 const REQUEST_ID = /^[A-Za-z0-9._:-]{1,64}$/;
 
 /**
+ * Nest installs its own Fastify error handler at init, after the routes are registered: the routes
+ * keep the handler createApp installed before (below), so Nest's would serve nothing and only
+ * trigger Fastify's FSTWRN004 ("overriding an errorHandler"). It is not installed.
+ */
+class AppFastifyAdapter extends FastifyAdapter {
+  override setErrorHandler(): ReturnType<FastifyAdapter['setErrorHandler']> {
+    return this.getInstance();
+  }
+}
+
+/**
  * Builds the configured application (not yet listening): used by main.ts and by every e2e test,
  * so tests run exactly what production runs.
  */
 export async function createApp(settings: AppSettings): Promise<NestFastifyApplication> {
-  const adapter = new FastifyAdapter({
+  const adapter = new AppFastifyAdapter({
     bodyLimit: settings.bodyLimitBytes,
     trustProxy: settings.trustProxy,
     // Honour a caller's X-Request-Id when it is sane, else make one: the correlation id of logs and errors.
@@ -60,10 +71,14 @@ export async function createApp(settings: AppSettings): Promise<NestFastifyAppli
   }
   const fastify = app.getHttpAdapter().getInstance();
   fastify.removeContentTypeParser('text/plain');
-  // Errors raised by Fastify itself (malformed JSON, body too large, bad content type) reach Nest's
-  // own Fastify error handler, installed at init, which passes them to the global AllExceptionsFilter:
-  // the same error body as everything else. A second setErrorHandler here would only be overridden
-  // (Fastify's FSTWRN004).
+  // Errors raised by Fastify itself (malformed JSON, body too large, bad content type) get the
+  // same error body as everything else. Installed before Nest registers the routes, so the routes
+  // use it (a Fastify route keeps the error handler of its registration time).
+  fastify.setErrorHandler((error, request, reply) => {
+    const { body, headers } = toErrorBody(error, request.url, String(request.id));
+    if (body.status >= 500) request.log?.error?.({ err: error }, 'Unhandled error');
+    void reply.status(body.status).headers(headers).send(body);
+  });
   // Hostile shapes are refused before Nest's pipes see them: a body that is not a JSON object,
   // nesting deep enough to overflow class-transformer's recursion, text with lone surrogates.
   fastify.addHook('preValidation', async (request) => {

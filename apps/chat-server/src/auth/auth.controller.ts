@@ -7,7 +7,7 @@ import { LoginV1Dto, RegisterV1Dto } from '../users/dto/user-input.dto';
 import { UsersService } from '../users/users.service';
 import { AuthService, LoginResult } from './auth.service';
 
-/** v1 `/api/v1/auth`: register and login exactly as api-v1.md §1. */
+/** v1 `/api/v1/auth`: register and login as the OpenAPI document (/api/docs) describes them. */
 @ApiTags('v1 auth')
 @Controller('api/v1/auth')
 export class AuthController {

@@ -6,7 +6,7 @@ import { LoginBasicDto, RegisterBasicDto } from '../users/dto/user-input.dto';
 import { UsersService } from '../users/users.service';
 import { AuthService, LoginResult } from './auth.service';
 
-/** Basic `/api/users/register` and `/api/users/login` (api-basic.md §1.1-1.2). */
+/** Basic `/api/users/register` and `/api/users/login` (see /api/docs and README "The APIs"). */
 @ApiTags('basic users')
 @Controller('api/users')
 export class BasicAuthController {

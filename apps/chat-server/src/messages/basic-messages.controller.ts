@@ -8,7 +8,7 @@ import { BasicMessageDto, HistoryQueryDto, SendBasicMessageDto } from './dto/mes
 import { MessageView } from './message-view';
 import { MessagesService } from './messages.service';
 
-/** Basic `/api/messages` (api-basic.md §2): the same rules as v1, addressed by user or room. */
+/** Basic `/api/messages` (see /api/docs): the same rules as v1, addressed by user or room. */
 @ApiTags('basic messages')
 @ApiBearerAuth()
 @Controller('api/messages')

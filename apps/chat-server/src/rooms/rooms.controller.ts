@@ -9,7 +9,7 @@ import { RoomDto, RoomMemberDto } from './dto/room.dto';
 import { RoomType } from './room.entity';
 import { RoomsService } from './rooms.service';
 
-/** v1 `/api/v1/rooms` (api-v1.md §3), plus find-or-create of direct-message rooms. */
+/** v1 `/api/v1/rooms` (see /api/docs), plus find-or-create of direct-message rooms. */
 @ApiTags('v1 rooms')
 @ApiBearerAuth()
 @Controller('api/v1/rooms')

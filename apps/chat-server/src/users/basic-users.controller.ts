@@ -8,7 +8,7 @@ import { UpdateUserBasicDto } from './dto/user-input.dto';
 import { UserDto } from './dto/user.dto';
 import { UsersService } from './users.service';
 
-/** Basic `/api/users/:id` (api-basic.md §1.3-1.5): same rules as v1, except a user may delete itself. */
+/** Basic `/api/users/:id` (OpenAPI tag of the basic surface, /api/docs): same rules as v1, except a user may delete itself. */
 @ApiTags('basic users')
 @ApiBearerAuth()
 @Controller('api/users')

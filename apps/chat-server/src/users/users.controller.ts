@@ -10,7 +10,7 @@ import { UserDto } from './dto/user.dto';
 import { ROLE_ADMIN } from './user.entity';
 import { UsersService } from './users.service';
 
-/** v1 `/api/v1/users` (api-v1.md §2), plus password and roles endpoints. */
+/** v1 `/api/v1/users` (see /api/docs), plus password and roles endpoints. */
 @ApiTags('v1 users')
 @ApiBearerAuth()
 @Controller('api/v1/users')

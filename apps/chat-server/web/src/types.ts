@@ -1,4 +1,4 @@
-// Shapes of what the server sends (api-v1.md and CONTRACT.md), read defensively: a field the
+// Shapes of what the server sends (the OpenAPI document at /api/docs and README's STOMP tables), read defensively: a field the
 // server leaves out must not break the page.
 
 export interface Session {

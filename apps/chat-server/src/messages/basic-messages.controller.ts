@@ -1,5 +1,6 @@
+import { MessageBodySchema } from '../ops/api-schemas';
 import { Body, Controller, Delete, Get, Param, Post, Query, Res } from '@nestjs/common';
-import { ApiBearerAuth, ApiOperation, ApiResponse, ApiTags } from '@nestjs/swagger';
+import { ApiBearerAuth, ApiOkResponse, ApiOperation, ApiResponse, ApiTags } from '@nestjs/swagger';
 import { FastifyReply } from 'fastify';
 import { CurrentUser } from '../common/decorators/current-user.decorator';
 import { ParseIdPipe } from '../common/pipes/parse-id.pipe';
@@ -49,6 +50,7 @@ export class BasicMessagesController {
   }
 
   @Delete(':messageId')
+  @ApiOkResponse({ type: MessageBodySchema })
   @ApiOperation({ summary: 'Delete a message (its sender, the room creator or an admin)' })
   async remove(
     @CurrentUser() caller: Principal,

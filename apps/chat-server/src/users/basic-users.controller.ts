@@ -1,5 +1,6 @@
+import { MessageBodySchema } from '../ops/api-schemas';
 import { Body, Controller, Delete, Get, Param, Put } from '@nestjs/common';
-import { ApiBearerAuth, ApiOperation, ApiTags } from '@nestjs/swagger';
+import { ApiBearerAuth, ApiOkResponse, ApiOperation, ApiTags } from '@nestjs/swagger';
 import { AuthService } from '../auth/auth.service';
 import { CurrentUser } from '../common/decorators/current-user.decorator';
 import { ParseIdPipe } from '../common/pipes/parse-id.pipe';
@@ -19,12 +20,14 @@ export class BasicUsersController {
   ) {}
 
   @Get(':id')
+  @ApiOkResponse({ type: UserDto })
   @ApiOperation({ summary: 'User details (self or admin)' })
   async get(@CurrentUser() caller: Principal, @Param('id', ParseIdPipe) id: number): Promise<UserDto> {
     return UserDto.from(await this.users.getVisible(caller, id));
   }
 
   @Put(':id')
+  @ApiOkResponse({ type: UserDto })
   @ApiOperation({ summary: 'Update username and/or password (self or admin)' })
   async update(
     @CurrentUser() caller: Principal,
@@ -39,6 +42,7 @@ export class BasicUsersController {
   }
 
   @Delete(':id')
+  @ApiOkResponse({ type: MessageBodySchema })
   @ApiOperation({ summary: 'Delete a user (itself, or an admin anyone)' })
   async remove(
     @CurrentUser() caller: Principal,

@@ -5,7 +5,8 @@ import { DataSource } from 'typeorm';
 import { ReadinessRegistry } from '../apps/chat-server/src/health/readiness-registry';
 import { MetricsService } from '../apps/chat-server/src/metrics/metrics.service';
 import { bearer, createUser } from './factories/users';
-import { recordRoutes, startTestApp, TestApp } from './helpers/test-app';
+import { freshDatabase, recordRoutes, startTestApp, TestApp } from './helpers/test-app';
+import { MIGRATIONS } from '../apps/chat-server/src/database/data-source-options';
 
 /** A loopback port nothing listens on (bound, then released). */
 async function closedPort(): Promise<number> {
@@ -490,4 +491,32 @@ describe('ops: metrics token and Redis readiness', () => {
       await t.close();
     }
   });
+});
+
+describe('ops: migrations with several instances', () => {
+  // A lost race needs a database server two processes share: the CI run (TEST_DATABASE_URL) has one.
+  (process.env.TEST_DATABASE_URL ? it : it.skip)(
+    'two instances starting at once on an empty database migrate it once (needs TEST_DATABASE_URL)',
+    async () => {
+      const db = await freshDatabase();
+      const apps: TestApp[] = [];
+      try {
+        const started = await Promise.allSettled([startTestApp({}, db), startTestApp({}, db)]);
+        for (const s of started) if (s.status === 'fulfilled') apps.push(s.value);
+        expect(started.map((s) => (s.status === 'rejected' ? String(s.reason) : s.status))).toEqual([
+          'fulfilled',
+          'fulfilled',
+        ]);
+        const rows: Array<{ name: string }> = await apps[0].app
+          .get(DataSource)
+          .query('SELECT name FROM migrations');
+        const names = rows.map((r) => r.name).sort();
+        expect(names).toEqual(MIGRATIONS.map((m) => m.name).sort());
+        for (const a of apps) await request(a.url).get('/health/ready').expect(200);
+      } finally {
+        for (const a of apps) await a.close();
+        await db.drop();
+      }
+    },
+  );
 });

@@ -16,7 +16,7 @@ export interface RecordedPush {
 export class RecordingRealtimePublisher extends RealtimePublisher {
   readonly pushes: RecordedPush[] = [];
 
-  private constructor(private readonly inner: RealtimePublisher) {
+  private constructor(private readonly inner: Pick<RealtimePublisher, 'toTopic' | 'toUser'>) {
     super();
   }
 
@@ -40,6 +40,14 @@ export class RecordingRealtimePublisher extends RealtimePublisher {
   toUser(userId: number, destination: string, payload: object): void {
     this.pushes.push({ userId, destination, payload: structuredClone(payload) });
     this.inner.toUser(userId, destination, payload);
+  }
+
+  revokeSubscriptions(): void {
+    throw new Error('attach() records toTopic/toUser only');
+  }
+
+  disconnectUser(): void {
+    throw new Error('attach() records toTopic/toUser only');
   }
 
   /** Payloads broadcast on a topic, in order. */

@@ -1,6 +1,7 @@
 import { Injectable, UnauthorizedException } from '@nestjs/common';
 import { MessageMapping, Payload, StompSessionInfo, StompSessionParam } from '@app/stomp';
 import { Principal } from '../common/principal';
+import { AppDestination } from '../common/realtime/destinations';
 import { MessagesService } from '../messages/messages.service';
 import { StatusService } from '../status/status.service';
 import { UsersService } from '../users/users.service';
@@ -23,7 +24,7 @@ export class ChatHandlers {
     private readonly status: StatusService,
   ) {}
 
-  @MessageMapping('chat.sendMessage')
+  @MessageMapping(AppDestination.sendMessage)
   async sendMessage(
     @Payload() payload: SendMessagePayload,
     @StompSessionParam() session: StompSessionInfo,
@@ -36,7 +37,7 @@ export class ChatHandlers {
     );
   }
 
-  @MessageMapping('chat.addUser')
+  @MessageMapping(AppDestination.addUser)
   async addUser(
     @Payload() _payload: AddUserPayload,
     @StompSessionParam() session: StompSessionInfo,
@@ -44,7 +45,7 @@ export class ChatHandlers {
     await this.status.markOnline((await this.caller(session)).id);
   }
 
-  @MessageMapping('chat.typing')
+  @MessageMapping(AppDestination.typing)
   async typing(
     @Payload() payload: TypingPayload,
     @StompSessionParam() session: StompSessionInfo,

@@ -1,57 +1,63 @@
-import { Injectable, Logger, OnModuleInit } from '@nestjs/common';
-import { StompBroker } from '@app/stomp';
-import { DomainEvents } from '../common/events/domain-events';
-
-const roomTopic = (roomId: number) => `/topic/rooms/${roomId}`;
-const eventsTopic = (roomId: number) => `/topic/rooms/${roomId}/events`;
+import { Injectable } from '@nestjs/common';
+import { DomainEventMap } from '../common/events/domain-events';
+import { OnDomainEvent } from '../common/events/on-domain-event.decorator';
+import { RoomEventPayload, RoomTopic } from '../common/realtime/destinations';
+import { RealtimePublisher } from '../common/realtime/realtime-publisher';
 
 /**
- * Turns committed domain changes into live STOMP traffic: messages to `/topic/rooms/{id}`, room
- * events to `/topic/rooms/{id}/events`, and ends live access at once when membership ends (the
- * user's subscriptions to the room's topics are cancelled on every instance) or the account goes.
+ * Turns committed domain changes into live traffic: messages to `RoomTopic.messages`, room events
+ * to `RoomTopic.events`, and ends live access at once when membership ends (the user's
+ * subscriptions to the room's topics are cancelled on every instance) or the account goes.
  */
 @Injectable()
-export class LiveRoomEvents implements OnModuleInit {
-  private readonly logger = new Logger(LiveRoomEvents.name);
+export class LiveRoomEvents {
+  constructor(private readonly realtime: RealtimePublisher) {}
 
-  constructor(
-    private readonly events: DomainEvents,
-    private readonly broker: StompBroker,
-  ) {}
-
-  onModuleInit(): void {
-    this.events.on('message.created', ({ message, room }) => this.publish(roomTopic(room.id), message));
-    this.events.on('message.deleted', ({ roomId, messageId }) =>
-      this.publish(eventsTopic(roomId), { type: 'MESSAGE_DELETED', roomId, messageId }),
-    );
-    this.events.on('membership.added', ({ roomId, userId, actorId }) =>
-      this.publish(eventsTopic(roomId), { type: 'MEMBER_ADDED', roomId, userId, actorId }),
-    );
-    this.events.on('membership.removed', async ({ roomId, userId, actorId }) => {
-      await this.revoke(userId, roomId, `You are no longer a member of room ${roomId}`);
-      await this.publish(eventsTopic(roomId), { type: 'MEMBER_REMOVED', roomId, userId, actorId });
-    });
-    this.events.on('room.updated', ({ roomId, name, roomType }) =>
-      this.publish(eventsTopic(roomId), { type: 'ROOM_UPDATED', roomId, name, roomType }),
-    );
-    this.events.on('room.deleted', async ({ roomId, memberIds }) => {
-      await this.publish(eventsTopic(roomId), { type: 'ROOM_DELETED', roomId });
-      await Promise.all(memberIds.map((userId) => this.revoke(userId, roomId, `Room ${roomId} was deleted`)));
-    });
-    this.events.on('user.deleted', ({ userId }) =>
-      this.broker.disconnectUser(String(userId), 'Account deleted'),
-    );
+  @OnDomainEvent('message.created')
+  onMessageCreated({ message, room }: DomainEventMap['message.created']): void {
+    this.realtime.toTopic(RoomTopic.messages(room.id), message);
   }
 
-  private async publish(destination: string, body: object): Promise<void> {
-    try {
-      await this.broker.publish(destination, body);
-    } catch (err) {
-      this.logger.error({ err, destination }, 'Live delivery failed');
-    }
+  @OnDomainEvent('message.deleted')
+  onMessageDeleted({ roomId, messageId }: DomainEventMap['message.deleted']): void {
+    this.event({ type: 'MESSAGE_DELETED', roomId, messageId });
   }
 
-  private revoke(userId: number, roomId: number, notice: string): Promise<void> {
-    return this.broker.revokeSubscriptions(String(userId), `${roomTopic(roomId)}/**`, notice);
+  @OnDomainEvent('membership.added')
+  onMembershipAdded({ roomId, userId, actorId }: DomainEventMap['membership.added']): void {
+    this.event({ type: 'MEMBER_ADDED', roomId, userId, actorId });
+  }
+
+  /** Revoke first, so the removed user's sessions stop before the room hears of it. */
+  @OnDomainEvent('membership.removed')
+  onMembershipRemoved({ roomId, userId, actorId }: DomainEventMap['membership.removed']): void {
+    this.realtime.revokeSubscriptions(
+      userId,
+      RoomTopic.all(roomId),
+      `You are no longer a member of room ${roomId}`,
+    );
+    this.event({ type: 'MEMBER_REMOVED', roomId, userId, actorId });
+  }
+
+  @OnDomainEvent('room.updated')
+  onRoomUpdated({ roomId, name, roomType }: DomainEventMap['room.updated']): void {
+    this.event({ type: 'ROOM_UPDATED', roomId, name, roomType });
+  }
+
+  /** Tell the room first (its members see why), then cancel every member's subscriptions. */
+  @OnDomainEvent('room.deleted')
+  onRoomDeleted({ roomId, memberIds }: DomainEventMap['room.deleted']): void {
+    this.event({ type: 'ROOM_DELETED', roomId });
+    for (const userId of memberIds)
+      this.realtime.revokeSubscriptions(userId, RoomTopic.all(roomId), `Room ${roomId} was deleted`);
+  }
+
+  @OnDomainEvent('user.deleted')
+  onUserDeleted({ userId }: DomainEventMap['user.deleted']): void {
+    this.realtime.disconnectUser(userId, 'Account deleted');
+  }
+
+  private event(payload: RoomEventPayload): void {
+    this.realtime.toTopic(RoomTopic.events(payload.roomId), payload);
   }
 }

@@ -13,11 +13,15 @@ import {
   SERVICE_UNAVAILABLE_MESSAGE,
 } from '../common/filters/all-exceptions.filter';
 import { Principal } from '../common/principal';
+import { parseRoomTopic, Topic, UserQueue, userQueue } from '../common/realtime/destinations';
 import { RoomsService } from '../rooms/rooms.service';
 import { UsersService } from '../users/users.service';
 
-const ROOM_TOPIC = /^\/topic\/rooms\/([1-9]\d{0,9})(?:\/(typing|events))?$/;
-const OPEN_DESTINATIONS = new Set(['/topic/status', '/user/queue/notifications', '/user/queue/errors']);
+const OPEN_DESTINATIONS = new Set<string>([
+  Topic.status,
+  userQueue(UserQueue.notifications),
+  userQueue(UserQueue.errors),
+]);
 
 /** The JWT of a CONNECT frame: `X-Auth-Token`, `Authorization: Bearer …` or `passcode`. */
 export function connectToken(headers: Readonly<Record<string, string>>): string | undefined {
@@ -67,10 +71,10 @@ export class ChatStompAuthorizer implements StompAuthorizer {
 
   async canSubscribe(session: StompSessionInfo, destination: string): Promise<boolean> {
     if (OPEN_DESTINATIONS.has(destination)) return true;
-    const room = ROOM_TOPIC.exec(destination);
+    const room = parseRoomTopic(destination);
     if (!room) return false;
     const principal = await this.currentPrincipal(session);
-    return !!principal && (await this.rooms.canSubscribe(principal, Number(room[1])));
+    return !!principal && (await this.rooms.canSubscribe(principal, room.roomId));
   }
 
   /** The session's user as it is now (roles may have changed since CONNECT; null once deleted). */

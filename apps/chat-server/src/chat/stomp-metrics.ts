@@ -1,6 +1,6 @@
 import { Injectable, OnModuleInit } from '@nestjs/common';
 import { StompBroker } from '@app/stomp';
-import { DomainEvents } from '../common/events/domain-events';
+import { OnDomainEvent } from '../common/events/on-domain-event.decorator';
 import { MetricsService } from '../metrics/metrics.service';
 
 /**
@@ -13,12 +13,15 @@ export class StompMetrics implements OnModuleInit {
   constructor(
     private readonly broker: StompBroker,
     private readonly metrics: MetricsService,
-    private readonly events: DomainEvents,
   ) {}
 
   onModuleInit(): void {
     this.metrics.bindStompStats(() => this.broker.stats());
     this.broker.setFanoutObserver((timing) => this.metrics.observeFanoutNs(timing.durationNs));
-    this.events.on('message.created', () => this.metrics.chatMessagePersisted());
+  }
+
+  @OnDomainEvent('message.created')
+  onMessageCreated(): void {
+    this.metrics.chatMessagePersisted();
   }
 }

@@ -21,6 +21,16 @@ export class StompRealtimePublisher extends RealtimePublisher {
       .catch((err) => this.failed(destination, err));
   }
 
+  revokeSubscriptions(userId: number, destination: string, notice: string): void {
+    this.broker
+      .revokeSubscriptions(String(userId), destination, notice)
+      .catch((err) => this.failed(destination, err));
+  }
+
+  disconnectUser(userId: number, reason: string): void {
+    this.broker.disconnectUser(String(userId), reason).catch((err) => this.failed('(disconnect)', err));
+  }
+
   private failed(destination: string, err: unknown): void {
     this.logger.error({ err, destination }, 'Live delivery failed');
   }

@@ -1,5 +1,6 @@
 import { Injectable } from '@nestjs/common';
 import { Principal } from '../common/principal';
+import { RoomTopic, TypingEventPayload } from '../common/realtime/destinations';
 import { RealtimePublisher } from '../common/realtime/realtime-publisher';
 import { RoomsService } from '../rooms/rooms.service';
 
@@ -27,12 +28,8 @@ export class TypingService {
       return false;
     this.last.set(key, { at: now, typing });
     this.sweep(now);
-    this.realtime.toTopic(`/topic/rooms/${roomId}/typing`, {
-      roomId,
-      userId: caller.id,
-      username: caller.username,
-      typing,
-    });
+    const event: TypingEventPayload = { roomId, userId: caller.id, username: caller.username, typing };
+    this.realtime.toTopic(RoomTopic.typing(roomId), event);
     return true;
   }
 

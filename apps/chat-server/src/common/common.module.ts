@@ -1,4 +1,5 @@
 import { DynamicModule, Global, Module } from '@nestjs/common';
+import { DiscoveryModule } from '@nestjs/core';
 import { RedisClusterEvents } from '../cluster/redis-cluster-events';
 import { RedisConnections } from '../cluster/redis-connections';
 import { AppConfig, AppSettings } from '../config/app-config';
@@ -12,6 +13,7 @@ export class CommonModule {
   static forRoot(settings: AppSettings): DynamicModule {
     return {
       module: CommonModule,
+      imports: [DiscoveryModule],
       providers: [
         { provide: AppConfig, useValue: new AppConfig(settings) },
         DomainEvents,

@@ -1,7 +1,6 @@
 import { Module } from '@nestjs/common';
 import { RoomsModule } from '../rooms/rooms.module';
 import { BasicMessagesController } from './basic-messages.controller';
-import { DomainEventsMessagePublisher, MessagePublisher } from './message-publisher';
 import { MessagesController } from './messages.controller';
 import { MessageWriter } from './message-writer';
 import { MessagesRepository } from './messages.repository';
@@ -10,13 +9,7 @@ import { MessagesService } from './messages.service';
 @Module({
   imports: [RoomsModule],
   controllers: [MessagesController, BasicMessagesController],
-  providers: [
-    MessagesService,
-    MessagesRepository,
-    MessageWriter,
-    // The STOMP layer replaces this with its broker-backed publisher.
-    { provide: MessagePublisher, useClass: DomainEventsMessagePublisher },
-  ],
-  exports: [MessagesService, MessagePublisher],
+  providers: [MessagesService, MessagesRepository, MessageWriter],
+  exports: [MessagesService],
 })
 export class MessagesModule {}

@@ -5,13 +5,13 @@ import {
   Injectable,
   NotFoundException,
 } from '@nestjs/common';
+import { DomainEvents } from '../common/events/domain-events';
 import { isForeignKeyViolation, isUniqueViolation } from '../common/filters/all-exceptions.filter';
 import { isAdmin, Principal } from '../common/principal';
 import { isWellFormedText } from '../common/validation/json-input';
 import { FieldError, ValidationFailedException } from '../common/validation/validation';
 import { RoomType } from '../rooms/room.entity';
 import { RoomsService } from '../rooms/rooms.service';
-import { MessagePublisher } from './message-publisher';
 import { MessageView, toMessageView } from './message-view';
 import { MessageWriter } from './message-writer';
 import { HistoryWindow, MessagesRepository } from './messages.repository';
@@ -83,7 +83,7 @@ export class MessagesService {
   constructor(
     private readonly messages: MessagesRepository,
     private readonly rooms: RoomsService,
-    private readonly publisher: MessagePublisher,
+    private readonly events: DomainEvents,
     private readonly writer: MessageWriter,
   ) {}
 
@@ -129,7 +129,7 @@ export class MessagesService {
       sentAt,
       clientMessageId: clientId,
     });
-    this.publisher.messageCreated(message, { id: room.id, type: room.type });
+    this.events.emit('message.created', { message, room: { id: room.id, type: room.type } });
     return { message, created: true };
   }
 
@@ -191,7 +191,7 @@ export class MessagesService {
       throw new ForbiddenException('Only the sender, the room creator or an administrator may delete it');
     if (!(await this.messages.delete(messageId)))
       throw new NotFoundException(`Message ${messageId} not found`);
-    this.publisher.messageDeleted(meta.roomId, messageId);
+    this.events.emit('message.deleted', { roomId: meta.roomId, messageId });
   }
 
   private async replay(

@@ -4,13 +4,15 @@ import {
   Injectable,
   Logger,
   NotFoundException,
-  OnModuleInit,
 } from '@nestjs/common';
 import { InjectRepository } from '@nestjs/typeorm';
 import { Repository } from 'typeorm';
-import { DomainEventMap, DomainEvents } from '../common/events/domain-events';
+import { DomainEventMap } from '../common/events/domain-events';
+import { OnDomainEvent } from '../common/events/on-domain-event.decorator';
+import { UserQueue } from '../common/realtime/destinations';
 import { isAdmin, Principal } from '../common/principal';
 import { RealtimePublisher } from '../common/realtime/realtime-publisher';
+import { TransactionRunner } from '../database/transaction-runner';
 import { RoomMember } from '../rooms/room-member.entity';
 import { Room, RoomType } from '../rooms/room.entity';
 import { UsersService } from '../users/users.service';
@@ -21,8 +23,6 @@ import {
   NotificationDto,
 } from './dto/notification.dto';
 import { Notification, NotificationType } from './notification.entity';
-
-export const NOTIFICATIONS_QUEUE = '/queue/notifications';
 
 export interface NotificationPage {
   page?: number;
@@ -44,7 +44,7 @@ interface NewNotification {
  * is persisted first, then pushed to the user's live sessions on `/user/queue/notifications`.
  */
 @Injectable()
-export class NotificationsService implements OnModuleInit {
+export class NotificationsService {
   private readonly logger = new Logger(NotificationsService.name);
 
   constructor(
@@ -53,13 +53,8 @@ export class NotificationsService implements OnModuleInit {
     @InjectRepository(Room) private readonly rooms: Repository<Room>,
     private readonly users: UsersService,
     private readonly publisher: RealtimePublisher,
-    private readonly events: DomainEvents,
+    private readonly transactions: TransactionRunner,
   ) {}
-
-  onModuleInit(): void {
-    this.events.on('membership.added', (e) => this.onMembershipAdded(e));
-    this.events.on('message.created', (e) => this.onMessageCreated(e));
-  }
 
   /**
    * 404 for an unknown user; then an admin may notify anyone, a user itself or a user it shares
@@ -118,7 +113,8 @@ export class NotificationsService implements OnModuleInit {
   }
 
   /** Someone else added the user to a PUBLIC or PRIVATE room (a direct message notifies on its own). */
-  private async onMembershipAdded(e: DomainEventMap['membership.added']): Promise<void> {
+  @OnDomainEvent('membership.added')
+  async onMembershipAdded(e: DomainEventMap['membership.added']): Promise<void> {
     if (e.actorId === null || e.actorId === e.userId || e.roomType === RoomType.DIRECT_MESSAGE) return;
     const [room, actor] = await Promise.all([
       this.rooms.findOne({ where: { id: e.roomId }, select: { id: true, name: true } }),
@@ -135,7 +131,8 @@ export class NotificationsService implements OnModuleInit {
   }
 
   /** A message in a direct-message room notifies the other member. */
-  private async onMessageCreated(e: DomainEventMap['message.created']): Promise<void> {
+  @OnDomainEvent('message.created')
+  async onMessageCreated(e: DomainEventMap['message.created']): Promise<void> {
     if (e.room.type !== RoomType.DIRECT_MESSAGE) return;
     const senderId = e.message.sender.id;
     const others = await this.members.find({ where: { roomId: e.room.id }, select: { userId: true } });
@@ -166,9 +163,9 @@ export class NotificationsService implements OnModuleInit {
   private async create(input: NewNotification): Promise<NotificationDto> {
     let saved: Notification;
     try {
-      saved = await this.notifications.save(
-        this.notifications.create({ ...input, read: false, createdAt: new Date() }),
-      );
+      // save() opens a transaction: on SQLite it must wait for any other one (TransactionRunner).
+      const row = this.notifications.create({ ...input, read: false, createdAt: new Date() });
+      saved = await this.transactions.transaction((m) => m.getRepository(Notification).save(row));
     } catch (err) {
       // The recipient was deleted meanwhile (foreign key): the same answer as the check before.
       await this.users.getExisting(input.userId);
@@ -176,7 +173,7 @@ export class NotificationsService implements OnModuleInit {
     }
     const view = NotificationDto.from(saved);
     try {
-      this.publisher.toUser(input.userId, NOTIFICATIONS_QUEUE, view);
+      this.publisher.toUser(input.userId, UserQueue.notifications, view);
     } catch (err) {
       this.logger.error({ err, userId: input.userId }, 'Notification push failed');
     }

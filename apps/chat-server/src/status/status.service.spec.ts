@@ -14,6 +14,8 @@ class RecordingPublisher extends RealtimePublisher {
     if (destination === '/topic/status') this.events.push({ userId: payload.userId, status: payload.status });
   }
   toUser(): void {}
+  revokeSubscriptions(): void {}
+  disconnectUser(): void {}
 }
 
 /** user_statuses as a map: only the calls StatusService makes. */

@@ -2,6 +2,7 @@ import { BadRequestException, Injectable, Logger, OnModuleInit } from '@nestjs/c
 import { InjectRepository } from '@nestjs/typeorm';
 import { In, Repository } from 'typeorm';
 import { Principal } from '../common/principal';
+import { Topic } from '../common/realtime/destinations';
 import { RealtimePublisher } from '../common/realtime/realtime-publisher';
 import { User } from '../users/user.entity';
 import { UsersService } from '../users/users.service';
@@ -9,7 +10,6 @@ import { STATUS_MESSAGE, StatusDto, StatusEventDto, toStatusValue } from './dto/
 import { PresenceStore } from './presence-store';
 import { StatusValue, UserStatus } from './user-status.entity';
 
-export const STATUS_TOPIC = '/topic/status';
 export const MAX_BULK_STATUS_IDS = 200;
 
 /** Chosen activities that survive a new session and `/app/chat.addUser` while the user stays connected. */
@@ -164,7 +164,7 @@ export class StatusService implements OnModuleInit {
   /** The change is stored: a failing live delivery is logged, never reported to the caller. */
   private broadcast(event: StatusEventDto): void {
     try {
-      this.publisher.toTopic(STATUS_TOPIC, event);
+      this.publisher.toTopic(Topic.status, event);
     } catch (err) {
       this.logger.error({ err, userId: event.userId }, 'Status broadcast failed');
     }

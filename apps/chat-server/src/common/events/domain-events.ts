@@ -1,6 +1,8 @@
-import { Injectable, Logger } from '@nestjs/common';
+import { Injectable, Logger, OnModuleInit } from '@nestjs/common';
+import { DiscoveryService, MetadataScanner } from '@nestjs/core';
 import type { MessageView } from '../../messages/message-view';
 import type { RoomType } from '../../rooms/room.entity';
+import { ON_DOMAIN_EVENT_METADATA } from './on-domain-event.decorator';
 
 /**
  * What happened in the domain, for the features that react to it (live delivery, sessions,
@@ -20,9 +22,9 @@ export interface DomainEventMap {
   'membership.added': { roomId: number; userId: number; actorId: number | null; roomType: RoomType };
   /** A member was removed or left (`actorId === userId`). Not emitted for deleted users: see user.deleted. */
   'membership.removed': { roomId: number; userId: number; actorId: number | null; roomType: RoomType };
-  /** A message was persisted (emitted by the default MessagePublisher). */
+  /** A message was persisted (emitted by MessagesService after the commit). */
   'message.created': { message: MessageView; room: { id: number; type: RoomType } };
-  /** A message was deleted (emitted by the default MessagePublisher). */
+  /** A message was deleted (emitted by MessagesService after the commit). */
   'message.deleted': { roomId: number; messageId: number };
 }
 
@@ -30,14 +32,47 @@ export type DomainEventName = keyof DomainEventMap;
 type Handler<K extends DomainEventName> = (event: DomainEventMap[K]) => void | Promise<void>;
 
 /**
- * An in-process, typed event bus. Handlers run after the emitter's work is done; a failing
- * handler is logged and never breaks the caller or the other handlers.
+ * An in-process, typed event bus. Listeners are provider methods decorated with
+ * `@OnDomainEvent(name)`, found at startup. Handlers run after the emitter's work is done; a
+ * failing handler is logged and never breaks the caller or the other handlers.
  */
 @Injectable()
-export class DomainEvents {
+export class DomainEvents implements OnModuleInit {
   private readonly logger = new Logger(DomainEvents.name);
   private readonly handlers = new Map<DomainEventName, Handler<any>[]>();
 
+  constructor(
+    private readonly discovery: DiscoveryService,
+    private readonly scanner: MetadataScanner,
+  ) {}
+
+  onModuleInit(): void {
+    const seen = new Set<object>();
+    for (const wrapper of this.discovery.getProviders()) {
+      const instance: unknown = wrapper.instance;
+      if (
+        !instance ||
+        typeof instance !== 'object' ||
+        seen.has(instance) ||
+        !wrapper.isDependencyTreeStatic()
+      )
+        continue;
+      seen.add(instance);
+      const prototype = Object.getPrototypeOf(instance) as Record<string, unknown>;
+      for (const method of this.scanner.getAllMethodNames(prototype)) {
+        const fn = prototype[method];
+        if (typeof fn !== 'function') continue;
+        const names = Reflect.getMetadata(ON_DOMAIN_EVENT_METADATA, fn) as DomainEventName[] | undefined;
+        for (const name of names ?? [])
+          this.on(name, (event) => (fn as (e: unknown) => void | Promise<void>).call(instance, event));
+      }
+    }
+  }
+
+  /**
+   * Adds a listener by hand. Application code uses `@OnDomainEvent` instead; this is for tests
+   * that observe the bus.
+   */
   on<K extends DomainEventName>(name: K, handler: Handler<K>): void {
     const list = this.handlers.get(name) ?? [];
     list.push(handler);

@@ -138,7 +138,7 @@ describe('built server: logs and graceful shutdown', () => {
     } finally {
       if (server.child.exitCode === null && server.child.signalCode === null) server.child.kill('SIGKILL');
     }
-  });
+  }, 180_000);
 
   it('reports where a development secret is kept, and a second start applies no migration', async () => {
     const data = join(dir, 'dev-data');
@@ -164,7 +164,7 @@ describe('built server: logs and graceful shutdown', () => {
         if (server.child.exitCode === null && server.child.signalCode === null) server.child.kill('SIGKILL');
       }
     }
-  });
+  }, 180_000);
 
   /** Starts the built server on a database URL that cannot work; returns its exit code and output. */
   async function failingStart(

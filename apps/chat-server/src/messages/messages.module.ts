@@ -1,4 +1,5 @@
 import { Module } from '@nestjs/common';
+import { ReadStateModule } from '../read-state/read-state.module';
 import { RoomsModule } from '../rooms/rooms.module';
 import { BasicMessagesController } from './basic-messages.controller';
 import { MessagesController } from './messages.controller';
@@ -7,7 +8,7 @@ import { MessagesRepository } from './messages.repository';
 import { MessagesService } from './messages.service';
 
 @Module({
-  imports: [RoomsModule],
+  imports: [RoomsModule, ReadStateModule],
   controllers: [MessagesController, BasicMessagesController],
   providers: [MessagesService, MessagesRepository, MessageWriter],
   exports: [MessagesService],

@@ -381,12 +381,20 @@ export class RoomsService {
       this.events.emit('membership.added', { roomId: room.id, userId, actorId, roomType: room.type });
   }
 
-  /** Inserts a membership; false when it already existed (concurrent adds are safe). */
+  /**
+   * Inserts a membership; false when it already existed (concurrent adds are safe). Its read
+   * marker starts at the room's newest message: a newcomer has nothing unread.
+   */
   private async insertMember(roomId: number, userId: number, actorId: number): Promise<boolean> {
     const repo = this.dataSource.getRepository(RoomMember);
     if (await repo.exists({ where: { roomId, userId } })) return false;
     try {
-      await repo.insert({ roomId, userId, joinedAt: new Date() });
+      const newest: { id: number | string | null }[] = await this.dataSource.query(
+        'SELECT MAX(id) AS id FROM messages WHERE room_id = ?',
+        [roomId],
+      );
+      const lastReadMessageId = newest[0]?.id == null ? null : Number(newest[0].id);
+      await repo.insert({ roomId, userId, joinedAt: new Date(), lastReadMessageId });
     } catch (err) {
       if (isUniqueViolation(err)) return false;
       if (isForeignKeyViolation(err)) throw new NotFoundException('Room or user not found');

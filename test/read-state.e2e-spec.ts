@@ -165,7 +165,12 @@ describe('read state and mentions', () => {
       const ds = t.app.get(DataSource);
       const insert = async (n: number) => {
         const rows = Array.from({ length: n }, () => '(?, ?, ?, ?)').join(', ');
-        const params = Array.from({ length: n }, () => [room.id, alice.id, 'bulk', '2026-01-01 00:00:00.000']).flat();
+        const params = Array.from({ length: n }, () => [
+          room.id,
+          alice.id,
+          'bulk',
+          '2026-01-01 00:00:00.000',
+        ]).flat();
         await ds.query(`INSERT INTO messages (room_id, sender_id, content, sent_at) VALUES ${rows}`, params);
       };
       await insert(998);

@@ -132,6 +132,14 @@ function checks(rows) {
     }
   }
   {
+    const s = find(rows, 'U1', 'server');
+    if (!s) na('U1', 'unread summary p50 ratio (1M / 10k messages) <= 1.5');
+    else {
+      const u = s.unread;
+      add('U1', `unread summary of a user in ${u.rooms} rooms, p50 ratio (${fmt(u.bigMessages)} / ${fmt(u.smallMessages)} messages) <= 1.5`, x(u.p50Ratio), u.p50Ratio <= 1.5);
+    }
+  }
+  {
     const s = find(rows, 'R1', 'server');
     const b = find(rows, 'R1', 'fastify-bare');
     if (!s || !b) na('R1', 'REST history req/s >= 0.75x bare Fastify route');
@@ -165,6 +173,21 @@ function h1Table(rows) {
         `| ${r.target} | ${k} | ${fmt(k === 'small' ? h.smallMessages : h.bigMessages)} | ${fmt(h.rest[k].p50Ms, 2)} | ${fmt(h.rest[k].p90Ms, 2)} | ${fmt(h.rest[k].p99Ms, 2)} | ${fmt(h.sql[k].p50Ms, 2)} | ${fmt(h.sql[k].p99Ms, 2)} | ${fmt(h.rest[k].n)} |`,
       );
     out.push('', `p50 ratio big/small: REST ${x(h.restP50Ratio)}, SQL ${x(h.sqlP50Ratio)}; seeding (multi-row INSERTs of 10,000 rows) took ${fmt(h.seedMs / 1000, 1)} s.`);
+  }
+  return out.join('\n');
+}
+
+function u1Table(rows) {
+  const out = ['| target | user | rooms | messages | unread/room | p50 ms | p90 ms | p99 ms | requests |', '|---|---|---|---|---|---|---|---|---|'];
+  for (const r of rows.filter((q) => q.workload === 'U1')) {
+    if (r.status !== 'ok') {
+      out.push(`| ${r.target} | ${r.status}: ${r.reason} ||||||||`);
+      continue;
+    }
+    const u = r.unread;
+    for (const k of ['small', 'big'])
+      out.push(`| ${r.target} | ${k} | ${u.rooms} | ${fmt(k === 'small' ? u.smallMessages : u.bigMessages)} | ${u.unreadPerRoom} | ${fmt(u[k].p50Ms, 2)} | ${fmt(u[k].p90Ms, 2)} | ${fmt(u[k].p99Ms, 2)} | ${fmt(u[k].n)} |`);
+    out.push('', `p50 ratio big/small: ${x(u.p50Ratio)}.`);
   }
   return out.join('\n');
 }
@@ -260,6 +283,7 @@ function report({ meta, rows }) {
     if (w.kind === 'idle') L.push(idleTable(rows, id));
     else if (id === 'H1') L.push(h1Table(rows));
     else if (id === 'R1') L.push(r1Table(rows));
+    else if (id === 'U1') L.push(u1Table(rows));
     else if (id === 'X1') L.push(x1Table(rows));
     else L.push(loadTable(rows, id));
     if (id === 'P1') {

@@ -21,15 +21,21 @@ function isNameChar(code: number): boolean {
   );
 }
 
+/** One `@name` of a text: where it starts (the `@`), where its run ends, the names it may be. */
+export interface MentionRun {
+  start: number;
+  end: number;
+  /** Lower-cased, longest first: the run, then with trailing `.` / `-` dropped one at a time. */
+  variants: string[];
+}
+
 /**
- * The `@name` occurrences of a text, in order, each as the lower-cased names it may stand for,
- * longest first (the run of username characters, then that run with trailing `.` / `-` dropped
- * one at a time), keeping only lengths a username can have; and the distinct names to look up.
- * An `@` counts at the start or after a character that is not a username character.
+ * The `@name` runs of a text, in order (the web page uses this too, to highlight mentions): an
+ * `@` counts at the start or after a character that is not a username character; the name is the
+ * run of username characters after it; only names a username can be (3-32 characters) are kept.
  */
-export function mentionCandidates(content: string): { occurrences: string[][]; lookups: string[] } {
-  const occurrences: string[][] = [];
-  const lookups = new Set<string>();
+export function mentionRuns(content: string): MentionRun[] {
+  const runs: MentionRun[] = [];
   let at = content.indexOf('@');
   while (at !== -1) {
     let end = at + 1;
@@ -42,14 +48,25 @@ export function mentionCandidates(content: string): { occurrences: string[][]; l
         const last = run.charCodeAt(length - 1);
         if (last !== 46 && last !== 45) break;
       }
-      if (variants.length) {
-        const fresh = variants.filter((v) => !lookups.has(v));
-        if (lookups.size + fresh.length > MAX_MENTION_LOOKUPS) break;
-        for (const v of fresh) lookups.add(v);
-        occurrences.push(variants);
-      }
+      if (variants.length) runs.push({ start: at, end, variants });
     }
     at = content.indexOf('@', Math.max(end, at + 1));
+  }
+  return runs;
+}
+
+/**
+ * The occurrences of {@link mentionRuns} as the server resolves them, and the distinct names to
+ * look up, stopping before the lookups would pass MAX_MENTION_LOOKUPS.
+ */
+export function mentionCandidates(content: string): { occurrences: string[][]; lookups: string[] } {
+  const occurrences: string[][] = [];
+  const lookups = new Set<string>();
+  for (const { variants } of mentionRuns(content)) {
+    const fresh = variants.filter((v) => !lookups.has(v));
+    if (lookups.size + fresh.length > MAX_MENTION_LOOKUPS) break;
+    for (const v of fresh) lookups.add(v);
+    occurrences.push(variants);
   }
   return { occurrences, lookups: [...lookups] };
 }

@@ -4,6 +4,7 @@ import type { MessagesState } from '../state/messages';
 import type { NotificationsState } from '../state/notifications';
 import type { PendingSends } from '../state/pending-sends';
 import type { PresenceState } from '../state/presence';
+import type { ReadState } from '../state/read-state';
 import type { RoomsState } from '../state/rooms';
 import type { OwnTyping, TypingState } from '../state/typing';
 import type { Session } from '../types';
@@ -18,6 +19,7 @@ export interface ChatState {
   typing: TypingState;
   ownTyping: OwnTyping;
   notifications: NotificationsState;
+  read: ReadState;
 }
 
 /** What every controller works with. */

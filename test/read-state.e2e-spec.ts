@@ -84,6 +84,20 @@ describe('read state and mentions', () => {
       expect(m1.id).toBeLessThan(m2.id);
     });
 
+    it('concurrent sends of several users (one writer batch) move each sender marker to its own newest message', async () => {
+      const room = await createRoom(t, alice, { members: [bob, carol] });
+      const sent = await Promise.all(
+        [alice, bob, carol, alice, bob, carol].map((u, i) => send(u, room.id, `burst ${i}`)),
+      );
+      const newestOf = (u: TestUser) =>
+        Math.max(...sent.filter((m) => m.sender.id === u.id).map((m: { id: number }) => m.id));
+      for (const u of [alice, bob, carol]) {
+        const item = await unreadOf(u, room.id);
+        expect(item.lastReadMessageId).toBe(newestOf(u));
+        expect(item.unreadCount).toBe(sent.filter((m) => m.sender.id !== u.id && m.id > newestOf(u)).length);
+      }
+    });
+
     it('GET /rooms/unread lists every room of the caller by room id, and nothing else (401 without a token)', async () => {
       const me = await createUser(t);
       const r1 = await createRoom(t, me);

@@ -47,6 +47,7 @@ describeInChromium('web client: read state and mentions in Chromium', () => {
     const p = await openUserPage(browser);
     pages.push(p);
     await loginThroughUi(p.page, `${t.url}/${hash}`, u.username, u.password);
+    await seeText(p.page.locator('#connection-status'), 'Connected via websocket');
     return p.page;
   };
   const post = async (u: TestUser, roomId: number, content: string) =>
@@ -166,6 +167,7 @@ describeInChromium('web client: read state and mentions in Chromium', () => {
     const [alice, bob] = [await user('alice'), await user('bob')];
     const room = await createRoom(t, alice, { members: [bob] });
     const elsewhere = await createRoom(t, bob, { members: [alice] });
+    await request(t.url).put('/api/v1/notifications/read-all').set(bearer(alice)).expect(200);
     const alicePage = await signIn(alice, `#/room/${room.id}`);
     await seeText(alicePage.locator('.room-title'), room.name);
     const bobPage = await signIn(bob, `#/room/${room.id}`);

@@ -220,13 +220,11 @@ export class App {
     live
       .send(appDestination(AppDestination.addUser), { sender: { username: me.username } })
       .catch(() => undefined);
+    // Subscribed now: the counts from here on are exact (a message before this was not seen live).
+    void this.read.load();
     if (!reconnect) return;
     await this.messages.catchUp();
-    await Promise.all([
-      this.rooms.fetchPresence(state.rooms.knownUserIds()),
-      this.loadNotifications(),
-      this.read.load(),
-    ]);
+    await Promise.all([this.rooms.fetchPresence(state.rooms.knownUserIds()), this.loadNotifications()]);
   }
 
   private onLiveState(state: LiveState): void {

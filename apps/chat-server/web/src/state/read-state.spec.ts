@@ -26,6 +26,19 @@ describe('ReadState', () => {
     expect(s.get(1)).toEqual({ lastRead: 13, unread: 0, mentions: 0 });
   });
 
+  it('keeps what it counted live over a summary computed before that message', () => {
+    const s = new ReadState(7);
+    s.arrivedUnseen(msg(30, 2));
+    s.applySummary([
+      { roomId: 1, lastReadMessageId: 20, unreadCount: 0, mentionCount: 0, lastMessageId: 20 },
+    ]);
+    expect(s.get(1).unread).toBe(1);
+    s.applySummary([
+      { roomId: 1, lastReadMessageId: 20, unreadCount: 4, mentionCount: 0, lastMessageId: 31 },
+    ]);
+    expect(s.get(1).unread).toBe(4);
+  });
+
   it('takes pushes that move the marker forward and ignores older ones', () => {
     const s = new ReadState(7);
     expect(s.applyPush({ roomId: 1, lastReadMessageId: 20, unreadCount: 3, mentionCount: 1 })).toBe(true);

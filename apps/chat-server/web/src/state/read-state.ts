@@ -29,6 +29,8 @@ export class ReadState {
   private readonly dividers = new Map<number, number | null>();
   /** The newest message when each room was opened: messages after it are not "new" for the divider. */
   private readonly newestAtOpen = new Map<number, number>();
+  /** The newest message counted live per room. */
+  private readonly newestCounted = new Map<number, number>();
 
   constructor(private readonly meId: number) {}
 
@@ -36,9 +38,16 @@ export class ReadState {
     return this.rooms.get(roomId) ?? { lastRead: null, unread: 0, mentions: 0 };
   }
 
-  /** The server's summary replaces what the page counted. */
+  /**
+   * The server's summary replaces what the page counted, except in a room where the page already
+   * counted a message newer than the summary knew (it was computed before that message arrived).
+   */
   applySummary(items: readonly UnreadItem[]): void {
-    for (const i of items) this.rooms.set(i.roomId, this.fromServer(i));
+    for (const i of items) {
+      const newest = this.newestCounted.get(i.roomId);
+      if (newest !== undefined && newest > (i.lastMessageId ?? 0)) continue;
+      this.rooms.set(i.roomId, this.fromServer(i));
+    }
   }
 
   /**
@@ -55,6 +64,7 @@ export class ReadState {
   /** A message arrived in a room the user does not see right now: one more unread (and mention). */
   arrivedUnseen(m: Message): void {
     const state = this.entry(m.roomId);
+    this.newestCounted.set(m.roomId, Math.max(this.newestCounted.get(m.roomId) ?? 0, m.id));
     if (m.sender?.id === this.meId) {
       // Sending reads the room up to one's own message (the server moved the marker too).
       this.rooms.set(m.roomId, { lastRead: Math.max(state.lastRead ?? 0, m.id), unread: 0, mentions: 0 });

@@ -1,5 +1,6 @@
 import request from 'supertest';
 import { DataSource } from 'typeorm';
+import { DomainEvents } from '../apps/chat-server/src/common/events/domain-events';
 import {
   AppDestination,
   appDestination,
@@ -296,6 +297,24 @@ describe('read state and mentions', () => {
           (await notifications(carol)).find((n: { id: number }) => n.id === mention!.id).read === true,
         'the notification to be read',
       );
+    });
+
+    it('a notification about a message the user already read is born read (another device was reading)', async () => {
+      const m = await send(bob, room.id, 'seen on the phone first');
+      await read(carol, room.id, { messageId: m.id }).expect(200);
+      // The MENTION listener running only now, after the marker passed the message.
+      t.app.get(DomainEvents).emit('message.created', {
+        message: { ...m, mentions: [{ id: carol.id, username: carol.username }] },
+        room: { id: room.id, type: 'PRIVATE' as never },
+      });
+      let found: { read: boolean } | undefined;
+      await eventually(async () => {
+        found = (await notifications(carol)).find(
+          (n: { type: string; messageId: number }) => n.type === 'MENTION' && n.messageId === m.id,
+        );
+        return !!found;
+      }, 'the late MENTION notification');
+      expect(found!.read).toBe(true);
     });
 
     it('a direct message notifies DIRECT_MESSAGE with messageId and no MENTION', async () => {

@@ -199,11 +199,25 @@ export class NotificationsService {
   }
 
   /** Persists, then pushes live; a failing push is logged (the notification is stored and listed). */
+  /**
+   * A notification about a message the user has already read (its marker moved past it before
+   * the notification was written: another device was reading the room) is born read.
+   */
+  private async alreadyRead(input: NewNotification): Promise<boolean> {
+    if (input.messageId == null || input.roomId === null) return false;
+    const member = await this.members.findOne({
+      where: { roomId: input.roomId, userId: input.userId },
+      select: { roomId: true, lastReadMessageId: true },
+    });
+    return member?.lastReadMessageId != null && member.lastReadMessageId >= input.messageId;
+  }
+
   private async create(input: NewNotification): Promise<NotificationDto> {
     let saved: Notification;
     try {
       // save() opens a transaction: on SQLite it must wait for any other one (TransactionRunner).
-      const row = this.notifications.create({ messageId: null, ...input, read: false, createdAt: new Date() });
+      const read = await this.alreadyRead(input);
+      const row = this.notifications.create({ messageId: null, ...input, read, createdAt: new Date() });
       saved = await this.transactions.transaction((m) => m.getRepository(Notification).save(row));
     } catch (err) {
       // The recipient was deleted meanwhile (foreign key): the same answer as the check before.

@@ -142,6 +142,14 @@ function checks(rows) {
     }
   }
   {
+    const s = find(rows, 'U1', 'server');
+    if (!s) na('U1', 'unread summary p50 ratio (1M / 10k messages) <= 1.5');
+    else {
+      const u = s.unread;
+      add('U1', `unread summary of a user in ${u.rooms} rooms, p50 ratio (${fmt(u.bigMessages)} / ${fmt(u.smallMessages)} messages) <= 1.5`, x(u.p50Ratio), u.p50Ratio <= 1.5);
+    }
+  }
+  {
     const s = find(rows, 'R1', 'server');
     const b = find(rows, 'R1', 'fastify-bare');
     if (!s || !b) na('R1', 'REST history req/s >= 0.75x bare Fastify route');
@@ -196,6 +204,21 @@ function h2Table(rows) {
       `p50 ratio big/small: REST ${x(h.restP50Ratio)}, FULLTEXT SQL ${x(h.fulltextSqlP50Ratio)}; LIKE peer at ${fmt(h.big.messages)}: ${x(h.likeOverRestP50)} our REST p50, ${x(h.likeOverFulltextSqlP50)} the FULLTEXT SQL. ` +
         `The migration's CREATE FULLTEXT INDEX (table rebuild + index) on ${fmt(h.big.messages)} messages took ${fmt(h.big.indexMs / 1000, 1)} s (${fmt(h.migrationMsPerMillion / 1000, 1)} s per million).`,
     );
+  }
+  return out.join('\n');
+}
+
+function u1Table(rows) {
+  const out = ['| target | user | rooms | messages | unread/room | p50 ms | p90 ms | p99 ms | requests |', '|---|---|---|---|---|---|---|---|---|'];
+  for (const r of rows.filter((q) => q.workload === 'U1')) {
+    if (r.status !== 'ok') {
+      out.push(`| ${r.target} | ${r.status}: ${r.reason} ||||||||`);
+      continue;
+    }
+    const u = r.unread;
+    for (const k of ['small', 'big'])
+      out.push(`| ${r.target} | ${k} | ${u.rooms} | ${fmt(k === 'small' ? u.smallMessages : u.bigMessages)} | ${u.unreadPerRoom} | ${fmt(u[k].p50Ms, 2)} | ${fmt(u[k].p90Ms, 2)} | ${fmt(u[k].p99Ms, 2)} | ${fmt(u[k].n)} |`);
+    out.push('', `p50 ratio big/small: ${x(u.p50Ratio)}.`);
   }
   return out.join('\n');
 }
@@ -292,6 +315,7 @@ function report({ meta, rows }) {
     else if (id === 'H1') L.push(h1Table(rows));
     else if (id === 'H2') L.push(h2Table(rows));
     else if (id === 'R1') L.push(r1Table(rows));
+    else if (id === 'U1') L.push(u1Table(rows));
     else if (id === 'X1') L.push(x1Table(rows));
     else L.push(loadTable(rows, id));
     if (id === 'P1') {

@@ -378,6 +378,7 @@ function pickMedian(list, w) {
 function harnessWorked(r) {
   if (r.search) return r.search.small.rest.n > 0 && r.search.big.rest.n > 0;
   if (r.history) return r.history.rest.small.n > 0 && r.history.rest.big.n > 0;
+  if (r.unread) return r.unread.small.n > 0 && r.unread.big.n > 0;
   if (r.rest) return r.rest.total > 0 && r.rest.non2xx === 0 && r.rest.errors === 0;
   if (r.rssPerConnKiB !== undefined) return r.connections.ok > 0 && r.connections.failed === 0 && r.deadAfterIdle === 0;
   if (r.baseline) return r.completedPerSec > 0;
@@ -389,6 +390,7 @@ function harnessWorked(r) {
 function summaryLine(r) {
   if (r.status !== 'ok') return `${r.status}: ${r.reason}`;
   if (r.search) return `REST p50 ${r.search.small.rest.p50Ms} ms (small) vs ${r.search.big.rest.p50Ms} ms (big) = ${r.search.restP50Ratio}x; LIKE peer ${r.search.likeOverRestP50}x slower at the big size`;
+  if (r.unread) return `unread summary p50 ${r.unread.small.p50Ms} ms (small) vs ${r.unread.big.p50Ms} ms (big) = ${r.unread.p50Ratio}x`;
   if (r.history) return `REST p50 ${r.history.rest.small.p50Ms} ms (small) vs ${r.history.rest.big.p50Ms} ms (big) = ${r.history.restP50Ratio}x; SQL ${r.history.sqlP50Ratio}x`;
   if (r.rest) return `${r.rest.requestsPerSec} req/s, p50 ${r.rest.p50Ms} ms, p99 ${r.rest.p99Ms} ms, non2xx ${r.rest.non2xx}, errors ${r.rest.errors}`;
   if (r.rssPerConnKiB !== undefined) return `${r.rssPerConnKiB} KiB/conn (${r.connections.ok} conns, stale ${r.staleAfterIdle}, dead ${r.deadAfterIdle})`;

@@ -1,4 +1,5 @@
 import { Module } from '@nestjs/common';
+import { ReadStateModule } from '../read-state/read-state.module';
 import { RoomsModule } from '../rooms/rooms.module';
 import { BasicMessagesController } from './basic-messages.controller';
 import { MessagesController } from './messages.controller';
@@ -10,7 +11,7 @@ import { SearchRepository } from './search/search.repository';
 import { SearchService } from './search/search.service';
 
 @Module({
-  imports: [RoomsModule],
+  imports: [RoomsModule, ReadStateModule],
   controllers: [MessagesController, BasicMessagesController, SearchController],
   providers: [MessagesService, MessagesRepository, MessageWriter, SearchService, SearchRepository],
   exports: [MessagesService],

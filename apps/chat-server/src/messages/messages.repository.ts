@@ -17,6 +17,8 @@ export interface NewMessage {
   content: string;
   sentAt: Date;
   clientMessageId: string | null;
+  /** Mentioned user ids in order of appearance (stored by MessageWriter after the INSERT). */
+  mentions?: readonly number[];
 }
 
 interface HistoryRow {

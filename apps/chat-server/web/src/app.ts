@@ -6,6 +6,7 @@ import {
 } from '../../src/common/realtime/destinations';
 import { ChatContext } from './controllers/context';
 import { MessagesController } from './controllers/messages';
+import { ReadController } from './controllers/read';
 import { RoomsController } from './controllers/rooms';
 import { SearchController } from './controllers/search';
 import type { Api } from './net/api';
@@ -15,6 +16,7 @@ import { MessagesState } from './state/messages';
 import { NotificationsState } from './state/notifications';
 import { PendingSends } from './state/pending-sends';
 import { PresenceState } from './state/presence';
+import { ReadState } from './state/read-state';
 import { roomName, RoomsState } from './state/rooms';
 import { SearchState } from './state/search';
 import { OwnTyping, TypingState } from './state/typing';
@@ -35,6 +37,7 @@ export class App {
   private readonly rooms: RoomsController;
   private readonly messages: MessagesController;
   private readonly search: SearchController;
+  private readonly read: ReadController;
   private liveState: LiveState = { kind: 'stopped' };
 
   constructor(root: HTMLElement, api: Api, me: Session, options: AppOptions) {
@@ -70,11 +73,18 @@ export class App {
         ownTyping: new OwnTyping(),
         notifications: new NotificationsState(),
         search: new SearchState(),
+        read: new ReadState(me.id),
       },
       views: createChatViews(root, me, (userId) => presence.get(userId)),
     };
-    this.messages = new MessagesController(this.ctx, (sidebar) =>
-      sidebar ? this.rooms.renderSidebar() : this.rooms.updateTitle(),
+    this.read = new ReadController(this.ctx, () => {
+      this.rooms.renderSidebar();
+      this.renderNotifications();
+    });
+    this.messages = new MessagesController(
+      this.ctx,
+      (sidebar) => (sidebar ? this.rooms.renderSidebar() : this.rooms.updateTitle()),
+      this.read,
     );
     this.rooms = new RoomsController(this.ctx, this.messages, (event) => this.onLiveEvent(event));
     this.search = new SearchController(this.ctx, this.rooms, this.messages);
@@ -89,9 +99,16 @@ export class App {
     live.start();
     window.addEventListener('hashchange', () => this.rooms.route());
     document.addEventListener('visibilitychange', () => {
-      if (document.visibilityState === 'visible') live.reconnectNow();
+      if (document.visibilityState === 'visible') {
+        live.reconnectNow();
+        this.read.seeCurrent();
+      }
     });
-    void this.rooms.refreshRooms().then(() => this.rooms.route());
+    // The read state first: the room opened by the route draws its "new messages" divider from it.
+    void this.rooms
+      .refreshRooms()
+      .then(() => this.read.load())
+      .then(() => this.rooms.route());
     void this.loadNotifications();
   }
 
@@ -118,6 +135,10 @@ export class App {
     views.search.bindSearch((q) => void this.search.search(q));
     views.search.bindMore(() => void this.search.more());
     views.search.bindOpen((m) => void this.search.open(m));
+    views.list.bindScroll(() => this.read.seeCurrent());
+    views.composer.bindMentionSource(() =>
+      (this.ctx.state.rooms.currentEntry?.members ?? []).filter((u) => u.id !== this.ctx.me.id),
+    );
     views.pendingSends.bindRetry((p) => void messages.transmit(p));
     views.pendingSends.bindDiscard((p) => messages.discard(p));
     views.composer.bindSubmit((content) => messages.submit(content));
@@ -152,6 +173,8 @@ export class App {
         return this.onNotification(event.notification);
       case 'error':
         return this.onStompError(event.error);
+      case 'read':
+        return this.read.onPush(event.state);
     }
   }
 
@@ -207,6 +230,8 @@ export class App {
     live
       .send(appDestination(AppDestination.addUser), { sender: { username: me.username } })
       .catch(() => undefined);
+    // Subscribed now: the counts from here on are exact (a message before this was not seen live).
+    void this.read.load();
     if (!reconnect) return;
     await this.messages.catchUp();
     await Promise.all([this.rooms.fetchPresence(state.rooms.knownUserIds()), this.loadNotifications()]);
@@ -238,7 +263,14 @@ export class App {
   }
 
   private onNotification(n: AppNotification): void {
-    if (!this.ctx.state.notifications.add(n)) return;
+    // About a message the user has read (or is looking at): no toast, no badge.
+    const seen = this.read.alreadyRead(n);
+    if (!this.ctx.state.notifications.add(seen ? { ...n, read: true } : n)) return;
+    if (seen) {
+      void this.ctx.api.markRead(n.id).catch(() => undefined);
+      this.renderNotifications();
+      return;
+    }
     this.renderNotifications();
     this.ctx.views.toasts.show(n.message, 'info', 'bell');
     // Being added to a room or sent a direct message shows up in the sidebar at once.

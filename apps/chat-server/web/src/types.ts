@@ -35,6 +35,8 @@ export interface Message {
   content: string;
   sentAt: string;
   clientMessageId?: string;
+  /** Members mentioned with @username, in order of appearance. */
+  mentions?: UserRef[];
 }
 
 export interface AppNotification {
@@ -43,6 +45,9 @@ export interface AppNotification {
   message: string;
   read: boolean;
   createdAt: string;
+  roomId?: number | null;
+  /** The message it is about (a mention, a direct message, a reply). */
+  messageId?: number | null;
 }
 
 export interface ErrorBody {
@@ -85,5 +90,10 @@ export function asMessage(v: unknown): Message | undefined {
     content: v.content,
     sentAt: typeof v.sentAt === 'string' ? v.sentAt : new Date().toISOString(),
     clientMessageId: typeof v.clientMessageId === 'string' ? v.clientMessageId : undefined,
+    mentions: Array.isArray(v.mentions)
+      ? v.mentions
+          .filter((u): u is { id: number; username: string } => isObject(u) && typeof u.id === 'number')
+          .map((u) => ({ id: u.id, username: String(u.username) }))
+      : [],
   };
 }

@@ -33,6 +33,20 @@ export class AddUserPayload {
   sender?: SenderInfo;
 }
 
+/** `/app/chat.read` body: the room, and the newest message read (default: the room's newest). */
+export class ReadPayload {
+  @IsInt({ message: 'roomId must be a positive integer id' })
+  @Min(1, { message: 'roomId must be a positive integer id' })
+  @Max(MAX_ID, { message: 'roomId must be a positive integer id' })
+  roomId!: number;
+
+  @IsOptional()
+  @IsInt({ message: 'messageId must be a positive integer id' })
+  @Min(1, { message: 'messageId must be a positive integer id' })
+  @Max(MAX_ID, { message: 'messageId must be a positive integer id' })
+  messageId?: number;
+}
+
 /** `/app/chat.typing` body. `typing` defaults to true. */
 export class TypingPayload {
   @IsInt({ message: 'roomId must be a positive integer id' })

@@ -4,6 +4,7 @@ import type { MessagesState } from '../state/messages';
 import type { NotificationsState } from '../state/notifications';
 import type { PendingSends } from '../state/pending-sends';
 import type { PresenceState } from '../state/presence';
+import type { ReadState } from '../state/read-state';
 import type { RoomsState } from '../state/rooms';
 import type { SearchState } from '../state/search';
 import type { OwnTyping, TypingState } from '../state/typing';
@@ -20,6 +21,7 @@ export interface ChatState {
   ownTyping: OwnTyping;
   notifications: NotificationsState;
   search: SearchState;
+  read: ReadState;
 }
 
 /** What every controller works with. */

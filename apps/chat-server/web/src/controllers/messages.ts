@@ -12,6 +12,7 @@ import type { Message } from '../types';
 import { MAX_CONTENT } from '../views/composer';
 import type { MessageContext } from '../views/message';
 import type { ChatContext } from './context';
+import type { ReadController } from './read';
 
 /** Messages arrive in pages of this many when a room opens and when scrolling up. */
 export const HISTORY_PAGE = 50;
@@ -30,6 +31,7 @@ export class MessagesController {
     private readonly ctx: ChatContext,
     /** Unread counts changed in rooms not on screen: the sidebar and title follow. */
     private readonly unreadChanged: (sidebar: boolean) => void,
+    private readonly read: ReadController,
   ) {}
 
   /** Adds messages to a room's history; our own replace their pending sends. Returns the new ones. */
@@ -75,9 +77,9 @@ export class MessagesController {
       if (fromOthers.filter((m) => state.typing.stopped(m.sender?.id ?? -1)).length) this.renderTyping();
       if (atBottom || fromOthers.length === 0) views.list.scrollToBottom();
       else views.list.showJump(true);
-      if (document.hidden) state.rooms.countUnread(roomId, fromOthers.length);
+      this.read.arrived(roomId, added);
     } else if (!current) {
-      state.rooms.countUnread(roomId, fromOthers.length);
+      this.read.arrived(roomId, added);
     }
     this.unreadChanged(!current);
   }
@@ -94,6 +96,17 @@ export class MessagesController {
     views.list.render(state.messages.of(entry.room.id).messages, this.messageContext(entry.room.id));
     this.renderTop(entry);
     this.renderPending();
+  }
+
+  /**
+   * The room was opened and its first page is here: the "new messages" divider goes where the
+   * read marker was, the view starts there (or at the bottom), and what is on screen is read.
+   */
+  openedRoom(roomId: number): void {
+    this.read.opened(roomId);
+    this.renderMessages();
+    if (!this.ctx.views.list.scrollToDivider()) this.ctx.views.list.scrollToBottom();
+    this.read.seeCurrent();
   }
 
   renderTop(entry: RoomEntry): void {
@@ -203,6 +216,7 @@ export class MessagesController {
       isDelivered: (id) => state.pending.isDelivered(id),
       presence: (userId) => state.presence.get(userId),
       onDelete: (m) => void this.deleteMessage(m),
+      newSince: this.read.newSince(roomId),
     };
   }
 

@@ -11,6 +11,7 @@ import {
   Session,
   UserRef,
 } from '../types';
+import type { UnreadItem } from '../state/read-state';
 import { ApiError } from './api-error';
 
 export interface HistoryQuery {
@@ -153,6 +154,16 @@ export class Api {
 
   markRead(id: number): Promise<AppNotification> {
     return this.request('PUT', `/api/v1/notifications/${id}/read`);
+  }
+
+  /** The unread and mention counts of each of the user's rooms. */
+  async unread(): Promise<UnreadItem[]> {
+    return items<UnreadItem>(await this.request('GET', '/api/v1/rooms/unread'));
+  }
+
+  /** Moves the read marker of a room (the REST twin of `/app/chat.read`, when not connected). */
+  markRoomRead(roomId: number, messageId: number): Promise<unknown> {
+    return this.request('PUT', `/api/v1/rooms/${roomId}/read`, { messageId });
   }
 
   markAllRead(): Promise<unknown> {

@@ -1,5 +1,6 @@
 import { avatar, formatFull, formatTime, h, parseTime, richText } from '../dom';
 import { icon } from '../icons';
+import { mentionRuns } from '../../../src/read-state/mentions';
 import type { Message } from '../types';
 import { PresenceLookup, presenceDot } from './presence-dot';
 
@@ -12,6 +13,11 @@ export interface MessageContext {
   isDelivered(messageId: number): boolean;
   presence: PresenceLookup;
   onDelete(m: Message): void;
+  /**
+   * The "new messages" divider: before the first message of others after `after` (the marker as
+   * the room opened) and up to `upTo` (the newest message then). Absent: no divider.
+   */
+  newSince?: { after: number; upTo: number };
 }
 
 /**
@@ -29,7 +35,7 @@ export function renderMessage(m: Message, ctx: MessageContext, compact: boolean)
       'div',
       { class: 'msg-body' },
       compact ? null : messageMeta(m, ctx),
-      messageText(m),
+      messageText(m, ctx.meId),
       mine && ctx.isDelivered(m.id) ? h('div', { class: 'msg-status delivered' }, '✓ Delivered') : null,
     ),
     messageActions(m, ctx),
@@ -68,9 +74,33 @@ function messageMeta(m: Message, ctx: MessageContext): HTMLElement {
   );
 }
 
-/** The text, with http(s) links made clickable (never markup). */
-export function messageText(m: Pick<Message, 'content'>): HTMLElement {
-  return h('div', { class: 'msg-text' }, richText(m.content));
+/**
+ * The text, with http(s) links made clickable (never markup) and the members it mentions
+ * highlighted (the mention of `meId` more strongly).
+ */
+export function messageText(m: Pick<Message, 'content' | 'mentions'>, meId?: number): HTMLElement {
+  const byName = new Map((m.mentions ?? []).map((u) => [u.username.toLowerCase(), u]));
+  const parts: Node[] = [];
+  let last = 0;
+  if (byName.size)
+    for (const run of mentionRuns(m.content)) {
+      const name = run.variants.find((v) => byName.has(v));
+      if (!name) continue;
+      const user = byName.get(name)!;
+      const end = run.start + 1 + name.length;
+      if (run.start > last) parts.push(richText(m.content.slice(last, run.start)));
+      const me = user.id === meId;
+      parts.push(
+        h(
+          'span',
+          { class: `mention${me ? ' mention-me' : ''}`, title: me ? 'You were mentioned' : user.username },
+          m.content.slice(run.start, end),
+        ),
+      );
+      last = end;
+    }
+  if (last < m.content.length) parts.push(richText(m.content.slice(last)));
+  return h('div', { class: 'msg-text' }, ...parts);
 }
 
 function messageActions(m: Message, ctx: MessageContext): HTMLElement | null {

@@ -3,6 +3,7 @@ import { ReadStateModule } from '../read-state/read-state.module';
 import { RoomsModule } from '../rooms/rooms.module';
 import { BasicMessagesController } from './basic-messages.controller';
 import { MessagesController } from './messages.controller';
+import { MessageViews } from './message-views';
 import { MessageWriter } from './message-writer';
 import { MessagesRepository } from './messages.repository';
 import { MessagesService } from './messages.service';
@@ -13,7 +14,7 @@ import { SearchService } from './search/search.service';
 @Module({
   imports: [RoomsModule, ReadStateModule],
   controllers: [MessagesController, BasicMessagesController, SearchController],
-  providers: [MessagesService, MessagesRepository, MessageWriter, SearchService, SearchRepository],
+  providers: [MessagesService, MessagesRepository, MessageWriter, MessageViews, SearchService, SearchRepository],
   exports: [MessagesService],
 })
 export class MessagesModule {}

@@ -11,10 +11,10 @@ import { isAdmin, Principal } from '../common/principal';
 import { isWellFormedText } from '../common/validation/json-input';
 import { FieldError, ValidationFailedException } from '../common/validation/validation';
 import { RoomType } from '../rooms/room.entity';
-import { ReadStateRepository } from '../read-state/read-state.repository';
 import { ReadStateService } from '../read-state/read-state.service';
 import { RoomsService } from '../rooms/rooms.service';
-import { MessageParts, MessageView, toMessageView } from './message-view';
+import { MessageView, toMessageView } from './message-view';
+import { MessageViews } from './message-views';
 import { MessageWriter } from './message-writer';
 import { HistoryWindow, MessagesRepository } from './messages.repository';
 
@@ -88,7 +88,7 @@ export class MessagesService {
     private readonly events: DomainEvents,
     private readonly writer: MessageWriter,
     private readonly readState: ReadStateService,
-    private readonly readStateRepo: ReadStateRepository,
+    private readonly views: MessageViews,
   ) {}
 
   /**
@@ -183,7 +183,7 @@ export class MessagesService {
         : query.after !== undefined
           ? { kind: 'after', id: query.after, size }
           : { kind: 'page', page: query.page ?? 0, size };
-    return this.views(await this.messages.history(roomId, window));
+    return this.views.of(await this.messages.history(roomId, window));
   }
 
   /** Deletes a message: its sender, the room's creator or an admin (403 others, 404 unknown). */
@@ -212,12 +212,6 @@ export class MessagesService {
     if (!original) throw cause;
     if (original.roomId !== roomId)
       throw new ConflictException('clientMessageId was already used for a message in another room');
-    return { message: (await this.views([original]))[0], created: false };
-  }
-
-  /** Views of stored messages, with their mentions loaded in ONE query for all of them. */
-  private async views(parts: MessageParts[]): Promise<MessageView[]> {
-    const mentions = await this.readStateRepo.mentionsOf(parts.map((p) => p.id));
-    return parts.map((p) => toMessageView({ ...p, mentions: mentions.get(p.id) ?? [] }));
+    return { message: (await this.views.of([original]))[0], created: false };
   }
 }

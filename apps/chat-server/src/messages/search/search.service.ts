@@ -3,7 +3,8 @@ import { isAdmin, Principal } from '../../common/principal';
 import { isWellFormedText } from '../../common/validation/json-input';
 import { ValidationFailedException } from '../../common/validation/validation';
 import { RoomsService } from '../../rooms/rooms.service';
-import { MessageView, toMessageView } from '../message-view';
+import { MessageView } from '../message-view';
+import { MessageViews } from '../message-views';
 import { parseSearchTerms } from './search-terms';
 import { SearchRepository } from './search.repository';
 
@@ -29,6 +30,7 @@ export class SearchService {
   constructor(
     private readonly search: SearchRepository,
     private readonly rooms: RoomsService,
+    private readonly views: MessageViews,
   ) {}
 
   async find(caller: Principal, request: SearchRequest): Promise<MessageView[]> {
@@ -54,7 +56,7 @@ export class SearchService {
       before: request.before,
       size: request.size ?? DEFAULT_SEARCH_SIZE,
     });
-    return parts.map(toMessageView);
+    return this.views.of(parts);
   }
 
   private async unindexableMessage(): Promise<string> {

@@ -73,7 +73,7 @@ function withTimeout(p, ms, what) {
 // builds/tests on a shared machine skew every number. Returns the busy % seen.
 async function waitQuiet(maxMs) {
   const end = Date.now() + maxMs;
-  let pct = 0;
+  let pct;
   for (;;) {
     const a = proc.machineBusyUs();
     await sleep(1000);
@@ -151,7 +151,7 @@ async function countMessages() {
   const mysql = require('mysql2/promise');
   const c = await mysql.createConnection({ uri: serverCfg.databaseUrl() });
   try {
-    const [[r]] = await c.query('SELECT COUNT(*) AS n FROM messages');
+    const [[r]] = /** @type {[any[], unknown]} */ (await c.query('SELECT COUNT(*) AS n FROM messages'));
     return Number(r.n);
   } finally {
     await c.end();

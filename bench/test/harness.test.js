@@ -35,7 +35,7 @@ test('histogram: merge across processes equals recording in one', () => {
 });
 
 test('STOMP client: frames split across messages, heart-beats and several frames per message', () => {
-  const c = createConn({ kind: 'stomp', subDest: '/topic/rooms/{room}', sendDest: '/app/chat.sendMessage', bodyShape: 'app' }, 7, {});
+  const c = /** @type {any} */ (createConn({ kind: 'stomp', subDest: '/topic/rooms/{room}', sendDest: '/app/chat.sendMessage', bodyShape: 'app' }, 7, {}));
   const got = [];
   const receipts = [];
   c.onDelivery = (b) => got.push(b);
@@ -53,7 +53,7 @@ test('STOMP client: frames split across messages, heart-beats and several frames
 });
 
 test('STOMP client: SEND frame shape for our server', () => {
-  const c = createConn({ kind: 'stomp', subDest: '/topic/rooms/{room}', sendDest: '/app/chat.sendMessage', bodyShape: 'app' }, 3, {});
+  const c = /** @type {any} */ (createConn({ kind: 'stomp', subDest: '/topic/rooms/{room}', sendDest: '/app/chat.sendMessage', bodyShape: 'app' }, 3, {}));
   const sent = [];
   c.t = { send: (s) => sent.push(s) };
   c.publish('bench|1|2|3|xx', 'r2');

@@ -1,8 +1,8 @@
 import { TestUser, uniqueName } from '../../factories/users';
 
 /**
- * The authorization matrix of both REST surfaces and of STOMP, as CONTRACT.md and
- * docs/API-DECISIONS.md state it: ONE table, iterated by attack-authz.hardening-spec.ts, which
+ * The authorization matrix of both REST surfaces and of STOMP, as README ("The APIs", the STOMP
+ * tables) and docs/API-DECISIONS.md state it: ONE table, iterated by attack-authz.hardening-spec.ts, which
  * also checks that every route the app registers appears here.
  *
  * Roles: `anonymous` (no token), `stranger` (a user with no tie to the fixture), `member` (a

@@ -33,7 +33,7 @@ const WRITE_RESULTS = flag('--write-results') || (!SMOKE && !ONLY && !ONLY_TARGE
 if (SMOKE && !process.env.BENCH_SERVER_USERS) serverCfg.config.users = 4; // fewer logins: shorter set-up
 const REPEAT = Math.max(1, Math.min(9, Number(opt('--repeat') || 1)));
 const PAIR_TIMEOUT_MS = SMOKE ? 45000 : 240000;
-const TOTAL_TIMEOUT_MS = SMOKE ? 150000 : 30 * 60000 * REPEAT;
+const TOTAL_TIMEOUT_MS = SMOKE ? 210000 : 30 * 60000 * REPEAT; // smoke: H2 starts the server twice more
 
 installExitHandlers();
 // --nice N (opt-in, root for N < 0): run the orchestrator, and so every process it

@@ -13,6 +13,7 @@ interface View {
   roomId: number;
   content: string;
   sender: { id: number | null };
+  mentions?: { id: number; username: string }[];
 }
 
 /** EXTENSIONS.md §6 on the database under test (SQLite FTS5, or MariaDB FULLTEXT in CI). */
@@ -75,6 +76,16 @@ describe('GET /api/v1/messages/search', () => {
       // `_` is part of a word on both engines.
       expect(await ids(alice, { q: 'feature_flag' })).toEqual([m.underscore.id]);
       expect(await ids(alice, { q: 'feature' })).toEqual([]);
+    });
+
+    it('shows each result as the same view history shows (mentions included)', async () => {
+      const sent = await send(alice, team, `@${bob.username} the zeppelin manifest is ready`);
+      expect(sent.mentions).toEqual([{ id: bob.id, username: bob.username }]);
+      const [found] = (await search(alice, { q: 'zeppelin' }).expect(200)).body as View[];
+      const history = (await api().get(`/api/v1/messages/room/${team.id}`).set(bearer(alice)).expect(200))
+        .body as View[];
+      expect(found).toEqual(sent);
+      expect(history.find((v) => v.id === sent.id)).toEqual(found);
     });
 
     it('a word ending in * is a prefix; a quoted phrase matches in order; an unclosed quote runs to the end', async () => {

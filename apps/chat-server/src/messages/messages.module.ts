@@ -14,7 +14,14 @@ import { SearchService } from './search/search.service';
 @Module({
   imports: [RoomsModule, ReadStateModule],
   controllers: [MessagesController, BasicMessagesController, SearchController],
-  providers: [MessagesService, MessagesRepository, MessageWriter, MessageViews, SearchService, SearchRepository],
+  providers: [
+    MessagesService,
+    MessagesRepository,
+    MessageWriter,
+    MessageViews,
+    SearchService,
+    SearchRepository,
+  ],
   exports: [MessagesService],
 })
 export class MessagesModule {}

@@ -5,7 +5,14 @@ import { AppDestination } from '../common/realtime/destinations';
 import { MessagesService } from '../messages/messages.service';
 import { StatusService } from '../status/status.service';
 import { UsersService } from '../users/users.service';
-import { AddUserPayload, SendMessagePayload, TypingPayload } from './dto/chat-payloads.dto';
+import { ReactionsService } from '../messages/reactions.service';
+import {
+  AddUserPayload,
+  EditMessagePayload,
+  ReactPayload,
+  SendMessagePayload,
+  TypingPayload,
+} from './dto/chat-payloads.dto';
 import { sessionUserId } from './stomp-auth';
 import { TypingService } from './typing.service';
 
@@ -22,6 +29,7 @@ export class ChatHandlers {
     private readonly messages: MessagesService,
     private readonly typingService: TypingService,
     private readonly status: StatusService,
+    private readonly reactions: ReactionsService,
   ) {}
 
   @MessageMapping(AppDestination.sendMessage)
@@ -34,7 +42,21 @@ export class ChatHandlers {
       payload.roomId,
       payload.content,
       payload.clientMessageId,
+      payload.parentId,
     );
+  }
+
+  @MessageMapping(AppDestination.editMessage)
+  async editMessage(
+    @Payload() payload: EditMessagePayload,
+    @StompSessionParam() session: StompSessionInfo,
+  ): Promise<void> {
+    await this.messages.edit(await this.caller(session), payload.messageId, payload.content);
+  }
+
+  @MessageMapping(AppDestination.react)
+  async react(@Payload() payload: ReactPayload, @StompSessionParam() session: StompSessionInfo): Promise<void> {
+    await this.reactions.react(await this.caller(session), payload.messageId, payload.emoji, payload.remove ?? false);
   }
 
   @MessageMapping(AppDestination.addUser)

@@ -8,6 +8,13 @@ export class MessageSenderDto {
   @ApiPropertyOptional({ example: 'user1@example.com', nullable: true, type: String }) email?: string | null;
 }
 
+/** One emoji's reactions on a message: `userIds` lists at most the first 100, `count` is exact. */
+export class ReactionDto {
+  @ApiProperty({ example: '👍' }) emoji!: string;
+  @ApiProperty({ example: 2 }) count!: number;
+  @ApiProperty({ example: [1, 2], type: [Number] }) userIds!: number[];
+}
+
 /**
  * A message as every surface shows it: the live STOMP payload on `/topic/rooms/{id}` and a
  * history item are the same object.
@@ -20,6 +27,16 @@ export class MessageView {
   @ApiProperty({ example: '2026-11-21T10:55:00.000Z' }) sentAt!: string;
   @ApiPropertyOptional({ example: 'c-42', description: 'Present when the sender gave one' })
   clientMessageId?: string;
+  @ApiProperty({ example: null, nullable: true, type: String, description: 'Null until the first edit' })
+  editedAt!: string | null;
+  @ApiProperty({ example: null, nullable: true, type: Number, description: "The thread root's id for a reply" })
+  parentId!: number | null;
+  @ApiProperty({ example: 0, description: 'A thread root: how many replies; a reply: 0' })
+  replyCount!: number;
+  @ApiProperty({ example: null, nullable: true, type: String, description: "A thread root: its newest reply's time" })
+  lastReplyAt!: string | null;
+  @ApiProperty({ type: [ReactionDto], description: 'In order of first use; []' })
+  reactions!: ReactionDto[];
 }
 
 /** The fields a view is built from (an inserted row plus its sender, or a history row). */
@@ -30,6 +47,12 @@ export interface MessageParts {
   content: string;
   sentAt: Date;
   clientMessageId: string | null;
+  editedAt: Date | null;
+  parentId: number | null;
+  replyCount: number;
+  lastReplyAt: Date | null;
+  /** The page's reactions, read in one query per page (MessagesRepository.reactionsOf). */
+  reactions: ReactionDto[];
 }
 
 export function toMessageView(m: MessageParts): MessageView {
@@ -42,5 +65,10 @@ export function toMessageView(m: MessageParts): MessageView {
     content: m.content,
     sentAt: m.sentAt.toISOString(),
     ...(m.clientMessageId ? { clientMessageId: m.clientMessageId } : {}),
+    editedAt: m.editedAt ? m.editedAt.toISOString() : null,
+    parentId: m.parentId,
+    replyCount: m.replyCount,
+    lastReplyAt: m.lastReplyAt ? m.lastReplyAt.toISOString() : null,
+    reactions: m.reactions,
   };
 }

@@ -5,11 +5,14 @@ import { MessagesController } from './messages.controller';
 import { MessageWriter } from './message-writer';
 import { MessagesRepository } from './messages.repository';
 import { MessagesService } from './messages.service';
+import { ReactionsController } from './reactions.controller';
+import { ReactionsRepository } from './reactions.repository';
+import { ReactionsService } from './reactions.service';
 
 @Module({
   imports: [RoomsModule],
-  controllers: [MessagesController, BasicMessagesController],
-  providers: [MessagesService, MessagesRepository, MessageWriter],
-  exports: [MessagesService],
+  controllers: [MessagesController, BasicMessagesController, ReactionsController],
+  providers: [MessagesService, MessagesRepository, MessageWriter, ReactionsRepository, ReactionsService],
+  exports: [MessagesService, ReactionsService, MessagesRepository],
 })
 export class MessagesModule {}

@@ -9,12 +9,14 @@ import { DomainEvents } from '../common/events/domain-events';
 import { isForeignKeyViolation, isUniqueViolation } from '../common/filters/all-exceptions.filter';
 import { isAdmin, Principal } from '../common/principal';
 import { isWellFormedText } from '../common/validation/json-input';
+import { MAX_ID } from '../common/pipes/parse-id.pipe';
 import { FieldError, ValidationFailedException } from '../common/validation/validation';
 import { RoomType } from '../rooms/room.entity';
 import { RoomsService } from '../rooms/rooms.service';
 import { MessageView, toMessageView } from './message-view';
 import { MessageWriter } from './message-writer';
-import { HistoryWindow, MessagesRepository } from './messages.repository';
+import { HistoryWindow, MessagesRepository, ReplyWindow, StoredParts, ThreadCounts } from './messages.repository';
+import { ReactionsRepository } from './reactions.repository';
 
 export const MAX_CONTENT_LENGTH = 4000;
 /** What a TEXT column holds on MySQL in utf8mb4 (65535 bytes), so "stored as sent" never fails. */
@@ -33,7 +35,11 @@ export interface HistoryQuery {
   size?: number;
   before?: number;
   after?: number;
+  /** Leave replies out (a main timeline). */
+  topLevel?: boolean;
 }
+
+export type RepliesQuery = Omit<HistoryQuery, 'page' | 'topLevel'>;
 
 export type ReceiverType = 'user' | 'group' | 'channel';
 
@@ -43,7 +49,10 @@ export interface AddressedMessage {
   receiverType?: ReceiverType;
   content: unknown;
   clientMessageId?: unknown;
+  parentId?: unknown;
 }
+
+const isId = (v: unknown): v is number => typeof v === 'number' && Number.isInteger(v) && v >= 1 && v <= MAX_ID;
 
 /** The field errors of a message, or none. Content: 1-4000 characters after trimming. */
 export function validateMessage(content: unknown, clientMessageId: unknown): FieldError[] {
@@ -85,6 +94,7 @@ export class MessagesService {
     private readonly rooms: RoomsService,
     private readonly events: DomainEvents,
     private readonly writer: MessageWriter,
+    private readonly reactions: ReactionsRepository,
   ) {}
 
   /**
@@ -93,28 +103,38 @@ export class MessagesService {
    * concurrent sends: see MessageWriter; room and membership come from the cache), then
    * publishes. With a clientMessageId already used by this sender, returns the original message
    * (`created: false`) and publishes nothing; 409 if that was in another room.
+   *
+   * With `parentId` it is a reply (EXTENSIONS.md §5): the parent must be a message of the same
+   * room (400; unknown, or in a room the caller cannot see, 404); a reply to a reply joins the
+   * root's thread. A reply is written with its root's counters in one transaction (not batched).
    */
   async send(
     caller: Principal,
     roomId: number,
     content: unknown,
     clientMessageId?: unknown,
+    parentId?: unknown,
   ): Promise<SendResult> {
     const errors = validateMessage(content, clientMessageId);
+    if (parentId !== undefined && parentId !== null && !isId(parentId))
+      errors.push({ field: 'parentId', message: 'parentId must be a positive integer id' });
     if (errors.length) throw new ValidationFailedException(errors);
     const text = content as string;
     const clientId = typeof clientMessageId === 'string' ? clientMessageId : null;
     const room = await this.rooms.assertCanTakePart(caller, roomId);
+    const rootId = isId(parentId) ? await this.threadRoot(caller, roomId, parentId) : null;
     const sentAt = new Date();
+    const row = { roomId, senderId: caller.id, content: text, sentAt, clientMessageId: clientId };
     let id: number;
+    let thread: ThreadCounts | null = null;
     try {
-      id = await this.writer.write({
-        roomId,
-        senderId: caller.id,
-        content: text,
-        sentAt,
-        clientMessageId: clientId,
-      });
+      if (rootId === null) {
+        id = await this.writer.write(row);
+      } else {
+        const reply = await this.messages.insertReply(row, rootId);
+        if (!reply) throw new NotFoundException(`Message ${rootId} not found`);
+        ({ id, thread } = reply);
+      }
     } catch (err) {
       if (clientId && isUniqueViolation(err)) return this.replay(caller, roomId, clientId, err);
       // The room (or the sender) was deleted between the check and the insert.
@@ -128,9 +148,41 @@ export class MessagesService {
       content: text,
       sentAt,
       clientMessageId: clientId,
+      editedAt: null,
+      parentId: rootId,
+      replyCount: 0,
+      lastReplyAt: null,
+      reactions: [],
     });
     this.events.emit('message.created', { message, room: { id: room.id, type: room.type } });
+    if (thread) this.emitThread(roomId, thread, message);
     return { message, created: true };
+  }
+
+  /**
+   * The thread root a reply to `parentId` in `roomId` belongs to: 404 when the parent is unknown
+   * or in a room the caller cannot see (the same answer: nothing tells that it exists), 400 when
+   * it is in another room the caller can see.
+   */
+  private async threadRoot(caller: Principal, roomId: number, parentId: number): Promise<number> {
+    const parent = await this.messages.findMeta(parentId);
+    if (!parent || (parent.roomId !== roomId && !(await this.rooms.canSubscribe(caller, parent.roomId))))
+      throw new NotFoundException(`Message ${parentId} not found`);
+    if (parent.roomId !== roomId)
+      throw new ValidationFailedException([
+        { field: 'parentId', message: 'parentId must be a message of the same room' },
+      ]);
+    return parent.parentId ?? parent.id;
+  }
+
+  private emitThread(roomId: number, thread: ThreadCounts, reply: MessageView | null): void {
+    this.events.emit('thread.updated', {
+      roomId,
+      rootId: thread.rootId,
+      replyCount: thread.replyCount,
+      lastReplyAt: thread.lastReplyAt ? thread.lastReplyAt.toISOString() : null,
+      reply,
+    });
   }
 
   /**
@@ -154,7 +206,7 @@ export class MessagesService {
         type === 'group' ? RoomType.PRIVATE : RoomType.PUBLIC,
       );
     }
-    return this.send(caller, roomId, input.content, input.clientMessageId);
+    return this.send(caller, roomId, input.content, input.clientMessageId, input.parentId);
   }
 
   /**
@@ -175,7 +227,65 @@ export class MessagesService {
         : query.after !== undefined
           ? { kind: 'after', id: query.after, size }
           : { kind: 'page', page: query.page ?? 0, size };
-    return (await this.messages.history(roomId, window)).map(toMessageView);
+    return this.views(await this.messages.history(roomId, window, query.topLevel === true));
+  }
+
+  /**
+   * A thread's replies (EXTENSIONS.md §5), oldest to newest: `before` / `after` cursors, else the
+   * newest `size`. 404 unknown message, 400 a reply's id, 403 neither a member nor an admin.
+   */
+  async replies(caller: Principal, rootId: number, query: RepliesQuery): Promise<MessageView[]> {
+    if (query.before !== undefined && query.after !== undefined)
+      throw new BadRequestException('Use either before or after, not both');
+    const root = await this.messages.findMeta(rootId);
+    if (!root) throw new NotFoundException(`Message ${rootId} not found`);
+    await this.rooms.assertCanTakePart(caller, root.roomId);
+    if (root.parentId !== null)
+      throw new BadRequestException(`Message ${rootId} is a reply; its thread root is ${root.parentId}`);
+    const size = query.size ?? DEFAULT_PAGE_SIZE;
+    const window: ReplyWindow =
+      query.before !== undefined
+        ? { kind: 'before', id: query.before, size }
+        : query.after !== undefined
+          ? { kind: 'after', id: query.after, size }
+          : { kind: 'latest', size };
+    return this.views(await this.messages.replies(rootId, window));
+  }
+
+  /**
+   * Edits a message (EXTENSIONS.md §3): its sender only, while it may still post in the room
+   * (admins and room creators may delete, never put words in someone's mouth): 403 otherwise.
+   * 400 invalid content, 404 unknown or deleted. The same content again changes nothing.
+   */
+  async edit(caller: Principal, messageId: number, content: unknown): Promise<MessageView> {
+    const errors = validateMessage(content, undefined);
+    if (errors.length) throw new ValidationFailedException(errors);
+    const text = content as string;
+    const meta = await this.messages.findMeta(messageId);
+    if (!meta) throw new NotFoundException(`Message ${messageId} not found`);
+    if (meta.senderId !== caller.id) throw new ForbiddenException('Only the sender may edit a message');
+    const room = await this.rooms.assertCanTakePart(caller, meta.roomId);
+    if (meta.content !== text && !(await this.messages.edit(messageId, text, new Date())))
+      throw new NotFoundException(`Message ${messageId} not found`);
+    const parts = await this.messages.findParts(messageId);
+    if (!parts) throw new NotFoundException(`Message ${messageId} not found`);
+    const [message] = await this.views([parts]);
+    if (meta.content !== text)
+      this.events.emit('message.edited', {
+        message,
+        previousContent: meta.content,
+        room: { id: room.id, type: room.type },
+      });
+    return message;
+  }
+
+  /** Views of stored messages, their reactions read in one query for all of them. */
+  async views(parts: StoredParts[]): Promise<MessageView[]> {
+    const reacted = parts.filter((p) => p.hasReactions).map((p) => p.id);
+    const reactions = await this.reactions.reactionsOf(reacted);
+    return parts.map(({ hasReactions: _, ...p }) =>
+      toMessageView({ ...p, reactions: reactions.get(p.id) ?? [] }),
+    );
   }
 
   /** Deletes a message: its sender, the room's creator or an admin (403 others, 404 unknown). */
@@ -189,9 +299,17 @@ export class MessagesService {
       (room?.creatorId != null && room.creatorId === caller.id);
     if (!allowed)
       throw new ForbiddenException('Only the sender, the room creator or an administrator may delete it');
-    if (!(await this.messages.delete(messageId)))
-      throw new NotFoundException(`Message ${messageId} not found`);
+    if (meta.parentId === null) {
+      // A root takes its replies with it (foreign key ON DELETE CASCADE): one event for the thread.
+      if (!(await this.messages.delete(messageId)))
+        throw new NotFoundException(`Message ${messageId} not found`);
+      this.events.emit('message.deleted', { roomId: meta.roomId, messageId });
+      return;
+    }
+    const thread = await this.messages.deleteReply(messageId, meta.parentId);
+    if (!thread) throw new NotFoundException(`Message ${messageId} not found`);
     this.events.emit('message.deleted', { roomId: meta.roomId, messageId });
+    this.emitThread(meta.roomId, thread, null);
   }
 
   private async replay(
@@ -204,6 +322,6 @@ export class MessagesService {
     if (!original) throw cause;
     if (original.roomId !== roomId)
       throw new ConflictException('clientMessageId was already used for a message in another room');
-    return { message: toMessageView(original), created: false };
+    return { message: (await this.views([original]))[0], created: false };
   }
 }

@@ -8,6 +8,8 @@ export enum NotificationType {
   ROOM_INVITE = 'ROOM_INVITE',
   /** A direct message arrived. */
   DIRECT_MESSAGE = 'DIRECT_MESSAGE',
+  /** Someone replied in a thread the user started or replied in. */
+  REPLY = 'REPLY',
 }
 
 @Entity({ name: 'notifications' })

@@ -11,6 +11,8 @@ export const AppDestination = {
   sendMessage: 'chat.sendMessage',
   addUser: 'chat.addUser',
   typing: 'chat.typing',
+  editMessage: 'chat.editMessage',
+  react: 'chat.react',
 } as const;
 export type AppDestinationName = (typeof AppDestination)[keyof typeof AppDestination];
 
@@ -64,6 +66,25 @@ export const userQueue = (queue: UserQueueName): string => `/user${queue}`;
 
 // ---- payloads ---------------------------------------------------------------------------------
 
+/**
+ * The message view as it travels live (`/topic/rooms/{id}` and MESSAGE_EDITED): the fields of
+ * EXTENSIONS.md's message view that clients read to draw a message; the server's MessageView
+ * (messages/message-view.ts) is assignable to it.
+ */
+export interface LiveMessagePayload {
+  id: number;
+  roomId: number;
+  sender: { id: number | null; username: string; email?: string | null };
+  content: string;
+  sentAt: string;
+  clientMessageId?: string;
+  editedAt: string | null;
+  parentId: number | null;
+  replyCount: number;
+  lastReplyAt: string | null;
+  reactions: Array<{ emoji: string; count: number; userIds: number[] }>;
+}
+
 /** `/topic/rooms/{id}/typing`. */
 export interface TypingEventPayload {
   roomId: number;
@@ -78,7 +99,17 @@ export type RoomEventPayload =
   | { type: 'MEMBER_ADDED'; roomId: number; userId: number; actorId: number | null }
   | { type: 'MEMBER_REMOVED'; roomId: number; userId: number; actorId: number | null }
   | { type: 'ROOM_UPDATED'; roomId: number; name: string; roomType: string }
-  | { type: 'ROOM_DELETED'; roomId: number };
+  | { type: 'ROOM_DELETED'; roomId: number }
+  | { type: 'MESSAGE_EDITED'; roomId: number; message: LiveMessagePayload }
+  | {
+      type: 'REACTION_ADDED' | 'REACTION_REMOVED';
+      roomId: number;
+      messageId: number;
+      emoji: string;
+      userId: number;
+      count: number;
+    }
+  | { type: 'THREAD_UPDATED'; roomId: number; messageId: number; replyCount: number; lastReplyAt: string | null };
 export type RoomEventType = RoomEventPayload['type'];
 
 /** `/topic/status`. */

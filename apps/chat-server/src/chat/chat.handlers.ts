@@ -55,8 +55,16 @@ export class ChatHandlers {
   }
 
   @MessageMapping(AppDestination.react)
-  async react(@Payload() payload: ReactPayload, @StompSessionParam() session: StompSessionInfo): Promise<void> {
-    await this.reactions.react(await this.caller(session), payload.messageId, payload.emoji, payload.remove ?? false);
+  async react(
+    @Payload() payload: ReactPayload,
+    @StompSessionParam() session: StompSessionInfo,
+  ): Promise<void> {
+    await this.reactions.react(
+      await this.caller(session),
+      payload.messageId,
+      payload.emoji,
+      payload.remove ?? false,
+    );
   }
 
   @MessageMapping(AppDestination.addUser)

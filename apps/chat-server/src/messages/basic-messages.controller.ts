@@ -4,7 +4,12 @@ import { FastifyReply } from 'fastify';
 import { CurrentUser } from '../common/decorators/current-user.decorator';
 import { ParseIdPipe } from '../common/pipes/parse-id.pipe';
 import { Principal } from '../common/principal';
-import { BasicMessageDto, EditMessageDto, HistoryQueryDto, SendBasicMessageDto } from './dto/message-input.dto';
+import {
+  BasicMessageDto,
+  EditMessageDto,
+  HistoryQueryDto,
+  SendBasicMessageDto,
+} from './dto/message-input.dto';
 import { MessageView } from './message-view';
 import { MessagesService } from './messages.service';
 

@@ -10,7 +10,10 @@ const PICTOGRAPH = String.raw`(?!\p{Regional_Indicator})(?:\p{Extended_Pictograp
  * One emoji, after NFC and without U+FE0F: a flag (two regional indicators), a keycap, or
  * pictographs joined by single ZERO WIDTH JOINERs (no leading, trailing or doubled joiner).
  */
-const EMOJI = new RegExp(String.raw`^(?:\p{Regional_Indicator}{2}|[#*0-9]\u20E3|${PICTOGRAPH}(?:\u200D${PICTOGRAPH})*)$`, 'u');
+const EMOJI = new RegExp(
+  String.raw`^(?:\p{Regional_Indicator}{2}|[#*0-9]\u20E3|${PICTOGRAPH}(?:\u200D${PICTOGRAPH})*)$`,
+  'u',
+);
 const graphemes = new Intl.Segmenter(undefined, { granularity: 'grapheme' });
 
 /**

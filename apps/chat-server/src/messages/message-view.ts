@@ -29,11 +29,21 @@ export class MessageView {
   clientMessageId?: string;
   @ApiProperty({ example: null, nullable: true, type: String, description: 'Null until the first edit' })
   editedAt!: string | null;
-  @ApiProperty({ example: null, nullable: true, type: Number, description: "The thread root's id for a reply" })
+  @ApiProperty({
+    example: null,
+    nullable: true,
+    type: Number,
+    description: "The thread root's id for a reply",
+  })
   parentId!: number | null;
   @ApiProperty({ example: 0, description: 'A thread root: how many replies; a reply: 0' })
   replyCount!: number;
-  @ApiProperty({ example: null, nullable: true, type: String, description: "A thread root: its newest reply's time" })
+  @ApiProperty({
+    example: null,
+    nullable: true,
+    type: String,
+    description: "A thread root: its newest reply's time",
+  })
   lastReplyAt!: string | null;
   @ApiProperty({ type: [ReactionDto], description: 'In order of first use; []' })
   reactions!: ReactionDto[];

@@ -202,7 +202,9 @@ export class MessagesRepository {
   }
 
   private hydrateDate(value: Date | string | null): Date | null {
-    return value === null ? null : (this.dataSource.driver.prepareHydratedValue(value, this.sentAtColumn) as Date);
+    return value === null
+      ? null
+      : (this.dataSource.driver.prepareHydratedValue(value, this.sentAtColumn) as Date);
   }
 
   // ---- edits and threads (EXTENSIONS.md §3, §5) -------------------------------------------------
@@ -286,7 +288,10 @@ export class MessagesRepository {
       Record<string, unknown>
     > | null> {
       if (!(yield lock).rows.length) return null;
-      const deleted = yield { sql: 'DELETE FROM messages WHERE id = ? AND parent_id = ?', params: [id, rootId] };
+      const deleted = yield {
+        sql: 'DELETE FROM messages WHERE id = ? AND parent_id = ?',
+        params: [id, rootId],
+      };
       if (!deleted.affected) return null;
       const thread = (yield {
         sql: 'SELECT COUNT(*) AS replyCount, MAX(sent_at) AS lastReplyAt FROM messages WHERE parent_id = ?',
@@ -309,7 +314,8 @@ export class MessagesRepository {
   }
 }
 
-const COUNTS_SQL = 'SELECT reply_count AS replyCount, last_reply_at AS lastReplyAt FROM messages WHERE id = ?';
+const COUNTS_SQL =
+  'SELECT reply_count AS replyCount, last_reply_at AS lastReplyAt FROM messages WHERE id = ?';
 
 /** Locks a thread root's row until the end of the transaction (SQLite: the script runs alone anyway). */
 function lockRoot(mysql: boolean, rootId: number): Statement {

@@ -15,7 +15,13 @@ import { RoomType } from '../rooms/room.entity';
 import { RoomsService } from '../rooms/rooms.service';
 import { MessageView, toMessageView } from './message-view';
 import { MessageWriter } from './message-writer';
-import { HistoryWindow, MessagesRepository, ReplyWindow, StoredParts, ThreadCounts } from './messages.repository';
+import {
+  HistoryWindow,
+  MessagesRepository,
+  ReplyWindow,
+  StoredParts,
+  ThreadCounts,
+} from './messages.repository';
 import { ReactionsRepository } from './reactions.repository';
 
 export const MAX_CONTENT_LENGTH = 4000;
@@ -52,7 +58,8 @@ export interface AddressedMessage {
   parentId?: unknown;
 }
 
-const isId = (v: unknown): v is number => typeof v === 'number' && Number.isInteger(v) && v >= 1 && v <= MAX_ID;
+const isId = (v: unknown): v is number =>
+  typeof v === 'number' && Number.isInteger(v) && v >= 1 && v <= MAX_ID;
 
 /** The field errors of a message, or none. Content: 1-4000 characters after trimming. */
 export function validateMessage(content: unknown, clientMessageId: unknown): FieldError[] {

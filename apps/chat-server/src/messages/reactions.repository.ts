@@ -53,11 +53,12 @@ export class ReactionsRepository {
 
   /** How many distinct emojis a message carries, and whether `emoji` is one of them. */
   async emojiStats(messageId: number, emoji: string): Promise<{ distinct: number; present: boolean }> {
-    const rows: Array<{ distinct: number | string; present: number | string | null }> = await this.dataSource.query(
-      'SELECT COUNT(DISTINCT emoji) AS `distinct`, MAX(CASE WHEN emoji = ? THEN 1 ELSE 0 END) AS present ' +
-        'FROM message_reactions WHERE message_id = ?',
-      [emoji, messageId],
-    );
+    const rows: Array<{ distinct: number | string; present: number | string | null }> =
+      await this.dataSource.query(
+        'SELECT COUNT(DISTINCT emoji) AS `distinct`, MAX(CASE WHEN emoji = ? THEN 1 ELSE 0 END) AS present ' +
+          'FROM message_reactions WHERE message_id = ?',
+        [emoji, messageId],
+      );
     return { distinct: Number(rows[0]?.distinct ?? 0), present: Number(rows[0]?.present ?? 0) === 1 };
   }
 
@@ -71,7 +72,9 @@ export class ReactionsRepository {
       messageId,
     ]);
     try {
-      await this.dataSource.getRepository(MessageReaction).insert({ messageId, userId, emoji, createdAt: new Date() });
+      await this.dataSource
+        .getRepository(MessageReaction)
+        .insert({ messageId, userId, emoji, createdAt: new Date() });
       return true;
     } catch (err) {
       if (isUniqueViolation(err)) return false;
@@ -81,6 +84,7 @@ export class ReactionsRepository {
 
   /** Removes a reaction; false when the user did not have it. */
   async remove(messageId: number, userId: number, emoji: string): Promise<boolean> {
-    return !!(await this.dataSource.getRepository(MessageReaction).delete({ messageId, userId, emoji })).affected;
+    return !!(await this.dataSource.getRepository(MessageReaction).delete({ messageId, userId, emoji }))
+      .affected;
   }
 }

@@ -35,11 +35,19 @@ export class ReactionsService {
    * member nor an admin. The 50-emoji bound is checked before the insert: two different new
    * emojis racing for the 50th place may both get in (docs/API-DECISIONS.md).
    */
-  async react(caller: Principal, messageId: number, rawEmoji: unknown, remove = false): Promise<ReactionsAnswer> {
+  async react(
+    caller: Principal,
+    messageId: number,
+    rawEmoji: unknown,
+    remove = false,
+  ): Promise<ReactionsAnswer> {
     const emoji = typeof rawEmoji === 'string' ? normalizeEmoji(rawEmoji) : null;
     if (emoji === null)
       throw new ValidationFailedException([
-        { field: 'emoji', message: 'emoji must be one emoji (at most 32 bytes) or a :shortcode: of 1-32 [a-z0-9_+-]' },
+        {
+          field: 'emoji',
+          message: 'emoji must be one emoji (at most 32 bytes) or a :shortcode: of 1-32 [a-z0-9_+-]',
+        },
       ]);
     const meta = await this.messages.findMeta(messageId);
     if (!meta) throw new NotFoundException(`Message ${messageId} not found`);

@@ -45,7 +45,8 @@ const ROOM_TOPIC = /^\/topic\/rooms\/([1-9]\d{0,9})(?:\/(typing|events))?$/;
 export function parseRoomTopic(destination: string): { roomId: number; kind: RoomTopicKind } | null {
   const match = ROOM_TOPIC.exec(destination);
   if (!match) return null;
-  const kind: RoomTopicKind = match[2] === 'typing' ? 'typing' : match[2] === 'events' ? 'events' : 'messages';
+  const kind: RoomTopicKind =
+    match[2] === 'typing' ? 'typing' : match[2] === 'events' ? 'events' : 'messages';
   return { roomId: Number(match[1]), kind };
 }
 
@@ -109,7 +110,13 @@ export type RoomEventPayload =
       userId: number;
       count: number;
     }
-  | { type: 'THREAD_UPDATED'; roomId: number; messageId: number; replyCount: number; lastReplyAt: string | null };
+  | {
+      type: 'THREAD_UPDATED';
+      roomId: number;
+      messageId: number;
+      replyCount: number;
+      lastReplyAt: string | null;
+    };
 export type RoomEventType = RoomEventPayload['type'];
 
 /** `/topic/status`. */

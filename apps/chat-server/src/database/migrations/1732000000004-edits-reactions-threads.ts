@@ -30,7 +30,10 @@ export class EditsReactionsThreads1732000000004 implements MigrationInterface {
       new TableColumn(bool('has_reactions', false)),
     ]);
     // Thread replies, oldest to newest, are a range scan of this index; the foreign key uses it too.
-    await q.createIndex('messages', new TableIndex({ name: 'IDX_messages_parent', columnNames: ['parent_id', 'id'] }));
+    await q.createIndex(
+      'messages',
+      new TableIndex({ name: 'IDX_messages_parent', columnNames: ['parent_id', 'id'] }),
+    );
     await q.createForeignKey(
       'messages',
       new TableForeignKey({

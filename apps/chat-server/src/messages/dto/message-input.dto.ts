@@ -33,7 +33,10 @@ export class SendMessageDto {
 
 /** v1 `PATCH /api/v1/messages/{id}` and basic `PUT /api/messages/{messageId}`. */
 export class EditMessageDto {
-  @ApiProperty({ example: 'Hello, fixed', description: 'The rules of sending: 1-4000 characters after trimming' })
+  @ApiProperty({
+    example: 'Hello, fixed',
+    description: 'The rules of sending: 1-4000 characters after trimming',
+  })
   @IsString({ message: 'content must be a string' })
   content!: string;
 }

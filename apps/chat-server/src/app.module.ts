@@ -1,6 +1,5 @@
 import { DynamicModule, Module } from '@nestjs/common';
 import { APP_FILTER, APP_PIPE } from '@nestjs/core';
-import { TypeOrmModule } from '@nestjs/typeorm';
 import { LoggerModule } from 'nestjs-pino';
 import { AuthModule } from './auth/auth.module';
 import { ChatModule } from './chat/chat.module';
@@ -8,7 +7,7 @@ import { CommonModule } from './common/common.module';
 import { AllExceptionsFilter } from './common/filters/all-exceptions.filter';
 import { createValidationPipe } from './common/validation/validation';
 import { AppSettings } from './config/app-config';
-import { dataSourceOptions } from './database/data-source-options';
+import { DatabaseModule } from './database/database.module';
 import { loggerOptions } from './logging/logger-options';
 import { MessagesModule } from './messages/messages.module';
 import { NotificationsModule } from './notifications/notifications.module';
@@ -27,7 +26,7 @@ export class AppModule {
       imports: [
         CommonModule.forRoot(settings),
         LoggerModule.forRoot(loggerOptions(settings)),
-        TypeOrmModule.forRoot(dataSourceOptions(settings.database)),
+        DatabaseModule.forRoot(settings.database),
         UsersModule,
         AuthModule,
         RoomsModule,

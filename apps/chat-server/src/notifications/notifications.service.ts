@@ -12,6 +12,7 @@ import { OnDomainEvent } from '../common/events/on-domain-event.decorator';
 import { UserQueue } from '../common/realtime/destinations';
 import { isAdmin, Principal } from '../common/principal';
 import { RealtimePublisher } from '../common/realtime/realtime-publisher';
+import { TransactionRunner } from '../database/transaction-runner';
 import { RoomMember } from '../rooms/room-member.entity';
 import { Room, RoomType } from '../rooms/room.entity';
 import { UsersService } from '../users/users.service';
@@ -52,6 +53,7 @@ export class NotificationsService {
     @InjectRepository(Room) private readonly rooms: Repository<Room>,
     private readonly users: UsersService,
     private readonly publisher: RealtimePublisher,
+    private readonly transactions: TransactionRunner,
   ) {}
 
   /**
@@ -186,9 +188,9 @@ export class NotificationsService {
   private async create(input: NewNotification): Promise<NotificationDto> {
     let saved: Notification;
     try {
-      saved = await this.notifications.save(
-        this.notifications.create({ ...input, read: false, createdAt: new Date() }),
-      );
+      // save() opens a transaction: on SQLite it must wait for any other one (TransactionRunner).
+      const row = this.notifications.create({ ...input, read: false, createdAt: new Date() });
+      saved = await this.transactions.transaction((m) => m.getRepository(Notification).save(row));
     } catch (err) {
       // The recipient was deleted meanwhile (foreign key): the same answer as the check before.
       await this.users.getExisting(input.userId);

@@ -5,6 +5,7 @@ import { ParseIdPipe } from '../common/pipes/parse-id.pipe';
 import { Principal } from '../common/principal';
 import { CreateGroupDto, UpdateMembersDto } from './dto/room-input.dto';
 import { GroupDto, MembershipChangeDto, RoomDto } from './dto/room.dto';
+import { RoomMembershipService } from './room-membership.service';
 import { RoomType } from './room.entity';
 import { RoomsService } from './rooms.service';
 
@@ -16,7 +17,10 @@ import { RoomsService } from './rooms.service';
 export abstract class BasicRoomsController {
   protected abstract readonly type: RoomType.PUBLIC | RoomType.PRIVATE;
 
-  constructor(protected readonly rooms: RoomsService) {}
+  constructor(
+    protected readonly rooms: RoomsService,
+    protected readonly membership: RoomMembershipService,
+  ) {}
 
   @Post()
   @ApiOperation({ summary: 'Create with members (all or nothing); the caller is creator and member' })
@@ -36,7 +40,7 @@ export abstract class BasicRoomsController {
     @Param('id', ParseIdPipe) id: number,
     @Body() dto: UpdateMembersDto,
   ): Promise<MembershipChangeDto> {
-    const { action, memberCount } = await this.rooms.changeMembership(
+    const { action, memberCount } = await this.membership.changeMembership(
       caller,
       id,
       dto.memberId,

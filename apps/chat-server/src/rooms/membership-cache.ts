@@ -97,24 +97,25 @@ export class MembershipCache {
 
   private apply(msg: Invalidation): void {
     this.generation++;
-    switch (msg.kind) {
-      case 'room': {
-        const entry = this.rooms.get(msg.roomId);
-        if (entry) this.memberEntries -= entry.members.size;
-        this.rooms.delete(msg.roomId);
-        break;
-      }
-      case 'member': {
-        const members = this.rooms.get(msg.roomId)?.members;
-        if (members?.delete(msg.userId)) this.memberEntries--;
-        break;
-      }
-      case 'user':
-        for (const entry of this.rooms.values()) {
-          if (entry.members.delete(msg.userId)) this.memberEntries--;
-          if (entry.info?.value?.creatorId === msg.userId) entry.info = undefined;
-        }
-        break;
+    if (msg.kind === 'room') this.forgetRoom(msg.roomId);
+    else if (msg.kind === 'member') this.forgetMember(msg.roomId, msg.userId);
+    else this.forgetUser(msg.userId);
+  }
+
+  private forgetRoom(roomId: number): void {
+    const entry = this.rooms.get(roomId);
+    if (entry) this.memberEntries -= entry.members.size;
+    this.rooms.delete(roomId);
+  }
+
+  private forgetMember(roomId: number, userId: number): void {
+    if (this.rooms.get(roomId)?.members.delete(userId)) this.memberEntries--;
+  }
+
+  private forgetUser(userId: number): void {
+    for (const entry of this.rooms.values()) {
+      if (entry.members.delete(userId)) this.memberEntries--;
+      if (entry.info?.value?.creatorId === userId) entry.info = undefined;
     }
   }
 

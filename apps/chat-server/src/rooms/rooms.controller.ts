@@ -6,6 +6,7 @@ import { ParseIdPipe } from '../common/pipes/parse-id.pipe';
 import { Principal } from '../common/principal';
 import { CreateRoomDto, UpdateRoomDto } from './dto/room-input.dto';
 import { RoomDto, RoomMemberDto } from './dto/room.dto';
+import { RoomMembershipService } from './room-membership.service';
 import { RoomType } from './room.entity';
 import { RoomsService } from './rooms.service';
 
@@ -14,7 +15,10 @@ import { RoomsService } from './rooms.service';
 @ApiBearerAuth()
 @Controller('api/v1/rooms')
 export class RoomsController {
-  constructor(private readonly rooms: RoomsService) {}
+  constructor(
+    private readonly rooms: RoomsService,
+    private readonly membership: RoomMembershipService,
+  ) {}
 
   @Post()
   @ApiOperation({
@@ -93,7 +97,7 @@ export class RoomsController {
     @Param('roomId', ParseIdPipe) roomId: number,
     @Param('userId', ParseIdPipe) userId: number,
   ): Promise<string> {
-    await this.rooms.addMember(caller, roomId, userId);
+    await this.membership.addMember(caller, roomId, userId);
     return 'User added to chat room successfully.';
   }
 
@@ -104,7 +108,7 @@ export class RoomsController {
     @Param('roomId', ParseIdPipe) roomId: number,
     @Param('userId', ParseIdPipe) userId: number,
   ): Promise<string> {
-    await this.rooms.removeMember(caller, roomId, userId);
+    await this.membership.removeMember(caller, roomId, userId);
     return 'User removed from chat room successfully.';
   }
 

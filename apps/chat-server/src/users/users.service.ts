@@ -11,6 +11,7 @@ import { Repository } from 'typeorm';
 import { AppConfig } from '../config/app-config';
 import { DomainEvents } from '../common/events/domain-events';
 import { isAdmin, Principal } from '../common/principal';
+import { TransactionRunner } from '../database/transaction-runner';
 import { PasswordHasher } from './password-hasher';
 import { PrincipalCache } from './principal-cache';
 import { Role, ROLE_ADMIN, ROLE_USER, User } from './user.entity';
@@ -57,6 +58,7 @@ export class UsersService implements OnApplicationBootstrap {
     private readonly cache: PrincipalCache,
     private readonly events: DomainEvents,
     private readonly config: AppConfig,
+    private readonly transactions: TransactionRunner,
   ) {}
 
   /** Creates the first admin from ADMIN_USERNAME / ADMIN_PASSWORD once; an existing account is left alone. */
@@ -100,7 +102,8 @@ export class UsersService implements OnApplicationBootstrap {
       lastLogin: null,
     });
     try {
-      return await this.users.save(user);
+      // save() opens a transaction: on SQLite it must wait for any other one (TransactionRunner).
+      return await this.transactions.transaction((m) => m.getRepository(User).save(user));
     } catch (err) {
       // Lost a race with a concurrent registration of the same name: same answer as the check.
       await this.assertUnique(input.username, input.email ?? null);

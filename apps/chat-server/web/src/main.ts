@@ -1,6 +1,6 @@
-import { Api } from './api';
-import { AuthView } from './auth-view';
-import { ChatApp } from './chat';
+import { Api } from './net/api';
+import { AuthView } from './views/auth-view';
+import { App } from './app';
 import { isObject, Session } from './types';
 
 // The token lives in sessionStorage: it survives a reload but not the tab, and is never a cookie
@@ -72,7 +72,7 @@ const api = new Api(
 );
 
 function startChat(s: Session): void {
-  new ChatApp(root, api, s, { transports: transportsFromUrl(), logout: endSession }).start();
+  new App(root, api, s, { transports: transportsFromUrl(), logout: endSession }).start();
 }
 
 if (session) {
@@ -80,7 +80,13 @@ if (session) {
 } else {
   const flash = sessionStorage.getItem(FLASH_KEY) ?? undefined;
   sessionStorage.removeItem(FLASH_KEY);
-  new AuthView(root, api, (s) => {
+  const auth = new AuthView(root);
+  auth.bindSubmit(async ({ mode, username, email, password }, notice) => {
+    if (mode === 'register') {
+      await api.register(username, email, password);
+      notice('Account created. Logging you in…');
+    }
+    const s = await api.login(username, password);
     session = {
       token: s.token,
       id: s.id,
@@ -90,5 +96,6 @@ if (session) {
     };
     sessionStorage.setItem(SESSION_KEY, JSON.stringify(session));
     startChat(session);
-  }).render(flash);
+  });
+  auth.render(flash);
 }

@@ -1,5 +1,7 @@
-// Shapes of what the server sends (api-v1.md and CONTRACT.md), read defensively: a field the
-// server leaves out must not break the page.
+// Shapes of what the server sends over REST (api-v1.md and CONTRACT.md), read defensively: a
+// field the server leaves out must not break the page. What travels over STOMP (typing, presence,
+// room events, errors) is typed beside its destination in
+// `apps/chat-server/src/common/realtime/destinations.ts`.
 
 export interface Session {
   token: string;
@@ -35,41 +37,12 @@ export interface Message {
   clientMessageId?: string;
 }
 
-export interface TypingEvent {
-  roomId: number;
-  userId: number;
-  username: string;
-  typing: boolean;
-}
-
-export interface StatusEvent {
-  userId: number;
-  username?: string;
-  status: string;
-  updatedAt?: string;
-}
-
 export interface AppNotification {
   id: number;
   type: string;
   message: string;
   read: boolean;
   createdAt: string;
-}
-
-export interface RoomEvent {
-  type: string;
-  roomId: number;
-  messageId?: number;
-  userId?: number;
-  [key: string]: unknown;
-}
-
-export interface StompErrorPayload {
-  status: number;
-  message: string;
-  destination?: string;
-  clientMessageId?: string;
 }
 
 export interface ErrorBody {

@@ -1,3 +1,4 @@
+import type { StatusEventPayload } from '../../../src/common/realtime/destinations';
 import {
   AppNotification,
   ErrorBody,
@@ -8,27 +9,9 @@ import {
   Room,
   RoomType,
   Session,
-  StatusEvent,
   UserRef,
-} from './types';
-
-/** A failed request, carrying the server's error body (status, message, field errors). */
-export class ApiError extends Error {
-  constructor(
-    readonly status: number,
-    message: string,
-    readonly path: string,
-    readonly error = '',
-    readonly fieldErrors: { field: string; message: string }[] = [],
-  ) {
-    super(message);
-  }
-
-  /** "403 Forbidden" style label, or "Network error" when the server was unreachable. */
-  get label(): string {
-    return this.status === 0 ? 'Network error' : `${this.status} ${this.error || 'Error'}`;
-  }
-}
+} from '../types';
+import { ApiError } from './api-error';
 
 export interface HistoryQuery {
   size?: number;
@@ -147,9 +130,11 @@ export class Api {
     return this.request('DELETE', `/api/v1/messages/${id}`);
   }
 
-  async statuses(userIds: number[]): Promise<StatusEvent[]> {
+  async statuses(userIds: number[]): Promise<StatusEventPayload[]> {
     if (userIds.length === 0) return [];
-    return items<StatusEvent>(await this.request('GET', `/api/v1/status?userIds=${userIds.join(',')}`));
+    return items<StatusEventPayload>(
+      await this.request('GET', `/api/v1/status?userIds=${userIds.join(',')}`),
+    );
   }
 
   async notifications(): Promise<AppNotification[]> {

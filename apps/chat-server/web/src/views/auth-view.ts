@@ -1,19 +1,33 @@
-import { Api, ApiError } from './api';
-import { h, replace } from './dom';
-import { icon } from './icons';
-import { Session } from './types';
+import { h, replace } from '../dom';
+import { icon } from '../icons';
+import { ApiError } from '../net/api-error';
 
-type Mode = 'login' | 'register';
+export type AuthMode = 'login' | 'register';
 
-/** Log in / register: the v1 auth endpoints, with the server's messages shown as they come. */
+/** What the form holds when the user submits it. */
+export interface Credentials {
+  mode: AuthMode;
+  username: string;
+  email: string;
+  password: string;
+}
+
+/**
+ * Handles a submit: resolves once the user is in, rejects with the error to show. `notice` shows a
+ * line of progress (e.g. "Account created").
+ */
+export type AuthHandler = (credentials: Credentials, notice: (text: string) => void) => Promise<void>;
+
+/** Log in / register, with the server's messages and field errors shown as they come. */
 export class AuthView {
-  private mode: Mode = 'login';
+  private mode: AuthMode = 'login';
+  private onSubmit: AuthHandler = async () => undefined;
 
-  constructor(
-    private readonly root: HTMLElement,
-    private readonly api: Api,
-    private readonly onSession: (session: Session) => void,
-  ) {}
+  constructor(private readonly root: HTMLElement) {}
+
+  bindSubmit(handler: AuthHandler): void {
+    this.onSubmit = handler;
+  }
 
   render(flash?: string): void {
     const error = h('div', { class: 'form-error', role: 'alert', hidden: !flash }, flash ?? '');
@@ -39,7 +53,7 @@ export class AuthView {
       { class: 'btn primary block', type: 'submit' },
       this.mode === 'login' ? 'Log in' : 'Create account',
     );
-    const tab = (mode: Mode, label: string) =>
+    const tab = (mode: AuthMode, label: string) =>
       h(
         'button',
         {
@@ -105,13 +119,10 @@ export class AuthView {
     notice.hidden = true;
     button.disabled = true;
     try {
-      if (this.mode === 'register') {
-        await this.api.register(username, email, password);
-        notice.textContent = 'Account created. Logging you in…';
+      await this.onSubmit({ mode: this.mode, username, email, password }, (text) => {
+        notice.textContent = text;
         notice.hidden = false;
-      }
-      const session = await this.api.login(username, password);
-      this.onSession(session);
+      });
     } catch (err) {
       error.hidden = false;
       if (err instanceof ApiError) {

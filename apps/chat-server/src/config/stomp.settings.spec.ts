@@ -1,0 +1,21 @@
+import { EnvReader } from './env-reader';
+import { stompSettings } from './stomp.settings';
+
+describe('stompSettings', () => {
+  it('has the documented defaults', () => {
+    expect(stompSettings(new EnvReader({})).stomp).toEqual({
+      heartbeatMs: 10000,
+      maxFrameBytes: 65536,
+      slowConsumerBytes: 524288,
+      slowConsumerMs: 10000,
+      connectTimeoutMs: 10000,
+      maxSessionsPerIp: 20000,
+    });
+  });
+
+  it('reads every limit and refuses one out of range', () => {
+    const reader = new EnvReader({ STOMP_HEARTBEAT_MS: '0', STOMP_MAX_FRAME_BYTES: '100' });
+    expect(stompSettings(reader).stomp.heartbeatMs).toBe(0);
+    expect(reader.errors).toEqual(['STOMP_MAX_FRAME_BYTES must be between 1024 and 16777216 (got 100)']);
+  });
+});

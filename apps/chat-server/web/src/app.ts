@@ -1,0 +1,267 @@
+import {
+  AppDestination,
+  appDestination,
+  RoomEventPayload,
+  StompErrorPayload,
+} from '../../src/common/realtime/destinations';
+import { ChatContext } from './controllers/context';
+import { MessagesController } from './controllers/messages';
+import { RoomsController } from './controllers/rooms';
+import type { Api } from './net/api';
+import { Live, LiveState } from './net/live';
+import { LiveEvent, subscribeUserTopics } from './net/live-events';
+import { MessagesState } from './state/messages';
+import { NotificationsState } from './state/notifications';
+import { PendingSends } from './state/pending-sends';
+import { PresenceState } from './state/presence';
+import { roomName, RoomsState } from './state/rooms';
+import { OwnTyping, TypingState } from './state/typing';
+import { AppNotification, isObject, Session } from './types';
+import { createChatViews } from './views/chat-page';
+
+export interface AppOptions {
+  transports?: string[];
+  logout(message?: string): void;
+}
+
+/**
+ * The signed-in chat's controller: builds the state, the views and the live connection, binds the
+ * views' events to the controllers, and routes what the live connection delivers by its kind.
+ */
+export class App {
+  private readonly ctx: ChatContext;
+  private readonly rooms: RoomsController;
+  private readonly messages: MessagesController;
+  private liveState: LiveState = { kind: 'stopped' };
+
+  constructor(root: HTMLElement, api: Api, me: Session, options: AppOptions) {
+    const presence = new PresenceState();
+    presence.set(me.id, 'offline');
+    const live = new Live({
+      url: '/ws/chat',
+      token: () => me.token,
+      transports: options.transports,
+      onState: (state) => this.onLiveState(state),
+      beforeSubscribe: async (reconnect) => {
+        if (reconnect) await this.rooms.refreshRooms();
+      },
+      onReady: (reconnect) => void this.onLiveReady(reconnect),
+      onAuthFailed: (message) => options.logout(`Your session has ended (${message}). Please log in again.`),
+      // The banner shows why the connection dropped; a planned restart needs no alert on top.
+      onServerError: (message) => {
+        if (!/shutting down|restart/i.test(message))
+          this.ctx.views.toasts.show(`Live connection: ${message}`);
+      },
+    });
+    this.ctx = {
+      me,
+      isAdmin: (me.roles ?? []).includes('ROLE_ADMIN'),
+      api,
+      live,
+      state: {
+        rooms: new RoomsState(me.id),
+        messages: new MessagesState(),
+        pending: new PendingSends(),
+        presence,
+        typing: new TypingState(),
+        ownTyping: new OwnTyping(),
+        notifications: new NotificationsState(),
+      },
+      views: createChatViews(root, me, (userId) => presence.get(userId)),
+    };
+    this.messages = new MessagesController(this.ctx, (sidebar) =>
+      sidebar ? this.rooms.renderSidebar() : this.rooms.updateTitle(),
+    );
+    this.rooms = new RoomsController(this.ctx, this.messages, (event) => this.onLiveEvent(event));
+    this.bind(options);
+  }
+
+  start(): void {
+    const { live, me, views } = this.ctx;
+    views.pane.welcome(me.username);
+    views.connection.render(this.liveState);
+    subscribeUserTopics(live, (event) => this.onLiveEvent(event));
+    live.start();
+    window.addEventListener('hashchange', () => this.rooms.route());
+    document.addEventListener('visibilitychange', () => {
+      if (document.visibilityState === 'visible') live.reconnectNow();
+    });
+    void this.rooms.refreshRooms().then(() => this.rooms.route());
+    void this.loadNotifications();
+  }
+
+  /** Each view's events, to the controller that handles them. */
+  private bind(options: AppOptions): void {
+    const { live, views } = this.ctx;
+    const { rooms, messages } = this;
+    const createChannel = () => views.createRoom.show();
+    const newDirect = () => rooms.showNewDirect();
+    const join = (roomId: number) => void rooms.join(roomId);
+    views.sidebar.bindCreateChannel(createChannel);
+    views.sidebar.bindNewDirect(newDirect);
+    views.sidebar.bindJoin(join);
+    views.sidebar.bindLogout(() => {
+      live.stop();
+      options.logout();
+    });
+    views.pane.bindCreateChannel(createChannel);
+    views.pane.bindNewDirect(newDirect);
+    views.pane.bindJoin(join);
+    views.header.bindToggleMembers(() => rooms.toggleMembers());
+    views.list.bindNearTop(() => messages.onNearTop());
+    views.pendingSends.bindRetry((p) => void messages.transmit(p));
+    views.pendingSends.bindDiscard((p) => messages.discard(p));
+    views.composer.bindSubmit((content) => messages.submit(content));
+    views.composer.bindInput((hasText) => messages.onComposerInput(hasText));
+    views.typing.bindExpire(() => messages.renderTyping());
+    views.members.bindClose(() => rooms.closeMembers());
+    views.members.bindMessage((userId) => void rooms.openDirect(userId).catch(() => undefined));
+    views.members.bindAdd((roomId, typed) => rooms.addMember(roomId, typed));
+    views.members.bindLeave((roomId) => void rooms.leave(roomId));
+    views.notifications.bindToggle(() => this.renderNotifications());
+    views.notifications.bindMarkAllRead(() => void this.markAllRead());
+    views.notifications.bindMarkRead((n) => void this.markRead(n));
+    views.connection.bindReconnectNow(() => live.reconnectNow());
+    views.createRoom.bindCreate((name, type) => rooms.createRoom(name, type));
+    views.newDirect.bindOpenDirect((userId) => rooms.openDirect(userId));
+  }
+
+  // ---------------------------------------------------------------- live events
+
+  /** Everything the live connection delivers comes through here, routed by its kind. */
+  private onLiveEvent(event: LiveEvent): void {
+    switch (event.kind) {
+      case 'message':
+        return this.messages.onMessage(event.message);
+      case 'room-event':
+        return this.onRoomEvent(event.event);
+      case 'typing':
+        return this.messages.onTyping(event.event);
+      case 'status':
+        return this.rooms.setPresence(event.userId, event.status);
+      case 'notification':
+        return this.onNotification(event.notification);
+      case 'error':
+        return this.onStompError(event.error);
+    }
+  }
+
+  /** A room's events, routed by their type. */
+  private onRoomEvent(ev: RoomEventPayload): void {
+    const { me, state } = this.ctx;
+    const { roomId } = ev;
+    const entry = state.rooms.get(roomId);
+    if (!entry) return;
+    const current = state.rooms.current === roomId;
+    switch (ev.type) {
+      case 'MESSAGE_DELETED':
+        this.messages.removeMessage(roomId, ev.messageId);
+        break;
+      case 'MEMBER_REMOVED':
+        if (ev.userId === me.id) {
+          this.rooms.leftRoom(roomId, `You are no longer a member of ${roomName(entry)}`);
+          void this.rooms.refreshRooms();
+        } else if (current) void this.rooms.loadMembers(entry);
+        break;
+      case 'MEMBER_ADDED':
+        if (current) void this.rooms.loadMembers(entry);
+        break;
+      case 'ROOM_UPDATED':
+        void this.rooms
+          .refreshRooms()
+          .then(() => state.rooms.current === roomId && this.rooms.renderHeader());
+        break;
+      case 'ROOM_DELETED':
+        state.rooms.delete(roomId);
+        this.rooms.leftRoom(roomId, `${roomName(entry)} was deleted`);
+        this.rooms.renderSidebar();
+        break;
+    }
+  }
+
+  private onStompError(err: StompErrorPayload): void {
+    const { state, views } = this.ctx;
+    if (err.destination === appDestination(AppDestination.addUser)) return;
+    if (err.destination === appDestination(AppDestination.sendMessage)) {
+      const p = state.pending.forError(err.clientMessageId);
+      if (p) this.messages.failPending(p, err.message);
+    }
+    if (err.destination === appDestination(AppDestination.typing)) return;
+    views.toasts.show(`${err.message}${err.status ? ` (${err.status})` : ''}`);
+  }
+
+  // ---------------------------------------------------------------- live connection
+
+  private async onLiveReady(reconnect: boolean): Promise<void> {
+    const { live, me, state } = this.ctx;
+    live
+      .send(appDestination(AppDestination.addUser), { sender: { username: me.username } })
+      .catch(() => undefined);
+    if (!reconnect) return;
+    await this.messages.catchUp();
+    await Promise.all([this.rooms.fetchPresence(state.rooms.knownUserIds()), this.loadNotifications()]);
+  }
+
+  private onLiveState(state: LiveState): void {
+    const wasConnected = this.liveState.kind === 'connected';
+    this.liveState = state;
+    // Our own dot follows our connection: the server marks us online while a session is live.
+    if (state.kind === 'connected' || wasConnected)
+      this.rooms.setPresence(this.ctx.me.id, state.kind === 'connected' ? 'online' : 'offline');
+    if (wasConnected && state.kind !== 'connected') {
+      this.messages.clearTyping();
+      this.ctx.state.ownTyping.stop();
+    }
+    this.ctx.views.connection.render(state);
+  }
+
+  // ---------------------------------------------------------------- notifications
+
+  private async loadNotifications(): Promise<void> {
+    try {
+      this.ctx.state.notifications.replace(await this.ctx.api.notifications());
+    } catch {
+      // A failure here is not worth an alert; the list stays empty and live pushes still arrive.
+      return;
+    }
+    this.renderNotifications();
+  }
+
+  private onNotification(n: AppNotification): void {
+    if (!this.ctx.state.notifications.add(n)) return;
+    this.renderNotifications();
+    this.ctx.views.toasts.show(n.message, 'info', 'bell');
+    // Being added to a room or sent a direct message shows up in the sidebar at once.
+    void this.rooms.refreshRooms();
+  }
+
+  private renderNotifications(): void {
+    const { notifications } = this.ctx.state;
+    this.ctx.views.notifications.render(notifications.all(), notifications.unread());
+    this.rooms.updateTitle();
+  }
+
+  private async markAllRead(): Promise<void> {
+    try {
+      await this.ctx.api.markAllRead();
+      this.ctx.state.notifications.markAllRead();
+    } catch (err) {
+      this.ctx.views.toasts.error(err, 'Could not mark the notifications as read');
+    }
+    this.renderNotifications();
+  }
+
+  private async markRead(n: AppNotification): Promise<void> {
+    if (n.read) return;
+    try {
+      const updated = await this.ctx.api.markRead(n.id);
+      this.ctx.state.notifications.markRead(
+        n.id,
+        isObject(updated) && typeof updated.read === 'boolean' ? updated.read : true,
+      );
+    } catch (err) {
+      this.ctx.views.toasts.error(err, 'Could not mark the notification as read');
+    }
+    this.renderNotifications();
+  }
+}

@@ -1,0 +1,93 @@
+import type { Message } from '../types';
+
+export type SendState = 'sending' | 'delivered' | 'failed';
+
+/** A message the user sent that the server has not shown back yet. */
+export interface PendingSend {
+  /** Sent along so that a retry is idempotent and the broadcast can be matched. */
+  readonly clientMessageId: string;
+  readonly roomId: number;
+  readonly content: string;
+  state: SendState;
+  error?: string;
+}
+
+/**
+ * The user's sends in flight, and the ids of the stored messages they became ("✓ Delivered" shows
+ * under those). No DOM, no network.
+ */
+export class PendingSends {
+  private readonly list: PendingSend[] = [];
+  private readonly delivered = new Set<number>();
+
+  add(roomId: number, content: string, clientMessageId: string): PendingSend {
+    const p: PendingSend = { clientMessageId, roomId, content, state: 'sending' };
+    this.list.push(p);
+    return p;
+  }
+
+  inRoom(roomId: number | undefined): PendingSend[] {
+    return this.list.filter((p) => p.roomId === roomId);
+  }
+
+  /** Still waiting for its answer (not settled by a broadcast, not discarded, not failed). */
+  isSending(p: PendingSend): boolean {
+    return this.list.includes(p) && p.state === 'sending';
+  }
+
+  has(p: PendingSend): boolean {
+    return this.list.includes(p);
+  }
+
+  /** A retry: the same send goes out again. */
+  retry(p: PendingSend): void {
+    p.state = 'sending';
+    p.error = undefined;
+  }
+
+  /** The server confirmed the send (a RECEIPT) before its broadcast arrived. */
+  confirm(p: PendingSend): void {
+    p.state = 'delivered';
+  }
+
+  fail(p: PendingSend, error: string): void {
+    p.state = 'failed';
+    p.error = error;
+  }
+
+  drop(p: PendingSend): void {
+    const at = this.list.indexOf(p);
+    if (at >= 0) this.list.splice(at, 1);
+  }
+
+  /** The send answered over REST with its stored message. */
+  stored(p: PendingSend, m: Message): void {
+    this.delivered.add(m.id);
+    this.drop(p);
+  }
+
+  /**
+   * A stored message of ours arrived: it replaces the matching send (by `clientMessageId`, else by
+   * room and text), which is returned.
+   */
+  settle(m: Message): PendingSend | undefined {
+    const p =
+      (m.clientMessageId ? this.list.find((x) => x.clientMessageId === m.clientMessageId) : undefined) ??
+      this.list.find((x) => x.roomId === m.roomId && x.content === m.content);
+    if (!p) return undefined;
+    this.stored(p, m);
+    return p;
+  }
+
+  /** The send an error frame is about: by `clientMessageId`, else the oldest one still sending. */
+  forError(clientMessageId: string | undefined): PendingSend | undefined {
+    return (
+      this.list.find((x) => clientMessageId && x.clientMessageId === clientMessageId) ??
+      this.list.find((x) => x.state === 'sending')
+    );
+  }
+
+  isDelivered(messageId: number): boolean {
+    return this.delivered.has(messageId);
+  }
+}

@@ -1,0 +1,80 @@
+import type { Session } from '../types';
+import { ComposerView } from './composer';
+import { ConnectionView } from './connection';
+import { CreateRoomDialog } from './create-room-dialog';
+import { DialogView } from './dialog';
+import { MembersPanelView } from './members-panel';
+import { MessageListView } from './message-list';
+import { NewDirectDialog } from './new-direct-dialog';
+import { NotificationsPanelView } from './notifications-panel';
+import { PendingSendsView } from './pending-sends';
+import { paintPresence, PresenceLookup } from './presence-dot';
+import { RoomHeaderView } from './room-header';
+import { RoomPaneView } from './room-pane';
+import { ShellView } from './shell';
+import { SidebarView } from './sidebar';
+import { ToastsView } from './toasts';
+import { TypingIndicatorView } from './typing-indicator';
+
+/** Every widget of the signed-in page, laid out in the shell. */
+export interface ChatViews {
+  shell: ShellView;
+  sidebar: SidebarView;
+  connection: ConnectionView;
+  header: RoomHeaderView;
+  notifications: NotificationsPanelView;
+  pane: RoomPaneView;
+  list: MessageListView;
+  pendingSends: PendingSendsView;
+  typing: TypingIndicatorView;
+  composer: ComposerView;
+  members: MembersPanelView;
+  dialog: DialogView;
+  createRoom: CreateRoomDialog;
+  newDirect: NewDirectDialog;
+  toasts: ToastsView;
+  /** A user's status changed: every dot and status text of theirs follows. */
+  paintPresence(userId: number, status: string): void;
+}
+
+export function createChatViews(root: HTMLElement, me: Session, presence: PresenceLookup): ChatViews {
+  const connection = new ConnectionView();
+  const header = new RoomHeaderView(presence);
+  const notifications = new NotificationsPanelView();
+  const dialog = new DialogView();
+  // The pending sends sit inside the list's scroller, which keeps one "Delivered" mark across both.
+  const pendingSends = new PendingSendsView(me, () => list.trimDeliveredMarks());
+  const list = new MessageListView(pendingSends.el);
+  const views: Omit<ChatViews, 'shell' | 'paintPresence'> = {
+    sidebar: new SidebarView(me, connection.status, presence),
+    connection,
+    header,
+    notifications,
+    pane: new RoomPaneView(),
+    list,
+    pendingSends,
+    typing: new TypingIndicatorView(),
+    composer: new ComposerView(),
+    members: new MembersPanelView(presence),
+    dialog,
+    createRoom: new CreateRoomDialog(dialog),
+    newDirect: new NewDirectDialog(dialog, me.id, presence),
+    toasts: new ToastsView(),
+  };
+  const shell = new ShellView(root, {
+    sidebar: views.sidebar.el,
+    title: header.title,
+    subtitle: header.subtitle,
+    membersButton: header.membersButton,
+    bell: notifications.bell,
+    notifications: notifications.panel,
+    banner: connection.banner,
+    pane: views.pane.el,
+    typing: views.typing.el,
+    composer: views.composer.el,
+    members: views.members.el,
+    toasts: views.toasts.el,
+    dialog: dialog.el,
+  });
+  return { shell, ...views, paintPresence: (userId, status) => paintPresence(root, userId, status) };
+}

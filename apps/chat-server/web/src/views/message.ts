@@ -1,0 +1,85 @@
+import { avatar, formatFull, formatTime, h, parseTime, richText } from '../dom';
+import { icon } from '../icons';
+import type { Message } from '../types';
+import { PresenceLookup, presenceDot } from './presence-dot';
+
+/** What rendering a message needs besides the message. */
+export interface MessageContext {
+  meId: number;
+  /** The user may delete others' messages here (room creator or admin). */
+  canModerate: boolean;
+  /** Our message was confirmed stored: "✓ Delivered" shows under it. */
+  isDelivered(messageId: number): boolean;
+  presence: PresenceLookup;
+  onDelete(m: Message): void;
+}
+
+/**
+ * One message: avatar (or the time in the gutter when it continues the sender's group), author,
+ * time, text, delivery mark, actions. New message fields get their part here, each its own
+ * function like {@link messageText}.
+ */
+export function renderMessage(m: Message, ctx: MessageContext, compact: boolean): HTMLElement {
+  const mine = m.sender?.id === ctx.meId;
+  return h(
+    'div',
+    { class: `msg${compact ? ' compact' : ''}${mine ? ' mine' : ''}`, dataset: { id: String(m.id) } },
+    compact ? gutterTime(m) : senderAvatar(m),
+    h(
+      'div',
+      { class: 'msg-body' },
+      compact ? null : messageMeta(m, ctx),
+      messageText(m),
+      mine && ctx.isDelivered(m.id) ? h('div', { class: 'msg-status delivered' }, '✓ Delivered') : null,
+    ),
+    messageActions(m, ctx),
+  );
+}
+
+export const senderName = (m: Message): string => m.sender?.username ?? 'Deleted user';
+
+function gutterTime(m: Message): HTMLElement {
+  const at = parseTime(m.sentAt);
+  return h(
+    'time',
+    { class: 'msg-gutter-time', title: formatFull(at), attrs: { datetime: at.toISOString?.() ?? '' } },
+    formatTime(at),
+  );
+}
+
+function senderAvatar(m: Message): HTMLElement {
+  // A deleted account's messages keep a sender with id 0: a grey avatar, no link, no presence.
+  return m.sender && m.sender.id > 0
+    ? avatar(senderName(m), m.sender.id)
+    : h('span', { class: 'avatar ghost' }, '?');
+}
+
+function messageMeta(m: Message, ctx: MessageContext): HTMLElement {
+  const at = parseTime(m.sentAt);
+  const known = m.sender && m.sender.id > 0;
+  return h(
+    'div',
+    { class: 'msg-meta' },
+    h('span', { class: 'msg-author' }, senderName(m)),
+    known && m.sender && m.sender.id !== ctx.meId
+      ? presenceDot(m.sender.id, ctx.presence(m.sender.id))
+      : null,
+    h('time', { title: formatFull(at) }, formatTime(at)),
+  );
+}
+
+/** The text, with http(s) links made clickable (never markup). */
+export function messageText(m: Pick<Message, 'content'>): HTMLElement {
+  return h('div', { class: 'msg-text' }, richText(m.content));
+}
+
+function messageActions(m: Message, ctx: MessageContext): HTMLElement | null {
+  if (m.sender?.id !== ctx.meId && !ctx.canModerate) return null;
+  const remove = h(
+    'button',
+    { class: 'msg-action', type: 'button', title: 'Delete message', aria: { label: 'Delete message' } },
+    icon('trash'),
+  );
+  remove.addEventListener('click', () => ctx.onDelete(m));
+  return remove;
+}

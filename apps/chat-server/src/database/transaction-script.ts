@@ -30,7 +30,8 @@ interface SqliteDatabase {
 }
 
 /**
- * Runs a short transaction script atomically on either database.
+ * Runs a short transaction script atomically on either database (use TransactionRunner.script,
+ * which also keeps it out of other transactions on SQLite).
  *
  * MySQL/MariaDB: on its own pooled connection, in a transaction; a deadlock (InnoDB picked this
  * transaction as the victim) is retried from the start, at most 3 times.

@@ -1,6 +1,7 @@
 import { DataSource } from 'typeorm';
 import { isUniqueViolation } from '../common/filters/all-exceptions.filter';
 import { ENTITIES, MIGRATIONS } from '../database/data-source-options';
+import { TransactionRunner } from '../database/transaction-runner';
 import { Message } from './message.entity';
 import { MessageWriter } from './message-writer';
 import { MessagesRepository, NewMessage } from './messages.repository';
@@ -35,7 +36,10 @@ describe('MessageWriter (SQLite)', () => {
     [roomA, roomB] = (await dataSource.query('SELECT id FROM rooms ORDER BY id')).map((r: { id: number }) =>
       Number(r.id),
     );
-    writer = new MessageWriter(dataSource, new MessagesRepository(dataSource));
+    writer = new MessageWriter(
+      dataSource,
+      new MessagesRepository(dataSource, new TransactionRunner(dataSource)),
+    );
     statements = [];
     failMultiRow = undefined;
     const wrapped = new WeakSet<object>();

@@ -2,7 +2,8 @@ import { Injectable } from '@nestjs/common';
 import { InjectDataSource } from '@nestjs/typeorm';
 import { DataSource, QueryResult } from 'typeorm';
 import { ColumnMetadata } from 'typeorm/metadata/ColumnMetadata';
-import { runTransactionScript, Statement, TransactionScript } from '../database/transaction-script';
+import { TransactionRunner } from '../database/transaction-runner';
+import { Statement, TransactionScript } from '../database/transaction-script';
 import { Message } from './message.entity';
 import { MessageParts } from './message-view';
 
@@ -64,7 +65,10 @@ const COLUMNS =
  */
 @Injectable()
 export class MessagesRepository {
-  constructor(@InjectDataSource() private readonly dataSource: DataSource) {}
+  constructor(
+    @InjectDataSource() private readonly dataSource: DataSource,
+    private readonly transactions: TransactionRunner,
+  ) {}
 
   private get mysql(): boolean {
     const type = this.dataSource.options.type;
@@ -255,26 +259,35 @@ export class MessagesRepository {
   insertReply(message: NewMessage, rootId: number): Promise<{ id: number; thread: ThreadCounts } | null> {
     const sentAt = this.dataSource.driver.preparePersistentValue(message.sentAt, this.sentAtColumn);
     const lock = lockRoot(this.mysql, rootId);
-    return runTransactionScript(this.dataSource, function* (): TransactionScript<{
-      id: number;
-      rows: Array<Record<string, unknown>>;
-    } | null> {
-      const root = (yield lock).rows[0];
-      if (!root || Number(root.roomId) !== message.roomId || root.parentId !== null) return null;
-      const inserted = yield {
-        sql:
-          'INSERT INTO messages (room_id, sender_id, content, sent_at, client_message_id, parent_id) ' +
-          'VALUES (?, ?, ?, ?, ?, ?)',
-        params: [message.roomId, message.senderId, message.content, sentAt, message.clientMessageId, rootId],
-      };
-      yield {
-        sql:
-          'UPDATE messages SET reply_count = reply_count + 1, last_reply_at = CASE WHEN last_reply_at IS NULL ' +
-          'OR last_reply_at < ? THEN ? ELSE last_reply_at END WHERE id = ?',
-        params: [sentAt, sentAt, rootId],
-      };
-      return { id: inserted.insertId, rows: (yield { sql: COUNTS_SQL, params: [rootId] }).rows };
-    }).then((r) => (r ? { id: r.id, thread: this.toCounts(rootId, r.rows) } : null));
+    return this.transactions
+      .script(function* (): TransactionScript<{
+        id: number;
+        rows: Array<Record<string, unknown>>;
+      } | null> {
+        const root = (yield lock).rows[0];
+        if (!root || Number(root.roomId) !== message.roomId || root.parentId !== null) return null;
+        const inserted = yield {
+          sql:
+            'INSERT INTO messages (room_id, sender_id, content, sent_at, client_message_id, parent_id) ' +
+            'VALUES (?, ?, ?, ?, ?, ?)',
+          params: [
+            message.roomId,
+            message.senderId,
+            message.content,
+            sentAt,
+            message.clientMessageId,
+            rootId,
+          ],
+        };
+        yield {
+          sql:
+            'UPDATE messages SET reply_count = reply_count + 1, last_reply_at = CASE WHEN last_reply_at IS NULL ' +
+            'OR last_reply_at < ? THEN ? ELSE last_reply_at END WHERE id = ?',
+          params: [sentAt, sentAt, rootId],
+        };
+        return { id: inserted.insertId, rows: (yield { sql: COUNTS_SQL, params: [rootId] }).rows };
+      })
+      .then((r) => (r ? { id: r.id, thread: this.toCounts(rootId, r.rows) } : null));
   }
 
   /**
@@ -284,25 +297,25 @@ export class MessagesRepository {
    */
   deleteReply(id: number, rootId: number): Promise<ThreadCounts | null> {
     const lock = lockRoot(this.mysql, rootId);
-    return runTransactionScript(this.dataSource, function* (): TransactionScript<Array<
-      Record<string, unknown>
-    > | null> {
-      if (!(yield lock).rows.length) return null;
-      const deleted = yield {
-        sql: 'DELETE FROM messages WHERE id = ? AND parent_id = ?',
-        params: [id, rootId],
-      };
-      if (!deleted.affected) return null;
-      const thread = (yield {
-        sql: 'SELECT COUNT(*) AS replyCount, MAX(sent_at) AS lastReplyAt FROM messages WHERE parent_id = ?',
-        params: [rootId],
-      }).rows[0];
-      yield {
-        sql: 'UPDATE messages SET reply_count = ?, last_reply_at = ? WHERE id = ?',
-        params: [Number(thread.replyCount), thread.lastReplyAt ?? null, rootId],
-      };
-      return (yield { sql: COUNTS_SQL, params: [rootId] }).rows;
-    }).then((rows) => (rows ? this.toCounts(rootId, rows) : null));
+    return this.transactions
+      .script(function* (): TransactionScript<Array<Record<string, unknown>> | null> {
+        if (!(yield lock).rows.length) return null;
+        const deleted = yield {
+          sql: 'DELETE FROM messages WHERE id = ? AND parent_id = ?',
+          params: [id, rootId],
+        };
+        if (!deleted.affected) return null;
+        const thread = (yield {
+          sql: 'SELECT COUNT(*) AS replyCount, MAX(sent_at) AS lastReplyAt FROM messages WHERE parent_id = ?',
+          params: [rootId],
+        }).rows[0];
+        yield {
+          sql: 'UPDATE messages SET reply_count = ?, last_reply_at = ? WHERE id = ?',
+          params: [Number(thread.replyCount), thread.lastReplyAt ?? null, rootId],
+        };
+        return (yield { sql: COUNTS_SQL, params: [rootId] }).rows;
+      })
+      .then((rows) => (rows ? this.toCounts(rootId, rows) : null));
   }
 
   private toCounts(rootId: number, rows: Array<Record<string, unknown>>): ThreadCounts {

@@ -5,6 +5,7 @@ import {
   StompErrorPayload,
 } from '../../src/common/realtime/destinations';
 import { ChatContext } from './controllers/context';
+import { MessageChangesController } from './controllers/message-changes';
 import { MessagesController } from './controllers/messages';
 import { RoomsController } from './controllers/rooms';
 import type { Api } from './net/api';
@@ -32,6 +33,7 @@ export class App {
   private readonly ctx: ChatContext;
   private readonly rooms: RoomsController;
   private readonly messages: MessagesController;
+  private readonly changes: MessageChangesController;
   private liveState: LiveState = { kind: 'stopped' };
 
   constructor(root: HTMLElement, api: Api, me: Session, options: AppOptions) {
@@ -72,6 +74,7 @@ export class App {
     this.messages = new MessagesController(this.ctx, (sidebar) =>
       sidebar ? this.rooms.renderSidebar() : this.rooms.updateTitle(),
     );
+    this.changes = new MessageChangesController(this.ctx, this.messages);
     this.rooms = new RoomsController(this.ctx, this.messages, (event) => this.onLiveEvent(event));
     this.bind(options);
   }
@@ -115,6 +118,8 @@ export class App {
     views.composer.bindInput((hasText) => messages.onComposerInput(hasText));
     views.typing.bindExpire(() => messages.renderTyping());
     views.members.bindClose(() => rooms.closeMembers());
+    views.thread.bindClose(() => this.changes.closeThread());
+    views.thread.bindSend((content) => this.changes.sendReply(content));
     views.members.bindMessage((userId) => void rooms.openDirect(userId).catch(() => undefined));
     views.members.bindAdd((roomId, typed) => rooms.addMember(roomId, typed));
     views.members.bindLeave((roomId) => void rooms.leave(roomId));
@@ -132,6 +137,8 @@ export class App {
   private onLiveEvent(event: LiveEvent): void {
     switch (event.kind) {
       case 'message':
+        // a thread reply shows in the thread panel, not in the main timeline
+        if (event.message.parentId != null) return this.changes.onReply(event.message);
         return this.messages.onMessage(event.message);
       case 'room-event':
         return this.onRoomEvent(event.event);
@@ -156,6 +163,17 @@ export class App {
     switch (ev.type) {
       case 'MESSAGE_DELETED':
         this.messages.removeMessage(roomId, ev.messageId);
+        this.changes.onDeleted(ev.messageId);
+        break;
+      case 'MESSAGE_EDITED':
+        this.changes.onEdited(ev);
+        break;
+      case 'REACTION_ADDED':
+      case 'REACTION_REMOVED':
+        this.changes.onReaction(ev);
+        break;
+      case 'THREAD_UPDATED':
+        this.changes.onThreadUpdated(ev);
         break;
       case 'MEMBER_REMOVED':
         if (ev.userId === me.id) {

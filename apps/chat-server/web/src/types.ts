@@ -35,6 +35,21 @@ export interface Message {
   content: string;
   sentAt: string;
   clientMessageId?: string;
+  // EXTENSIONS.md's fields: always set by asMessage; optional so a page-made message may omit them.
+  /** Null until the first edit. */
+  editedAt?: string | null;
+  /** The thread root's id for a reply. */
+  parentId?: number | null;
+  replyCount?: number;
+  lastReplyAt?: string | null;
+  reactions?: Reaction[];
+}
+
+/** One emoji's reactions on a message (the first 100 user ids; `count` is exact). */
+export interface Reaction {
+  emoji: string;
+  count: number;
+  userIds: number[];
 }
 
 export interface AppNotification {
@@ -85,5 +100,16 @@ export function asMessage(v: unknown): Message | undefined {
     content: v.content,
     sentAt: typeof v.sentAt === 'string' ? v.sentAt : new Date().toISOString(),
     clientMessageId: typeof v.clientMessageId === 'string' ? v.clientMessageId : undefined,
+    editedAt: typeof v.editedAt === 'string' ? v.editedAt : null,
+    parentId: typeof v.parentId === 'number' ? v.parentId : null,
+    replyCount: typeof v.replyCount === 'number' ? v.replyCount : 0,
+    lastReplyAt: typeof v.lastReplyAt === 'string' ? v.lastReplyAt : null,
+    reactions: Array.isArray(v.reactions) ? v.reactions.flatMap(asReaction) : [],
   };
+}
+
+function asReaction(v: unknown): Reaction[] {
+  if (!isObject(v) || typeof v.emoji !== 'string' || typeof v.count !== 'number') return [];
+  const userIds = Array.isArray(v.userIds) ? v.userIds.filter((id): id is number => typeof id === 'number') : [];
+  return [{ emoji: v.emoji, count: v.count, userIds }];
 }

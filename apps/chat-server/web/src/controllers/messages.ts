@@ -25,6 +25,12 @@ const TYPING = appDestination(AppDestination.typing);
  */
 export class MessagesController {
   private typingIdleTimer: number | undefined;
+  /** Edits, reactions and threads (set by the app: MessageChangesController). */
+  changes: Pick<MessageContext, 'onEdit' | 'onReact' | 'onOpenThread'> = {
+    onEdit: async () => false,
+    onReact: () => undefined,
+    onOpenThread: () => undefined,
+  };
 
   constructor(
     private readonly ctx: ChatContext,
@@ -149,6 +155,7 @@ export class MessagesController {
       isDelivered: (id) => state.pending.isDelivered(id),
       presence: (userId) => state.presence.get(userId),
       onDelete: (m) => void this.deleteMessage(m),
+      ...this.changes,
     };
   }
 

@@ -13,6 +13,7 @@ import { RoomHeaderView } from './room-header';
 import { RoomPaneView } from './room-pane';
 import { ShellView } from './shell';
 import { SidebarView } from './sidebar';
+import { ThreadPanelView } from './thread-panel';
 import { ToastsView } from './toasts';
 import { TypingIndicatorView } from './typing-indicator';
 
@@ -29,6 +30,7 @@ export interface ChatViews {
   typing: TypingIndicatorView;
   composer: ComposerView;
   members: MembersPanelView;
+  thread: ThreadPanelView;
   dialog: DialogView;
   createRoom: CreateRoomDialog;
   newDirect: NewDirectDialog;
@@ -56,6 +58,7 @@ export function createChatViews(root: HTMLElement, me: Session, presence: Presen
     typing: new TypingIndicatorView(),
     composer: new ComposerView(),
     members: new MembersPanelView(presence),
+    thread: new ThreadPanelView(),
     dialog,
     createRoom: new CreateRoomDialog(dialog),
     newDirect: new NewDirectDialog(dialog, me.id, presence),
@@ -73,6 +76,7 @@ export function createChatViews(root: HTMLElement, me: Session, presence: Presen
     typing: views.typing.el,
     composer: views.composer.el,
     members: views.members.el,
+    thread: views.thread.el,
     toasts: views.toasts.el,
     dialog: dialog.el,
   });

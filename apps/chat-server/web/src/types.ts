@@ -110,6 +110,8 @@ export function asMessage(v: unknown): Message | undefined {
 
 function asReaction(v: unknown): Reaction[] {
   if (!isObject(v) || typeof v.emoji !== 'string' || typeof v.count !== 'number') return [];
-  const userIds = Array.isArray(v.userIds) ? v.userIds.filter((id): id is number => typeof id === 'number') : [];
+  const userIds = Array.isArray(v.userIds)
+    ? v.userIds.filter((id): id is number => typeof id === 'number')
+    : [];
   return [{ emoji: v.emoji, count: v.count, userIds }];
 }

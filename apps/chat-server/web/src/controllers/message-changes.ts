@@ -90,12 +90,24 @@ export class MessageChangesController {
 
   onEdited(ev: RoomEvent<'MESSAGE_EDITED'>): void {
     const content = ev.message;
-    this.patch(ev.roomId, content.id, (m) => ({ ...m, content: content.content, editedAt: content.editedAt }));
+    this.patch(ev.roomId, content.id, (m) => ({
+      ...m,
+      content: content.content,
+      editedAt: content.editedAt,
+    }));
   }
 
   onReaction(ev: RoomEvent<'REACTION_ADDED' | 'REACTION_REMOVED'>): void {
-    const change = { emoji: ev.emoji, userId: ev.userId, count: ev.count, added: ev.type === 'REACTION_ADDED' };
-    this.patch(ev.roomId, ev.messageId, (m) => ({ ...m, reactions: applyReaction(m.reactions ?? [], change) }));
+    const change = {
+      emoji: ev.emoji,
+      userId: ev.userId,
+      count: ev.count,
+      added: ev.type === 'REACTION_ADDED',
+    };
+    this.patch(ev.roomId, ev.messageId, (m) => ({
+      ...m,
+      reactions: applyReaction(m.reactions ?? [], change),
+    }));
   }
 
   onThreadUpdated(ev: RoomEvent<'THREAD_UPDATED'>): void {
@@ -117,7 +129,8 @@ export class MessageChangesController {
   /** Changes a message wherever it shows: the main list and the thread panel. */
   private patch(roomId: number, id: number, update: (m: Message) => Message): void {
     const { state } = this.ctx;
-    if (state.messages.patch(roomId, id, update) && state.rooms.current === roomId) this.messages.renderMessages();
+    if (state.messages.patch(roomId, id, update) && state.rooms.current === roomId)
+      this.messages.renderMessages();
     if (this.thread.patch(id, update)) this.renderThread();
   }
 

@@ -137,7 +137,10 @@ export class Api {
 
   /** Adds (or with `remove`, removes) the user's reaction. */
   react(id: number, emoji: string, remove: boolean): Promise<unknown> {
-    return this.request(remove ? 'DELETE' : 'PUT', `/api/v1/messages/${id}/reactions/${encodeURIComponent(emoji)}`);
+    return this.request(
+      remove ? 'DELETE' : 'PUT',
+      `/api/v1/messages/${id}/reactions/${encodeURIComponent(emoji)}`,
+    );
   }
 
   /** A thread's newest replies, oldest first. */

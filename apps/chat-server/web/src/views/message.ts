@@ -38,7 +38,9 @@ export function renderMessage(m: Message, ctx: MessageContext, compact: boolean)
       { class: 'msg-body' },
       compact ? null : messageMeta(m, ctx),
       messageText(m),
-      m.editedAt ? h('span', { class: 'msg-edited', title: formatFull(parseTime(m.editedAt)) }, '(edited)') : null,
+      m.editedAt
+        ? h('span', { class: 'msg-edited', title: formatFull(parseTime(m.editedAt)) }, '(edited)')
+        : null,
       reactionBar(m, ctx),
       threadLink(m, ctx),
       mine && ctx.isDelivered(m.id) ? h('div', { class: 'msg-status delivered' }, '✓ Delivered') : null,
@@ -89,7 +91,11 @@ function picker(m: Message, ctx: MessageContext, close: () => void): HTMLElement
     'div',
     { class: 'emoji-picker', role: 'menu', aria: { label: 'Pick a reaction' } },
     ...PICKER_EMOJIS.map((emoji) => {
-      const b = h('button', { class: 'emoji-choice', type: 'button', role: 'menuitem', aria: { label: emoji } }, emoji);
+      const b = h(
+        'button',
+        { class: 'emoji-choice', type: 'button', role: 'menuitem', aria: { label: emoji } },
+        emoji,
+      );
       b.addEventListener('click', () => {
         close();
         const held = m.reactions?.find((r) => r.emoji === emoji);
@@ -108,7 +114,12 @@ function startEditing(el: HTMLElement, m: Message, ctx: MessageContext): void {
   box.value = m.content;
   const save = h('button', { class: 'btn primary tiny', type: 'button' }, 'Save');
   const cancel = h('button', { class: 'btn tiny', type: 'button' }, 'Cancel');
-  const editor = h('div', { class: 'msg-editor' }, box, h('div', { class: 'msg-editor-actions' }, cancel, save));
+  const editor = h(
+    'div',
+    { class: 'msg-editor' },
+    box,
+    h('div', { class: 'msg-editor-actions' }, cancel, save),
+  );
   const stop = () => editor.replaceWith(text);
   const submit = async () => {
     const content = box.value;
@@ -191,8 +202,7 @@ function messageActions(m: Message, ctx: MessageContext): HTMLElement {
       bar.after(open);
     }),
   );
-  if (!ctx.inThread && !isReply(m))
-    bar.append(action('Reply in thread', '↩', () => ctx.onOpenThread(m)));
+  if (!ctx.inThread && !isReply(m)) bar.append(action('Reply in thread', '↩', () => ctx.onOpenThread(m)));
   if (mine)
     bar.append(
       action('Edit message', '✎', () => {

@@ -17,7 +17,11 @@ export class ThreadPanelView {
   private onSend: (content: string) => Promise<boolean> = async () => false;
 
   constructor() {
-    const close = h('button', { class: 'icon-btn', type: 'button', aria: { label: 'Close thread' } }, icon('close'));
+    const close = h(
+      'button',
+      { class: 'icon-btn', type: 'button', aria: { label: 'Close thread' } },
+      icon('close'),
+    );
     close.addEventListener('click', () => this.onClose());
     const send = h('button', { class: 'btn primary', type: 'submit' }, 'Reply');
     const form = h('form', { class: 'thread-composer' }, this.input, send);
@@ -58,7 +62,11 @@ export class ThreadPanelView {
     replace(
       this.body,
       h('div', { class: 'thread-root' }, renderMessage(root, inThread, false)),
-      h('div', { class: 'thread-count' }, loading ? 'Loading replies…' : repliesLabel(root.replyCount ?? replies.length)),
+      h(
+        'div',
+        { class: 'thread-count' },
+        loading ? 'Loading replies…' : repliesLabel(root.replyCount ?? replies.length),
+      ),
       h('div', { class: 'thread-replies' }, ...replies.map((m) => renderMessage(m, inThread, false))),
     );
   }

@@ -58,6 +58,16 @@ export interface AddressedMessage {
   parentId?: unknown;
 }
 
+/** The keyset window of a `before` / `after` query, or undefined without a cursor. */
+function cursorWindow(
+  query: { before?: number; after?: number },
+  size: number,
+): { kind: 'before' | 'after'; id: number; size: number } | undefined {
+  if (query.before !== undefined) return { kind: 'before', id: query.before, size };
+  if (query.after !== undefined) return { kind: 'after', id: query.after, size };
+  return undefined;
+}
+
 const isId = (v: unknown): v is number =>
   typeof v === 'number' && Number.isInteger(v) && v >= 1 && v <= MAX_ID;
 
@@ -228,12 +238,7 @@ export class MessagesService {
       throw new BadRequestException('page cannot be combined with before or after');
     await this.rooms.assertCanTakePart(caller, roomId);
     const size = query.size ?? DEFAULT_PAGE_SIZE;
-    const window: HistoryWindow =
-      query.before !== undefined
-        ? { kind: 'before', id: query.before, size }
-        : query.after !== undefined
-          ? { kind: 'after', id: query.after, size }
-          : { kind: 'page', page: query.page ?? 0, size };
+    const window: HistoryWindow = cursorWindow(query, size) ?? { kind: 'page', page: query.page ?? 0, size };
     return this.views(await this.messages.history(roomId, window, query.topLevel === true));
   }
 
@@ -250,12 +255,7 @@ export class MessagesService {
     if (root.parentId !== null)
       throw new BadRequestException(`Message ${rootId} is a reply; its thread root is ${root.parentId}`);
     const size = query.size ?? DEFAULT_PAGE_SIZE;
-    const window: ReplyWindow =
-      query.before !== undefined
-        ? { kind: 'before', id: query.before, size }
-        : query.after !== undefined
-          ? { kind: 'after', id: query.after, size }
-          : { kind: 'latest', size };
+    const window: ReplyWindow = cursorWindow(query, size) ?? { kind: 'latest', size };
     return this.views(await this.messages.replies(rootId, window));
   }
 
@@ -290,9 +290,9 @@ export class MessagesService {
   async views(parts: StoredParts[]): Promise<MessageView[]> {
     const reacted = parts.filter((p) => p.hasReactions).map((p) => p.id);
     const reactions = await this.reactions.reactionsOf(reacted);
-    return parts.map(({ hasReactions: _, ...p }) =>
-      toMessageView({ ...p, reactions: reactions.get(p.id) ?? [] }),
-    );
+    // the parts are this call's own objects: filled in place, no copy per message
+    for (const p of parts) if (p.hasReactions) p.reactions = reactions.get(p.id) ?? [];
+    return parts.map(toMessageView);
   }
 
   /** Deletes a message: its sender, the room's creator or an admin (403 others, 404 unknown). */

@@ -1,4 +1,4 @@
-import { ApiProperty, ApiPropertyOptional } from '@nestjs/swagger';
+import { ApiProperty, ApiPropertyOptional, OmitType } from '@nestjs/swagger';
 import { Transform } from 'class-transformer';
 import { IsBoolean, IsIn, IsInt, IsOptional, IsString, Max, Min } from 'class-validator';
 import { IsId } from '../../common/validation/is-id.decorator';
@@ -97,25 +97,7 @@ export class V1HistoryQueryDto extends HistoryQueryDto {
 }
 
 /** `GET /api/v1/messages/{id}/replies`: `before` / `after` cursors and `size`, no `page`. */
-export class RepliesQueryDto {
-  @ApiPropertyOptional({ example: DEFAULT_PAGE_SIZE, minimum: 1, maximum: 100, default: DEFAULT_PAGE_SIZE })
-  @IsOptional()
-  @Transform(toInt)
-  @IsInt({ message: 'size must be an integer from 1 to 100' })
-  @Min(1, { message: 'size must be an integer from 1 to 100' })
-  @Max(100, { message: 'size must be an integer from 1 to 100' })
-  size?: number;
-
-  @ApiPropertyOptional({ example: 250, description: 'The replies just before this message id' })
-  @IsOptional()
-  @IsId()
-  before?: number;
-
-  @ApiPropertyOptional({ example: 200, description: 'The replies just after this message id' })
-  @IsOptional()
-  @IsId()
-  after?: number;
-}
+export class RepliesQueryDto extends OmitType(HistoryQueryDto, ['page'] as const) {}
 
 /** `PUT|DELETE /api/v1/messages/{id}/reactions/{emoji}` and `/app/chat.react` answer. */
 export class ReactionsDto {

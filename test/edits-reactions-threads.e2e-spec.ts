@@ -302,6 +302,16 @@ describe('edits, reactions and threads', () => {
       expectError(await api().get(`/api/v1/messages/room/${roomId}?topLevel=yes`).set(bearer(alice)), 400);
     });
 
+    it('makes a retried reply idempotent with clientMessageId: 200 with the original, counted once', async () => {
+      const root = await send(alice, { content: 'idempotent thread' });
+      const body = { content: 'once', parentId: root.id, clientMessageId: `reply-${root.id}` };
+      const post = () => api().post(`/api/v1/messages/room/${roomId}`).set(bearer(bob)).send(body);
+      const first = await post().expect(201);
+      const again = await post().expect(200);
+      expect(again.body).toEqual(first.body);
+      expect((await find(root.id)).replyCount).toBe(1);
+    });
+
     it('pages replies with before/after/size; refuses page, a reply id (400), strangers (403), unknown (404)', async () => {
       const root = await send(alice, { content: 'paged root' });
       const ids: number[] = [];

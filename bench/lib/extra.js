@@ -35,7 +35,7 @@ async function seed(roomId, senderId, count, log) {
         }
       }),
     );
-    const [[r]] = await pool.query('SELECT MIN(id) AS lo, MAX(id) AS hi, COUNT(*) AS n FROM messages WHERE room_id = ?', [roomId]);
+    const [[r]] = /** @type {[any[], unknown]} */ (await pool.query('SELECT MIN(id) AS lo, MAX(id) AS hi, COUNT(*) AS n FROM messages WHERE room_id = ?', [roomId]));
     if (log) log(`  seeded ${r.n} messages into room ${roomId} in ${Date.now() - t0} ms`);
     return { lo: Number(r.lo), hi: Number(r.hi), n: Number(r.n), ms: Date.now() - t0 };
   } finally {
@@ -70,7 +70,7 @@ function timedGet(port, p, token) {
 // (before=<random id in the room>, size 50) over REST with a JWT, sequential
 // requests alternating between the rooms; also the same SQL straight through
 // mysql2 (the database part alone). p50 ratio big/small.
-async function runH1(w, { log, smoke }) {
+async function runH1(w, { log }) {
   const started = await serverCfg.start({ transport: 'ws' });
   if (started.skipped) return [{ target: 'server', status: 'skipped', reason: started.skipped }];
   try {
@@ -93,7 +93,7 @@ async function runH1(w, { log, smoke }) {
     const one = async (r, record) => {
       const a = await timedGet(started.port, `${serverCfg.config.api}/messages/room/${r.id}?before=${cursor(r)}&size=50`, user.token);
       const t0 = process.hrtime.bigint();
-      const [rows] = await db.query(sql, [r.id, cursor(r), 50]);
+      const [rows] = /** @type {[any[], unknown]} */ (await db.query(sql, [r.id, cursor(r), 50]));
       const sqlUs = Number(process.hrtime.bigint() - t0) / 1000;
       if (rows.length !== 50) throw new Error(`H1: SQL page of ${rows.length} rows`);
       if (record) {
@@ -203,7 +203,7 @@ function redisPid() {
 }
 
 async function redisUsable(url) {
-  const Redis = require('ioredis');
+  const Redis = /** @type {any} */ (require('ioredis'));
   const r = new Redis(url, { lazyConnect: true, maxRetriesPerRequest: 1, connectTimeout: 2000, retryStrategy: () => null });
   try {
     await r.connect();
@@ -278,7 +278,7 @@ async function runX1(w, { log, repeat, smoke }) {
       await sleep(smoke ? 200 : 1500);
     }
   }
-  return Object.entries(out).map(([target, l]) => {
+  return Object.entries(out).map(([, l]) => {
     const sorted = l.slice().sort((x, y) => x.deliveriesPerSec - y.deliveriesPerSec);
     return { ...sorted[Math.floor((sorted.length - 1) / 2)], repeats: l.length, repeatValues: l.map((r) => r.deliveriesPerSec) };
   });

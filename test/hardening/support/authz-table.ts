@@ -1,8 +1,8 @@
 import { TestUser, uniqueName } from '../../factories/users';
 
 /**
- * The authorization matrix of both REST surfaces and of STOMP, as CONTRACT.md and
- * docs/API-DECISIONS.md state it: ONE table, iterated by attack-authz.hardening-spec.ts, which
+ * The authorization matrix of both REST surfaces and of STOMP, as README ("The APIs", the STOMP
+ * tables) and docs/API-DECISIONS.md state it: ONE table, iterated by attack-authz.hardening-spec.ts, which
  * also checks that every route the app registers appears here.
  *
  * Roles: `anonymous` (no token), `stranger` (a user with no tie to the fixture), `member` (a
@@ -271,6 +271,24 @@ export const AUTHZ_TABLE: AuthzRow[] = [
     route: 'GET /api/v1/messages/room/:roomId',
     note: 'PUBLIC room: history is for members too',
     path: (fx) => `/api/v1/messages/room/${fx.channel.id}`,
+    expect: [401, 403, 200, 200, 200],
+  },
+  {
+    route: 'GET /api/v1/messages/search',
+    note: "the caller's own rooms (a stranger finds nothing, admins too)",
+    path: () => '/api/v1/messages/search?q=fixture',
+    expect: [401, 200, 200, 200, 200],
+  },
+  {
+    route: 'GET /api/v1/messages/search',
+    note: 'one room: its members, or an admin',
+    path: (fx) => `/api/v1/messages/search?q=fixture&roomId=${fx.room.id}`,
+    expect: [401, 403, 200, 200, 200],
+  },
+  {
+    route: 'GET /api/v1/messages/search',
+    note: 'one PUBLIC room: members only too',
+    path: (fx) => `/api/v1/messages/search?q=fixture&roomId=${fx.channel.id}`,
     expect: [401, 403, 200, 200, 200],
   },
   {

@@ -14,6 +14,7 @@ import { CreateUsers1732000000000 } from './migrations/1732000000000-create-user
 import { CreateRoomsAndMessages1732000000001 } from './migrations/1732000000001-create-rooms-and-messages';
 import { CreateNotificationsAndStatuses1732000000002 } from './migrations/1732000000002-create-notifications-and-statuses';
 import { EditsReactionsThreads1732000000004 } from './migrations/1732000000004-edits-reactions-threads';
+import { MessageSearch1732000000005 } from './migrations/1732000000005-message-search';
 
 export const ENTITIES = [User, Room, RoomMember, Message, Notification, UserStatus, MessageReaction];
 export const MIGRATIONS = [
@@ -21,6 +22,7 @@ export const MIGRATIONS = [
   CreateRoomsAndMessages1732000000001,
   CreateNotificationsAndStatuses1732000000002,
   EditsReactionsThreads1732000000004,
+  MessageSearch1732000000005,
 ];
 
 /**

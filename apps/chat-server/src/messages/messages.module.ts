@@ -8,11 +8,22 @@ import { MessagesService } from './messages.service';
 import { ReactionsController } from './reactions.controller';
 import { ReactionsRepository } from './reactions.repository';
 import { ReactionsService } from './reactions.service';
+import { SearchController } from './search/search.controller';
+import { SearchRepository } from './search/search.repository';
+import { SearchService } from './search/search.service';
 
 @Module({
   imports: [RoomsModule],
-  controllers: [MessagesController, BasicMessagesController, ReactionsController],
-  providers: [MessagesService, MessagesRepository, MessageWriter, ReactionsRepository, ReactionsService],
+  controllers: [MessagesController, BasicMessagesController, SearchController, ReactionsController],
+  providers: [
+    MessagesService,
+    MessagesRepository,
+    MessageWriter,
+    SearchService,
+    SearchRepository,
+    ReactionsRepository,
+    ReactionsService,
+  ],
   exports: [MessagesService, ReactionsService, MessagesRepository],
 })
 export class MessagesModule {}

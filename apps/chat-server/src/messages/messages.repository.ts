@@ -177,6 +177,21 @@ export class MessagesRepository {
     return !!(await this.dataSource.getRepository(Message).delete({ id })).affected;
   }
 
+  /**
+   * `SELECT <history's columns> FROM <from> LEFT JOIN users u ... <rest>` (`m` is the messages
+   * alias): other message queries (search) share the history's columns and row mapping
+   * (`queryParts`), so every surface shows the same view.
+   */
+  viewSql(from: string, rest: string): string {
+    return `SELECT ${COLUMNS} FROM ${from} LEFT JOIN users u ON u.id = m.sender_id ${rest}`;
+  }
+
+  /** The message parts of a `viewSql` statement's rows. */
+  async queryParts(sql: string, params: unknown[]): Promise<StoredParts[]> {
+    const rows: HistoryRow[] = await this.dataSource.query(sql, params);
+    return rows.map((row) => this.toParts(row));
+  }
+
   /** The `sentAt` column's metadata, looked up once (raw rows are hydrated through the driver). */
   private get sentAtColumn(): ColumnMetadata {
     this.sentAtColumnCache ??= this.dataSource.getMetadata(Message).findColumnWithPropertyName('sentAt')!;

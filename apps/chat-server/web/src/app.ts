@@ -8,6 +8,7 @@ import { ChatContext } from './controllers/context';
 import { MessageChangesController } from './controllers/message-changes';
 import { MessagesController } from './controllers/messages';
 import { RoomsController } from './controllers/rooms';
+import { SearchController } from './controllers/search';
 import type { Api } from './net/api';
 import { Live, LiveState } from './net/live';
 import { LiveEvent, subscribeUserTopics } from './net/live-events';
@@ -16,6 +17,7 @@ import { NotificationsState } from './state/notifications';
 import { PendingSends } from './state/pending-sends';
 import { PresenceState } from './state/presence';
 import { roomName, RoomsState } from './state/rooms';
+import { SearchState } from './state/search';
 import { OwnTyping, TypingState } from './state/typing';
 import { AppNotification, isObject, Session } from './types';
 import { createChatViews } from './views/chat-page';
@@ -34,6 +36,7 @@ export class App {
   private readonly rooms: RoomsController;
   private readonly messages: MessagesController;
   private readonly changes: MessageChangesController;
+  private readonly search: SearchController;
   private liveState: LiveState = { kind: 'stopped' };
 
   constructor(root: HTMLElement, api: Api, me: Session, options: AppOptions) {
@@ -68,6 +71,7 @@ export class App {
         typing: new TypingState(),
         ownTyping: new OwnTyping(),
         notifications: new NotificationsState(),
+        search: new SearchState(),
       },
       views: createChatViews(root, me, (userId) => presence.get(userId)),
     };
@@ -76,6 +80,7 @@ export class App {
     );
     this.changes = new MessageChangesController(this.ctx, this.messages);
     this.rooms = new RoomsController(this.ctx, this.messages, (event) => this.onLiveEvent(event));
+    this.search = new SearchController(this.ctx, this.rooms, this.messages);
     this.bind(options);
   }
 
@@ -112,6 +117,10 @@ export class App {
     views.pane.bindJoin(join);
     views.header.bindToggleMembers(() => rooms.toggleMembers());
     views.list.bindNearTop(() => messages.onNearTop());
+    views.list.bindNearBottom(() => messages.onNearBottom());
+    views.search.bindSearch((q) => void this.search.search(q));
+    views.search.bindMore(() => void this.search.more());
+    views.search.bindOpen((m) => void this.search.open(m));
     views.pendingSends.bindRetry((p) => void messages.transmit(p));
     views.pendingSends.bindDiscard((p) => messages.discard(p));
     views.composer.bindSubmit((content) => messages.submit(content));
@@ -163,6 +172,7 @@ export class App {
     switch (ev.type) {
       case 'MESSAGE_DELETED':
         this.messages.removeMessage(roomId, ev.messageId);
+        this.search.removed(ev.messageId);
         this.changes.onDeleted(ev.messageId);
         break;
       case 'MESSAGE_EDITED':

@@ -1,4 +1,4 @@
-// Shapes of what the server sends over REST (api-v1.md and CONTRACT.md), read defensively: a
+// Shapes of what the server sends over REST (the OpenAPI document at /api/docs), read defensively: a
 // field the server leaves out must not break the page. What travels over STOMP (typing, presence,
 // room events, errors) is typed beside its destination in
 // `apps/chat-server/src/common/realtime/destinations.ts`.

@@ -5,6 +5,7 @@ import type { NotificationsState } from '../state/notifications';
 import type { PendingSends } from '../state/pending-sends';
 import type { PresenceState } from '../state/presence';
 import type { RoomsState } from '../state/rooms';
+import type { SearchState } from '../state/search';
 import type { OwnTyping, TypingState } from '../state/typing';
 import type { Session } from '../types';
 import type { ChatViews } from '../views/chat-page';
@@ -18,6 +19,7 @@ export interface ChatState {
   typing: TypingState;
   ownTyping: OwnTyping;
   notifications: NotificationsState;
+  search: SearchState;
 }
 
 /** What every controller works with. */

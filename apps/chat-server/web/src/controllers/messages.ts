@@ -57,6 +57,7 @@ export class MessagesController {
   onMessage(m: Message): void {
     const { messages, rooms } = this.ctx.state;
     if (!rooms.get(m.roomId)) return;
+    if (messages.of(m.roomId).newerMissing) return this.waitForNewer(m);
     this.deliver(m.roomId, [m]);
     if (messages.of(m.roomId).loaded) messages.synced(m.roomId, [m]);
   }
@@ -128,6 +129,59 @@ export class MessagesController {
       state.messages.olderFailed(roomId);
       this.renderTop(entry);
       views.toasts.error(err, 'Could not load older messages');
+    }
+  }
+
+  // ---------------------------------------------------------------- a window around a message
+
+  /**
+   * Holds a window of the room's history around message `id` (the older half ends with it), unless
+   * the message is held already: a search result opens there. False when it could not load.
+   */
+  async loadAround(roomId: number, id: number): Promise<boolean> {
+    const { api, state, views } = this.ctx;
+    if (state.messages.of(roomId).messages.some((m) => m.id === id)) return true;
+    const half = HISTORY_PAGE / 2;
+    try {
+      const [older, newer] = await Promise.all([
+        api.history(roomId, { before: id + 1, size: half }),
+        api.history(roomId, { after: id, size: half }),
+      ]);
+      this.settleOwn(state.messages.around(roomId, older, newer, half));
+      return true;
+    } catch (err) {
+      views.toasts.error(err, 'Could not load that message');
+      return false;
+    }
+  }
+
+  /** Scrolled near the bottom of a window: the next newer page. */
+  onNearBottom(): void {
+    const entry = this.ctx.state.rooms.currentEntry;
+    if (entry) void this.loadNewer(entry.room.id);
+  }
+
+  private async loadNewer(roomId: number): Promise<void> {
+    const { api, state, views } = this.ctx;
+    const after = state.messages.startNewer(roomId);
+    if (after === undefined) return;
+    let page: Message[] | undefined;
+    try {
+      page = await api.history(roomId, { after, size: HISTORY_PAGE });
+    } catch (err) {
+      views.toasts.error(err, 'Could not load newer messages');
+    }
+    this.settleOwn(state.messages.newerPage(roomId, page, HISTORY_PAGE));
+    if (state.rooms.current === roomId && page?.length) this.renderMessages();
+  }
+
+  /** A live message while newer pages are still to load: they will bring it. */
+  private waitForNewer(m: Message): void {
+    const { state, views, me } = this.ctx;
+    if (state.rooms.current === m.roomId) views.list.showJump(true);
+    else if (m.sender?.id !== me.id) {
+      state.rooms.countUnread(m.roomId, 1);
+      this.unreadChanged(true);
     }
   }
 

@@ -120,6 +120,16 @@ export class Api {
       .map((m) => ({ ...m, roomId: Number.isFinite(m.roomId) ? m.roomId : roomId }));
   }
 
+  /** Full-text search of the caller's rooms, newest first (docs/API-DECISIONS.md, "Message search"). */
+  async searchMessages(q: string, query: { before?: number; size?: number } = {}): Promise<Message[]> {
+    const params = new URLSearchParams({ q, size: String(query.size ?? 20) });
+    if (query.before !== undefined) params.set('before', String(query.before));
+    const body = await this.request('GET', `/api/v1/messages/search?${params}`);
+    return items<unknown>(body)
+      .map(asMessage)
+      .filter((m): m is Message => m !== undefined);
+  }
+
   /** Sends over REST; `clientMessageId` makes a retry idempotent, as over STOMP. */
   async postMessage(roomId: number, content: string, clientMessageId?: string): Promise<Message | undefined> {
     const body = clientMessageId ? { content, clientMessageId } : { content };

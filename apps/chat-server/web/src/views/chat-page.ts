@@ -11,6 +11,7 @@ import { PendingSendsView } from './pending-sends';
 import { paintPresence, PresenceLookup } from './presence-dot';
 import { RoomHeaderView } from './room-header';
 import { RoomPaneView } from './room-pane';
+import { SearchView } from './search';
 import { ShellView } from './shell';
 import { SidebarView } from './sidebar';
 import { ThreadPanelView } from './thread-panel';
@@ -35,6 +36,7 @@ export interface ChatViews {
   createRoom: CreateRoomDialog;
   newDirect: NewDirectDialog;
   toasts: ToastsView;
+  search: SearchView;
   /** A user's status changed: every dot and status text of theirs follows. */
   paintPresence(userId: number, status: string): void;
 }
@@ -63,12 +65,15 @@ export function createChatViews(root: HTMLElement, me: Session, presence: Presen
     createRoom: new CreateRoomDialog(dialog),
     newDirect: new NewDirectDialog(dialog, me.id, presence),
     toasts: new ToastsView(),
+    search: new SearchView(),
   };
   const shell = new ShellView(root, {
     sidebar: views.sidebar.el,
     title: header.title,
     subtitle: header.subtitle,
     membersButton: header.membersButton,
+    search: views.search.form,
+    searchResults: views.search.panel,
     bell: notifications.bell,
     notifications: notifications.panel,
     banner: connection.banner,

@@ -1,6 +1,6 @@
 import { h } from '../dom';
 
-/** The longest message the server stores (api-v1.md). */
+/** The longest message the server stores (SendMessageDto in the OpenAPI document: 1-4000 characters). */
 export const MAX_CONTENT = 4000;
 const MAX_HEIGHT_PX = 200;
 

@@ -48,6 +48,26 @@ export class MessageListView {
     );
   }
 
+  /** Scrolled close to the bottom: time for the next newer page (a window around a message). */
+  bindNearBottom(handler: () => void): void {
+    this.scroller.addEventListener(
+      'scroll',
+      () => {
+        if (this.nearBottom()) handler();
+      },
+      { passive: true },
+    );
+  }
+
+  /** Brings message `id` into the middle of the view and marks it for a moment. */
+  reveal(id: number): void {
+    const el = this.list.querySelector<HTMLElement>(`.msg[data-id="${id}"]`);
+    if (!el) return;
+    el.scrollIntoView({ block: 'center' });
+    el.classList.add('flash');
+    window.setTimeout(() => el.classList.remove('flash'), 2500);
+  }
+
   render(messages: readonly Message[], ctx: MessageContext): void {
     const nodes: Node[] = [];
     let prev: Message | undefined;

@@ -61,6 +61,11 @@ describe('real-time chat over STOMP (SockJS and WebSocket)', () => {
         content: 'Hello from Alice <b>&</b> 🎉',
         sentAt: expect.stringMatching(/^\d{4}-\d\d-\d\dT/),
         mentions: [],
+        editedAt: null,
+        parentId: null,
+        replyCount: 0,
+        lastReplyAt: null,
+        reactions: [],
       });
       expect(toAlice).toEqual(toBob);
       expect(history.body[0]).toEqual(toBob);

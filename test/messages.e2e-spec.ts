@@ -49,6 +49,11 @@ describe('messages (v1 and basic)', () => {
         content,
         sentAt: expect.stringMatching(/^\d{4}-\d\d-\d\dT\d\d:\d\d:\d\d\.\d{3}Z$/),
         mentions: [],
+        editedAt: null,
+        parentId: null,
+        replyCount: 0,
+        lastReplyAt: null,
+        reactions: [],
       });
       expect(events).toEqual([
         { name: 'message.created', payload: { message: res.body, room: { id: roomId, type: 'PUBLIC' } } },
@@ -244,6 +249,8 @@ describe('messages (v1 and basic)', () => {
         receiverId: bob.id,
         content: 'hi bob',
         sentAt: expect.any(String),
+        editedAt: null,
+        parentId: null,
       });
       const reply = await api()
         .post('/api/messages')

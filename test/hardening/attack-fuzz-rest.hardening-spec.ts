@@ -428,7 +428,21 @@ describe('attack: fuzzing every REST DTO, query and path parameter', () => {
   });
 
   it('fuzzes every id and username path parameter', async () => {
+    const sent = await call(t.url, 'POST', `/api/v1/messages/room/${room.id}`, {
+      token: bob.token,
+      body: { content: 'a message to react to' },
+    });
+    const messageId = (sent.json as { id: number }).id;
+    const thumbsUp = encodeURIComponent('👍');
     const templates: { method: string; path: (x: string) => string }[] = [
+      // edits, reactions and threads (EXTENSIONS.md §3-5): the message id, then the emoji segment
+      { method: 'PATCH', path: (x) => `/api/v1/messages/${x}` },
+      { method: 'PUT', path: (x) => `/api/messages/${x}` },
+      { method: 'GET', path: (x) => `/api/v1/messages/${x}/replies` },
+      { method: 'PUT', path: (x) => `/api/v1/messages/${x}/reactions/${thumbsUp}` },
+      { method: 'DELETE', path: (x) => `/api/v1/messages/${x}/reactions/${thumbsUp}` },
+      { method: 'PUT', path: (x) => `/api/v1/messages/${messageId}/reactions/${x}` },
+      { method: 'DELETE', path: (x) => `/api/v1/messages/${messageId}/reactions/${x}` },
       { method: 'GET', path: (x) => `/api/v1/users/${x}` },
       { method: 'GET', path: (x) => `/api/users/${x}` },
       { method: 'GET', path: (x) => `/api/v1/users/username/${x}` },

@@ -111,7 +111,7 @@ describe('attack: fuzzing the STOMP decoder over a raw WebSocket', () => {
       fc.oneof(
         fc.constantFrom(...HEADER_VALUES),
         fc.string({ maxLength: 30 }),
-        fc.constant(`/app/chat.sendMessage`),
+        fc.constantFrom('/app/chat.sendMessage', '/app/chat.editMessage', '/app/chat.react'),
       ),
     ),
     fc.tuple(fc.constant('content-length'), fc.constantFrom(...CONTENT_LENGTHS)),
@@ -207,10 +207,27 @@ describe('attack: fuzzing the STOMP decoder over a raw WebSocket', () => {
       `[1,2,3]`,
       `null`,
       `{"roomId":1e309,"content":"x"}`,
-    ];
-    for (const p of payloads) {
+    ].map((p) => ['/app/chat.sendMessage', p]);
+    // edits and reactions: every payload is refused by validation before any lookup
+    payloads.push(
+      ...[
+        `{"messageId":1e309,"content":"x"}`,
+        `{"messageId":"1","content":"x"}`,
+        `{"messageId":1,"content":"\\ud800"}`,
+        `{"messageId":1,"content":"x","__proto__":{"admin":true}}`,
+      ].map((p) => ['/app/chat.editMessage', p]),
+      ...[
+        `{"messageId":1,"emoji":"${'👍'.repeat(100)}"}`,
+        `{"messageId":1,"emoji":"\\ud83d"}`,
+        `{"messageId":1,"emoji":"👍👍"}`,
+        `{"messageId":1,"emoji":"👍","remove":"yes"}`,
+        `{"messageId":1,"emoji":":${'a'.repeat(33)}:"}`,
+        `[1]`,
+      ].map((p) => ['/app/chat.react', p]),
+    );
+    for (const [destination, p] of payloads) {
       tried++;
-      raw.send(`SEND\ndestination:/app/chat.sendMessage\ncontent-type:application/json\n\n${p}\0`);
+      raw.send(`SEND\ndestination:${destination}\ncontent-type:application/json\n\n${p}\0`);
     }
     await raw.until(
       () => raw.frames.filter((f) => f.startsWith('MESSAGE\n')).length >= payloads.length || raw.closed,

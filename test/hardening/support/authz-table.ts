@@ -363,6 +363,43 @@ export const AUTHZ_TABLE: AuthzRow[] = [
     path: (fx) => `/api/v1/messages/${fx.messageId}/readers`,
     expect: [401, 403, 200, 200, 200],
   },
+  // ---- edits, reactions, threads (EXTENSIONS.md §3-5) ---------------------------------------------
+  {
+    route: 'POST /api/v1/messages/room/:roomId',
+    note: "a reply to the member's message",
+    path: (fx) => `/api/v1/messages/room/${fx.room.id}`,
+    body: (fx) => ({ content: 'authz reply', parentId: fx.messageId }),
+    expect: [401, 403, 201, 201, 201],
+  },
+  {
+    route: 'PATCH /api/v1/messages/:id',
+    note: "the member's message: its sender only (never the creator or an admin)",
+    path: (fx) => `/api/v1/messages/${fx.messageId}`,
+    body: () => ({ content: 'edited by its sender' }),
+    expect: [401, 403, 200, 403, 403],
+  },
+  {
+    route: 'PUT /api/messages/:messageId',
+    note: "the member's message: its sender only (never the creator or an admin)",
+    path: (fx) => `/api/messages/${fx.messageId}`,
+    body: () => ({ content: 'edited by its sender' }),
+    expect: [401, 403, 200, 403, 403],
+  },
+  {
+    route: 'PUT /api/v1/messages/:id/reactions/:emoji',
+    path: (fx) => `/api/v1/messages/${fx.messageId}/reactions/${encodeURIComponent('👍')}`,
+    expect: [401, 403, 200, 200, 200],
+  },
+  {
+    route: 'DELETE /api/v1/messages/:id/reactions/:emoji',
+    path: (fx) => `/api/v1/messages/${fx.messageId}/reactions/${encodeURIComponent('👍')}`,
+    expect: [401, 403, 200, 200, 200],
+  },
+  {
+    route: 'GET /api/v1/messages/:id/replies',
+    path: (fx) => `/api/v1/messages/${fx.messageId}/replies`,
+    expect: [401, 403, 200, 200, 200],
+  },
   // ---- status -------------------------------------------------------------------------------------
   ...['/api/status', '/api/v1/status'].flatMap((base): AuthzRow[] => [
     {
@@ -494,6 +531,30 @@ export const STOMP_TABLE: StompRow[] = [
     destination: () => '/app/chat.read',
     body: (fx) => ({ roomId: fx.room.id }),
     expect: ['app-error 403', 'allowed', 'allowed', 'app-error 403'],
+  },
+  {
+    frame: 'SEND',
+    destination: () => '/app/chat.sendMessage',
+    body: (fx) => ({ roomId: fx.room.id, content: 'stomp reply', parentId: fx.messageId }),
+    expect: ['app-error 403', 'allowed', 'allowed', 'allowed'],
+  },
+  {
+    frame: 'SEND',
+    destination: () => '/app/chat.editMessage',
+    body: (fx) => ({ messageId: fx.messageId, content: 'stomp edit' }),
+    expect: ['app-error 403', 'allowed', 'app-error 403', 'app-error 403'],
+  },
+  {
+    frame: 'SEND',
+    destination: () => '/app/chat.react',
+    body: (fx) => ({ messageId: fx.messageId, emoji: '👍' }),
+    expect: ['app-error 403', 'allowed', 'allowed', 'allowed'],
+  },
+  {
+    frame: 'SEND',
+    destination: () => '/app/chat.react',
+    body: (fx) => ({ messageId: fx.messageId, emoji: '👍', remove: true }),
+    expect: ['app-error 403', 'allowed', 'allowed', 'allowed'],
   },
   {
     frame: 'SEND',

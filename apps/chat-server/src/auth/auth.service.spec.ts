@@ -15,13 +15,7 @@ describe('AuthService.authenticateToken', () => {
   const jwt = new JwtService({ secret: createSecretKey(Buffer.from(SECRET, 'utf8')) });
   let principal: Principal | null;
   const users = { getPrincipal: jest.fn(async () => principal) } as unknown as UsersService;
-  const auth = new AuthService(
-    jwt,
-    users,
-    {} as PasswordHasher,
-    new LoginRateLimiter(config),
-    config,
-  );
+  const auth = new AuthService(jwt, users, {} as PasswordHasher, new LoginRateLimiter(config), config);
   const refusal = async (token: string): Promise<string> => {
     const err = await auth.authenticateToken(token).catch((e: unknown) => e);
     expect(err).toBeInstanceOf(UnauthorizedException);

@@ -6,7 +6,15 @@ import { MessagesService } from '../messages/messages.service';
 import { ReadStateService } from '../read-state/read-state.service';
 import { StatusService } from '../status/status.service';
 import { UsersService } from '../users/users.service';
-import { AddUserPayload, ReadPayload, SendMessagePayload, TypingPayload } from './dto/chat-payloads.dto';
+import { ReactionsService } from '../messages/reactions.service';
+import {
+  AddUserPayload,
+  ReadPayload,
+  EditMessagePayload,
+  ReactPayload,
+  SendMessagePayload,
+  TypingPayload,
+} from './dto/chat-payloads.dto';
 import { sessionUserId } from './stomp-auth';
 import { TypingService } from './typing.service';
 
@@ -24,6 +32,7 @@ export class ChatHandlers {
     private readonly typingService: TypingService,
     private readonly status: StatusService,
     private readonly readState: ReadStateService,
+    private readonly reactions: ReactionsService,
   ) {}
 
   @MessageMapping(AppDestination.sendMessage)
@@ -36,6 +45,28 @@ export class ChatHandlers {
       payload.roomId,
       payload.content,
       payload.clientMessageId,
+      payload.parentId,
+    );
+  }
+
+  @MessageMapping(AppDestination.editMessage)
+  async editMessage(
+    @Payload() payload: EditMessagePayload,
+    @StompSessionParam() session: StompSessionInfo,
+  ): Promise<void> {
+    await this.messages.edit(await this.caller(session), payload.messageId, payload.content);
+  }
+
+  @MessageMapping(AppDestination.react)
+  async react(
+    @Payload() payload: ReactPayload,
+    @StompSessionParam() session: StompSessionInfo,
+  ): Promise<void> {
+    await this.reactions.react(
+      await this.caller(session),
+      payload.messageId,
+      payload.emoji,
+      payload.remove ?? false,
     );
   }
 

@@ -23,6 +23,27 @@ export class LiveRoomEvents {
     this.event({ type: 'MESSAGE_DELETED', roomId, messageId });
   }
 
+  @OnDomainEvent('message.edited')
+  onMessageEdited({ message }: DomainEventMap['message.edited']): void {
+    this.event({ type: 'MESSAGE_EDITED', roomId: message.roomId, message });
+  }
+
+  @OnDomainEvent('reaction.added')
+  onReactionAdded(e: DomainEventMap['reaction.added']): void {
+    this.event({ type: 'REACTION_ADDED', ...e });
+  }
+
+  @OnDomainEvent('reaction.removed')
+  onReactionRemoved(e: DomainEventMap['reaction.removed']): void {
+    this.event({ type: 'REACTION_REMOVED', ...e });
+  }
+
+  /** After the reply's MESSAGE (message.created is emitted first), the root's new counters. */
+  @OnDomainEvent('thread.updated')
+  onThreadUpdated({ roomId, rootId, replyCount, lastReplyAt }: DomainEventMap['thread.updated']): void {
+    this.event({ type: 'THREAD_UPDATED', roomId, messageId: rootId, replyCount, lastReplyAt });
+  }
+
   @OnDomainEvent('membership.added')
   onMembershipAdded({ roomId, userId, actorId }: DomainEventMap['membership.added']): void {
     this.event({ type: 'MEMBER_ADDED', roomId, userId, actorId });

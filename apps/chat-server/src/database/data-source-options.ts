@@ -3,6 +3,7 @@ import { mkdirSync } from 'node:fs';
 import { dirname } from 'node:path';
 import { AppSettings } from '../config/app-config';
 import { Message } from '../messages/message.entity';
+import { MessageReaction } from '../messages/message-reaction.entity';
 import { Notification } from '../notifications/notification.entity';
 import { RoomMember } from '../rooms/room-member.entity';
 import { Room } from '../rooms/room.entity';
@@ -13,14 +14,16 @@ import { CreateUsers1732000000000 } from './migrations/1732000000000-create-user
 import { CreateRoomsAndMessages1732000000001 } from './migrations/1732000000001-create-rooms-and-messages';
 import { CreateNotificationsAndStatuses1732000000002 } from './migrations/1732000000002-create-notifications-and-statuses';
 import { ReadStateAndMentions1732000000003 } from './migrations/1732000000003-read-state-and-mentions';
+import { EditsReactionsThreads1732000000004 } from './migrations/1732000000004-edits-reactions-threads';
 import { MessageSearch1732000000005 } from './migrations/1732000000005-message-search';
 
-export const ENTITIES = [User, Room, RoomMember, Message, Notification, UserStatus];
+export const ENTITIES = [User, Room, RoomMember, Message, Notification, UserStatus, MessageReaction];
 export const MIGRATIONS = [
   CreateUsers1732000000000,
   CreateRoomsAndMessages1732000000001,
   CreateNotificationsAndStatuses1732000000002,
   ReadStateAndMentions1732000000003,
+  EditsReactionsThreads1732000000004,
   MessageSearch1732000000005,
 ];
 

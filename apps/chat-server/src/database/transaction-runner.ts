@@ -1,6 +1,7 @@
 import { Injectable } from '@nestjs/common';
 import { InjectDataSource } from '@nestjs/typeorm';
 import { DataSource, EntityManager } from 'typeorm';
+import { runTransactionScript, TransactionScript } from './transaction-script';
 
 /**
  * Runs database transactions, one at a time on SQLite.
@@ -24,6 +25,17 @@ export class TransactionRunner {
   transaction<T>(work: (manager: EntityManager) => Promise<T>): Promise<T> {
     if (!this.serialised) return this.dataSource.transaction(work);
     const run = this.queue.then(() => this.dataSource.transaction(work));
+    this.queue = run.catch(() => undefined);
+    return run;
+  }
+
+  /**
+   * A transaction script (`./transaction-script`). On SQLite it runs in the queue's turn and
+   * synchronously, so it neither joins another transaction nor lets any statement in between.
+   */
+  script<T>(script: () => TransactionScript<T>): Promise<T> {
+    if (!this.serialised) return runTransactionScript(this.dataSource, script);
+    const run = this.queue.then(() => runTransactionScript(this.dataSource, script));
     this.queue = run.catch(() => undefined);
     return run;
   }

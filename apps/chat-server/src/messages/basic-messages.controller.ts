@@ -1,11 +1,16 @@
 import { MessageBodySchema } from '../ops/api-schemas';
-import { Body, Controller, Delete, Get, Param, Post, Query, Res } from '@nestjs/common';
+import { Body, Controller, Delete, Get, Param, Post, Put, Query, Res } from '@nestjs/common';
 import { ApiBearerAuth, ApiOkResponse, ApiOperation, ApiResponse, ApiTags } from '@nestjs/swagger';
 import { FastifyReply } from 'fastify';
 import { CurrentUser } from '../common/decorators/current-user.decorator';
 import { ParseIdPipe } from '../common/pipes/parse-id.pipe';
 import { Principal } from '../common/principal';
-import { BasicMessageDto, HistoryQueryDto, SendBasicMessageDto } from './dto/message-input.dto';
+import {
+  BasicMessageDto,
+  EditMessageDto,
+  HistoryQueryDto,
+  SendBasicMessageDto,
+} from './dto/message-input.dto';
 import { MessageView } from './message-view';
 import { MessagesService } from './messages.service';
 
@@ -34,8 +39,21 @@ export class BasicMessagesController {
       receiverId: dto.receiverId,
       content: message.content,
       sentAt: message.sentAt,
+      editedAt: message.editedAt,
+      parentId: message.parentId,
     };
     await reply.status(created ? 201 : 200).send(body);
+  }
+
+  @Put(':messageId')
+  @ApiOperation({ summary: 'Edit a message (its sender, while it may still post in the room)' })
+  @ApiResponse({ status: 200, type: MessageView })
+  edit(
+    @CurrentUser() caller: Principal,
+    @Param('messageId', ParseIdPipe) messageId: number,
+    @Body() dto: EditMessageDto,
+  ): Promise<MessageView> {
+    return this.messages.edit(caller, messageId, dto.content);
   }
 
   @Get(':conversationId')

@@ -14,6 +14,13 @@ export class MentionDto {
   @ApiProperty({ example: 'bob' }) username!: string;
 }
 
+/** One emoji's reactions on a message: `userIds` lists at most the first 100, `count` is exact. */
+export class ReactionDto {
+  @ApiProperty({ example: '👍' }) emoji!: string;
+  @ApiProperty({ example: 2 }) count!: number;
+  @ApiProperty({ example: [1, 2], type: [Number] }) userIds!: number[];
+}
+
 /**
  * A message as every surface shows it: the live STOMP payload on `/topic/rooms/{id}` and a
  * history item are the same object.
@@ -31,6 +38,26 @@ export class MessageView {
     description: 'Members mentioned with @username when it was sent, in order of appearance; [] when none',
   })
   mentions!: MentionDto[];
+  @ApiProperty({ example: null, nullable: true, type: String, description: 'Null until the first edit' })
+  editedAt!: string | null;
+  @ApiProperty({
+    example: null,
+    nullable: true,
+    type: Number,
+    description: "The thread root's id for a reply",
+  })
+  parentId!: number | null;
+  @ApiProperty({ example: 0, description: 'A thread root: how many replies; a reply: 0' })
+  replyCount!: number;
+  @ApiProperty({
+    example: null,
+    nullable: true,
+    type: String,
+    description: "A thread root: its newest reply's time",
+  })
+  lastReplyAt!: string | null;
+  @ApiProperty({ type: [ReactionDto], description: 'In order of first use; []' })
+  reactions!: ReactionDto[];
 }
 
 /** The fields a view is built from (an inserted row plus its sender, or a history row). */
@@ -43,6 +70,12 @@ export interface MessageParts {
   clientMessageId: string | null;
   /** Mentioned members in order of appearance (loaded in one query per page); none when absent. */
   mentions?: readonly MentionDto[];
+  editedAt: Date | null;
+  parentId: number | null;
+  replyCount: number;
+  lastReplyAt: Date | null;
+  /** The page's reactions, read in one query per page (MessagesRepository.reactionsOf). */
+  reactions: ReactionDto[];
 }
 
 export function toMessageView(m: MessageParts): MessageView {
@@ -56,5 +89,10 @@ export function toMessageView(m: MessageParts): MessageView {
     sentAt: m.sentAt.toISOString(),
     ...(m.clientMessageId ? { clientMessageId: m.clientMessageId } : {}),
     mentions: m.mentions ? m.mentions.map((u) => ({ id: u.id, username: u.username })) : [],
+    editedAt: m.editedAt ? m.editedAt.toISOString() : null,
+    parentId: m.parentId,
+    replyCount: m.replyCount,
+    lastReplyAt: m.lastReplyAt ? m.lastReplyAt.toISOString() : null,
+    reactions: m.reactions,
   };
 }

@@ -1,21 +1,34 @@
 import { Injectable } from '@nestjs/common';
 import { ReadStateRepository } from '../read-state/read-state.repository';
-import { MessageParts, MessageView, toMessageView } from './message-view';
+import { MessageView, toMessageView } from './message-view';
+import { StoredParts } from './messages.repository';
+import { ReactionsRepository } from './reactions.repository';
 
 /**
  * The one place stored messages become views, for every surface that lists them (history,
- * replays, search, threads). Whatever a view carries beyond its row (mentions, ...) is loaded
- * here with ONE query per kind for the whole page, never one per message, so a page costs the
- * same number of queries whatever it holds.
+ * replays, search, threads, edits). Whatever a view carries beyond its row (mentions, reactions)
+ * is loaded here with at most ONE query per kind for the whole page, never one per message, so a
+ * page costs the same number of queries whatever it holds.
  */
 @Injectable()
 export class MessageViews {
-  constructor(private readonly readState: ReadStateRepository) {}
+  constructor(
+    private readonly readState: ReadStateRepository,
+    private readonly reactions: ReactionsRepository,
+  ) {}
 
-  async of(parts: readonly MessageParts[]): Promise<MessageView[]> {
+  async of(parts: StoredParts[]): Promise<MessageView[]> {
     if (!parts.length) return [];
-    const ids = parts.map((p) => p.id);
-    const mentions = await this.readState.mentionsOf(ids);
-    return parts.map((p) => toMessageView({ ...p, mentions: mentions.get(p.id) ?? [] }));
+    const reacted = parts.filter((p) => p.hasReactions).map((p) => p.id);
+    const [mentions, reactions] = await Promise.all([
+      this.readState.mentionsOf(parts.map((p) => p.id)),
+      this.reactions.reactionsOf(reacted),
+    ]);
+    // the parts are this call's own objects: filled in place, no copy per message
+    for (const p of parts) {
+      p.mentions = mentions.get(p.id) ?? [];
+      if (p.hasReactions) p.reactions = reactions.get(p.id) ?? [];
+    }
+    return parts.map(toMessageView);
   }
 }

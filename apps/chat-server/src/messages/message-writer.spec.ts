@@ -1,6 +1,7 @@
 import { DataSource } from 'typeorm';
 import { isUniqueViolation } from '../common/filters/all-exceptions.filter';
 import { ENTITIES, MIGRATIONS } from '../database/data-source-options';
+import { TransactionRunner } from '../database/transaction-runner';
 import { Message } from './message.entity';
 import { MessageWriter } from './message-writer';
 import { ReadStateRepository } from '../read-state/read-state.repository';
@@ -38,7 +39,7 @@ describe('MessageWriter (SQLite)', () => {
     );
     writer = new MessageWriter(
       dataSource,
-      new MessagesRepository(dataSource),
+      new MessagesRepository(dataSource, new TransactionRunner(dataSource)),
       new ReadStateRepository(dataSource),
     );
     statements = [];

@@ -1,10 +1,10 @@
-import { Body, Controller, Delete, Get, HttpCode, Param, Post, Query, Res } from '@nestjs/common';
+import { Body, Controller, Delete, Get, HttpCode, Param, Patch, Post, Query, Res } from '@nestjs/common';
 import { ApiBearerAuth, ApiOperation, ApiResponse, ApiTags } from '@nestjs/swagger';
 import { FastifyReply } from 'fastify';
 import { CurrentUser } from '../common/decorators/current-user.decorator';
 import { ParseIdPipe } from '../common/pipes/parse-id.pipe';
 import { Principal } from '../common/principal';
-import { HistoryQueryDto, SendMessageDto } from './dto/message-input.dto';
+import { EditMessageDto, RepliesQueryDto, SendMessageDto, V1HistoryQueryDto } from './dto/message-input.dto';
 import { MessageView } from './message-view';
 import { MessagesService } from './messages.service';
 
@@ -17,19 +17,22 @@ export class MessagesController {
 
   @Get('room/:roomId')
   @ApiOperation({
-    summary: 'History (members and admins): page/size, or a before/after cursor; oldest to newest',
+    summary:
+      'History (members and admins): page/size, or a before/after cursor; oldest to newest; topLevel=true leaves replies out',
   })
   @ApiResponse({ status: 200, type: [MessageView] })
   history(
     @CurrentUser() caller: Principal,
     @Param('roomId', ParseIdPipe) roomId: number,
-    @Query() query: HistoryQueryDto,
+    @Query() query: V1HistoryQueryDto,
   ): Promise<MessageView[]> {
     return this.messages.history(caller, roomId, query);
   }
 
   @Post('room/:roomId')
-  @ApiOperation({ summary: 'Send a message (members and admins); 200 with the original on a replay' })
+  @ApiOperation({
+    summary: 'Send a message (members and admins), a reply with parentId; 200 with the original on a replay',
+  })
   @ApiResponse({ status: 201, type: MessageView })
   async send(
     @CurrentUser() caller: Principal,
@@ -37,8 +40,38 @@ export class MessagesController {
     @Body() dto: SendMessageDto,
     @Res() reply: FastifyReply,
   ): Promise<void> {
-    const { message, created } = await this.messages.send(caller, roomId, dto.content, dto.clientMessageId);
+    const { message, created } = await this.messages.send(
+      caller,
+      roomId,
+      dto.content,
+      dto.clientMessageId,
+      dto.parentId,
+    );
     await reply.status(created ? 201 : 200).send(message);
+  }
+
+  @Patch(':id')
+  @ApiOperation({ summary: 'Edit a message (its sender, while it may still post in the room)' })
+  @ApiResponse({ status: 200, type: MessageView })
+  edit(
+    @CurrentUser() caller: Principal,
+    @Param('id', ParseIdPipe) id: number,
+    @Body() dto: EditMessageDto,
+  ): Promise<MessageView> {
+    return this.messages.edit(caller, id, dto.content);
+  }
+
+  @Get(':id/replies')
+  @ApiOperation({
+    summary: "A thread's replies (members and admins): before/after cursor or the newest size; oldest first",
+  })
+  @ApiResponse({ status: 200, type: [MessageView] })
+  replies(
+    @CurrentUser() caller: Principal,
+    @Param('id', ParseIdPipe) id: number,
+    @Query() query: RepliesQueryDto,
+  ): Promise<MessageView[]> {
+    return this.messages.replies(caller, id, query);
   }
 
   @Delete(':id')

@@ -7,13 +7,16 @@ import { MessageViews } from './message-views';
 import { MessageWriter } from './message-writer';
 import { MessagesRepository } from './messages.repository';
 import { MessagesService } from './messages.service';
+import { ReactionsController } from './reactions.controller';
+import { ReactionsRepository } from './reactions.repository';
+import { ReactionsService } from './reactions.service';
 import { SearchController } from './search/search.controller';
 import { SearchRepository } from './search/search.repository';
 import { SearchService } from './search/search.service';
 
 @Module({
   imports: [RoomsModule, ReadStateModule],
-  controllers: [MessagesController, BasicMessagesController, SearchController],
+  controllers: [MessagesController, BasicMessagesController, SearchController, ReactionsController],
   providers: [
     MessagesService,
     MessagesRepository,
@@ -21,7 +24,9 @@ import { SearchService } from './search/search.service';
     MessageViews,
     SearchService,
     SearchRepository,
+    ReactionsRepository,
+    ReactionsService,
   ],
-  exports: [MessagesService],
+  exports: [MessagesService, ReactionsService, MessagesRepository],
 })
 export class MessagesModule {}

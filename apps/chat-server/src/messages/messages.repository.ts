@@ -2,6 +2,8 @@ import { Injectable } from '@nestjs/common';
 import { InjectDataSource } from '@nestjs/typeorm';
 import { DataSource, QueryResult } from 'typeorm';
 import { ColumnMetadata } from 'typeorm/metadata/ColumnMetadata';
+import { TransactionRunner } from '../database/transaction-runner';
+import { Statement, TransactionScript } from '../database/transaction-script';
 import { Message } from './message.entity';
 import { MessageParts } from './message-view';
 
@@ -21,6 +23,16 @@ export interface NewMessage {
   mentions?: readonly number[];
 }
 
+/** A thread's counters as stored on its root. */
+export interface ThreadCounts {
+  rootId: number;
+  replyCount: number;
+  lastReplyAt: Date | null;
+}
+
+/** What the rules of edits, deletes and replies need to know about a stored message. */
+export type MessageMeta = Pick<Message, 'id' | 'roomId' | 'senderId' | 'parentId' | 'content'>;
+
 interface HistoryRow {
   id: number | string;
   roomId: number | string;
@@ -30,6 +42,11 @@ interface HistoryRow {
   clientMessageId: string | null;
   senderUsername: string | null;
   senderEmail: string | null;
+  editedAt: Date | string | null;
+  parentId: number | string | null;
+  replyCount: number | string;
+  lastReplyAt: Date | string | null;
+  hasReactions: number | string | boolean;
 }
 
 const INSERT_HEAD = 'INSERT INTO messages (room_id, sender_id, content, sent_at, client_message_id) VALUES ';
@@ -38,7 +55,9 @@ const INSERT_ROW = '(?, ?, ?, ?, ?)';
 const COLUMNS =
   'm.id AS id, m.room_id AS roomId, m.sender_id AS senderId, m.content AS content, ' +
   'm.sent_at AS sentAt, m.client_message_id AS clientMessageId, ' +
-  'u.username AS senderUsername, u.email AS senderEmail';
+  'u.username AS senderUsername, u.email AS senderEmail, ' +
+  'm.edited_at AS editedAt, m.parent_id AS parentId, m.reply_count AS replyCount, ' +
+  'm.last_reply_at AS lastReplyAt, m.has_reactions AS hasReactions';
 
 /**
  * Message storage. History reads are written in SQL so that they are, on every database, range
@@ -48,7 +67,10 @@ const COLUMNS =
  */
 @Injectable()
 export class MessagesRepository {
-  constructor(@InjectDataSource() private readonly dataSource: DataSource) {}
+  constructor(
+    @InjectDataSource() private readonly dataSource: DataSource,
+    private readonly transactions: TransactionRunner,
+  ) {}
 
   private get mysql(): boolean {
     const type = this.dataSource.options.type;
@@ -56,11 +78,13 @@ export class MessagesRepository {
   }
 
   /** The SQL of one history window (public so a test can EXPLAIN exactly what runs). */
-  historySql(kind: HistoryWindow['kind']): string {
+  historySql(kind: HistoryWindow['kind'], topLevel = false): string {
     const from = this.mysql
       ? 'messages m FORCE INDEX (IDX_messages_room_id)'
       : 'messages m INDEXED BY IDX_messages_room_id';
-    const head = `SELECT ${COLUMNS} FROM ${from} LEFT JOIN users u ON u.id = m.sender_id WHERE m.room_id = ?`;
+    const head =
+      `SELECT ${COLUMNS} FROM ${from} LEFT JOIN users u ON u.id = m.sender_id WHERE m.room_id = ?` +
+      (topLevel ? ' AND m.parent_id IS NULL' : '');
     switch (kind) {
       case 'before':
         return `${head} AND m.id < ? ORDER BY m.id DESC LIMIT ?`;
@@ -78,10 +102,10 @@ export class MessagesRepository {
       : [roomId, window.id, window.size];
   }
 
-  /** One window of a room's history, oldest to newest. */
-  async history(roomId: number, window: HistoryWindow): Promise<MessageParts[]> {
+  /** One window of a room's history, oldest to newest (`topLevel`: replies left out). */
+  async history(roomId: number, window: HistoryWindow, topLevel = false): Promise<StoredParts[]> {
     const rows: HistoryRow[] = await this.dataSource.query(
-      this.historySql(window.kind),
+      this.historySql(window.kind, topLevel),
       this.historyParams(roomId, window),
     );
     const parts = rows.map((row) => this.toParts(row));
@@ -134,7 +158,7 @@ export class MessagesRepository {
   }
 
   /** The message a sender already sent with this client id (idempotent replays). */
-  async findByClientId(senderId: number, clientMessageId: string): Promise<MessageParts | null> {
+  async findByClientId(senderId: number, clientMessageId: string): Promise<StoredParts | null> {
     const rows: HistoryRow[] = await this.dataSource.query(
       `SELECT ${COLUMNS} FROM messages m LEFT JOIN users u ON u.id = m.sender_id ` +
         'WHERE m.sender_id = ? AND m.client_message_id = ?',
@@ -143,10 +167,10 @@ export class MessagesRepository {
     return rows.length ? this.toParts(rows[0]) : null;
   }
 
-  findMeta(id: number): Promise<Pick<Message, 'id' | 'roomId' | 'senderId'> | null> {
+  findMeta(id: number): Promise<MessageMeta | null> {
     return this.dataSource.getRepository(Message).findOne({
       where: { id },
-      select: { id: true, roomId: true, senderId: true },
+      select: { id: true, roomId: true, senderId: true, parentId: true, content: true },
     });
   }
 
@@ -165,7 +189,7 @@ export class MessagesRepository {
   }
 
   /** The message parts of a `viewSql` statement's rows. */
-  async queryParts(sql: string, params: unknown[]): Promise<MessageParts[]> {
+  async queryParts(sql: string, params: unknown[]): Promise<StoredParts[]> {
     const rows: HistoryRow[] = await this.dataSource.query(sql, params);
     return rows.map((row) => this.toParts(row));
   }
@@ -177,7 +201,7 @@ export class MessagesRepository {
   }
   private sentAtColumnCache?: ColumnMetadata;
 
-  private toParts(row: HistoryRow): MessageParts {
+  private toParts(row: HistoryRow): StoredParts {
     const sentAt = this.dataSource.driver.prepareHydratedValue(row.sentAt, this.sentAtColumn) as Date;
     return {
       id: Number(row.id),
@@ -189,6 +213,153 @@ export class MessagesRepository {
       content: row.content,
       sentAt,
       clientMessageId: row.clientMessageId,
+      editedAt: this.hydrateDate(row.editedAt),
+      parentId: row.parentId === null ? null : Number(row.parentId),
+      replyCount: Number(row.replyCount),
+      lastReplyAt: this.hydrateDate(row.lastReplyAt),
+      reactions: [],
+      hasReactions: Number(row.hasReactions) === 1 || row.hasReactions === true,
+    };
+  }
+
+  private hydrateDate(value: Date | string | null): Date | null {
+    return value === null
+      ? null
+      : (this.dataSource.driver.prepareHydratedValue(value, this.sentAtColumn) as Date);
+  }
+
+  // ---- edits and threads (EXTENSIONS.md §3, §5) -------------------------------------------------
+
+  /** One message as a view is built from (reactions not read yet), or null when it is gone. */
+  async findParts(id: number): Promise<StoredParts | null> {
+    const rows: HistoryRow[] = await this.dataSource.query(
+      `SELECT ${COLUMNS} FROM messages m LEFT JOIN users u ON u.id = m.sender_id WHERE m.id = ?`,
+      [id],
+    );
+    return rows.length ? this.toParts(rows[0]) : null;
+  }
+
+  /** Replaces a message's content; false when the message is gone. */
+  async edit(id: number, content: string, editedAt: Date): Promise<boolean> {
+    const result = await this.dataSource
+      .createQueryBuilder()
+      .update(Message)
+      .set({ content, editedAt })
+      .where('id = :id', { id })
+      .execute();
+    return !!result.affected;
+  }
+
+  /** One window of a thread's replies (index `(parent_id, id)`), oldest to newest. */
+  async replies(rootId: number, window: ReplyWindow): Promise<StoredParts[]> {
+    const from = this.mysql
+      ? 'messages m FORCE INDEX (IDX_messages_parent)'
+      : 'messages m INDEXED BY IDX_messages_parent';
+    const head = `SELECT ${COLUMNS} FROM ${from} LEFT JOIN users u ON u.id = m.sender_id WHERE m.parent_id = ?`;
+    const [sql, params] =
+      window.kind === 'after'
+        ? [`${head} AND m.id > ? ORDER BY m.id ASC LIMIT ?`, [rootId, window.id, window.size]]
+        : window.kind === 'before'
+          ? [`${head} AND m.id < ? ORDER BY m.id DESC LIMIT ?`, [rootId, window.id, window.size]]
+          : [`${head} ORDER BY m.id DESC LIMIT ?`, [rootId, window.size]];
+    const rows: HistoryRow[] = await this.dataSource.query(sql, params);
+    const parts = rows.map((row) => this.toParts(row));
+    return window.kind === 'after' ? parts : parts.reverse();
+  }
+
+  /**
+   * Inserts a reply and moves its root's counters in one transaction. The root's row is locked
+   * first (the same order as every other change of a thread), so a concurrent delete of the root
+   * waits and then removes the reply with it. Null when the root is gone or is not a top-level
+   * message of `message.roomId`. Throws the database error as is (a duplicate clientMessageId).
+   */
+  insertReply(message: NewMessage, rootId: number): Promise<{ id: number; thread: ThreadCounts } | null> {
+    const sentAt = this.dataSource.driver.preparePersistentValue(message.sentAt, this.sentAtColumn);
+    const lock = lockRoot(this.mysql, rootId);
+    return this.transactions
+      .script(function* (): TransactionScript<{
+        id: number;
+        rows: Array<Record<string, unknown>>;
+      } | null> {
+        const root = (yield lock).rows[0];
+        if (!root || Number(root.roomId) !== message.roomId || root.parentId !== null) return null;
+        const inserted = yield {
+          sql:
+            'INSERT INTO messages (room_id, sender_id, content, sent_at, client_message_id, parent_id) ' +
+            'VALUES (?, ?, ?, ?, ?, ?)',
+          params: [
+            message.roomId,
+            message.senderId,
+            message.content,
+            sentAt,
+            message.clientMessageId,
+            rootId,
+          ],
+        };
+        yield {
+          sql:
+            'UPDATE messages SET reply_count = reply_count + 1, last_reply_at = CASE WHEN last_reply_at IS NULL ' +
+            'OR last_reply_at < ? THEN ? ELSE last_reply_at END WHERE id = ?',
+          params: [sentAt, sentAt, rootId],
+        };
+        return { id: inserted.insertId, rows: (yield { sql: COUNTS_SQL, params: [rootId] }).rows };
+      })
+      .then((r) => (r ? { id: r.id, thread: this.toCounts(rootId, r.rows) } : null));
+  }
+
+  /**
+   * Deletes a reply and recounts its root's thread in one transaction (root locked first, so the
+   * count is exact). The new counters, or null when the reply (or its root, which takes the reply
+   * with it) is gone.
+   */
+  deleteReply(id: number, rootId: number): Promise<ThreadCounts | null> {
+    const lock = lockRoot(this.mysql, rootId);
+    return this.transactions
+      .script(function* (): TransactionScript<Array<Record<string, unknown>> | null> {
+        if (!(yield lock).rows.length) return null;
+        const deleted = yield {
+          sql: 'DELETE FROM messages WHERE id = ? AND parent_id = ?',
+          params: [id, rootId],
+        };
+        if (!deleted.affected) return null;
+        const thread = (yield {
+          sql: 'SELECT COUNT(*) AS replyCount, MAX(sent_at) AS lastReplyAt FROM messages WHERE parent_id = ?',
+          params: [rootId],
+        }).rows[0];
+        yield {
+          sql: 'UPDATE messages SET reply_count = ?, last_reply_at = ? WHERE id = ?',
+          params: [Number(thread.replyCount), thread.lastReplyAt ?? null, rootId],
+        };
+        return (yield { sql: COUNTS_SQL, params: [rootId] }).rows;
+      })
+      .then((rows) => (rows ? this.toCounts(rootId, rows) : null));
+  }
+
+  private toCounts(rootId: number, rows: Array<Record<string, unknown>>): ThreadCounts {
+    return {
+      rootId,
+      replyCount: Number(rows[0]?.replyCount ?? 0),
+      lastReplyAt: this.hydrateDate((rows[0]?.lastReplyAt as Date | string | null | undefined) ?? null),
     };
   }
 }
+
+const COUNTS_SQL =
+  'SELECT reply_count AS replyCount, last_reply_at AS lastReplyAt FROM messages WHERE id = ?';
+
+/** Locks a thread root's row until the end of the transaction (SQLite: the script runs alone anyway). */
+function lockRoot(mysql: boolean, rootId: number): Statement {
+  return {
+    sql: `SELECT room_id AS roomId, parent_id AS parentId FROM messages WHERE id = ?${mysql ? ' FOR UPDATE' : ''}`,
+    params: [rootId],
+  };
+}
+
+/** A stored message's parts plus whether a reaction was ever stored on it. */
+export type StoredParts = MessageParts & { hasReactions: boolean };
+
+/** Which slice of a thread: keyset cursors, or the newest `size` replies. */
+export type ReplyWindow =
+  | { kind: 'before'; id: number; size: number }
+  | { kind: 'after'; id: number; size: number }
+  | { kind: 'latest'; size: number };

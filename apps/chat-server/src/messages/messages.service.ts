@@ -9,14 +9,23 @@ import { DomainEvents } from '../common/events/domain-events';
 import { isForeignKeyViolation, isUniqueViolation } from '../common/filters/all-exceptions.filter';
 import { isAdmin, Principal } from '../common/principal';
 import { isWellFormedText } from '../common/validation/json-input';
+import { MAX_ID } from '../common/pipes/parse-id.pipe';
 import { FieldError, ValidationFailedException } from '../common/validation/validation';
 import { RoomType } from '../rooms/room.entity';
+import { ReadStateRepository } from '../read-state/read-state.repository';
 import { ReadStateService } from '../read-state/read-state.service';
 import { RoomsService } from '../rooms/rooms.service';
 import { MessageView, toMessageView } from './message-view';
 import { MessageViews } from './message-views';
 import { MessageWriter } from './message-writer';
-import { HistoryWindow, MessagesRepository } from './messages.repository';
+import {
+  HistoryWindow,
+  MessagesRepository,
+  ReplyWindow,
+  StoredParts,
+  ThreadCounts,
+} from './messages.repository';
+import { ReactionsRepository } from './reactions.repository';
 
 export const MAX_CONTENT_LENGTH = 4000;
 /** What a TEXT column holds on MySQL in utf8mb4 (65535 bytes), so "stored as sent" never fails. */
@@ -35,7 +44,11 @@ export interface HistoryQuery {
   size?: number;
   before?: number;
   after?: number;
+  /** Leave replies out (a main timeline). */
+  topLevel?: boolean;
 }
+
+export type RepliesQuery = Omit<HistoryQuery, 'page' | 'topLevel'>;
 
 export type ReceiverType = 'user' | 'group' | 'channel';
 
@@ -45,7 +58,21 @@ export interface AddressedMessage {
   receiverType?: ReceiverType;
   content: unknown;
   clientMessageId?: unknown;
+  parentId?: unknown;
 }
+
+/** The keyset window of a `before` / `after` query, or undefined without a cursor. */
+function cursorWindow(
+  query: { before?: number; after?: number },
+  size: number,
+): { kind: 'before' | 'after'; id: number; size: number } | undefined {
+  if (query.before !== undefined) return { kind: 'before', id: query.before, size };
+  if (query.after !== undefined) return { kind: 'after', id: query.after, size };
+  return undefined;
+}
+
+const isId = (v: unknown): v is number =>
+  typeof v === 'number' && Number.isInteger(v) && v >= 1 && v <= MAX_ID;
 
 /** The field errors of a message, or none. Content: 1-4000 characters after trimming. */
 export function validateMessage(content: unknown, clientMessageId: unknown): FieldError[] {
@@ -88,6 +115,7 @@ export class MessagesService {
     private readonly events: DomainEvents,
     private readonly writer: MessageWriter,
     private readonly readState: ReadStateService,
+    private readonly readStateRepo: ReadStateRepository,
     private readonly views: MessageViews,
   ) {}
 
@@ -97,31 +125,44 @@ export class MessagesService {
    * concurrent sends: see MessageWriter; room and membership come from the cache), then
    * publishes. With a clientMessageId already used by this sender, returns the original message
    * (`created: false`) and publishes nothing; 409 if that was in another room.
+   *
+   * With `parentId` it is a reply (EXTENSIONS.md §5): the parent must be a message of the same
+   * room (400; unknown, or in a room the caller cannot see, 404); a reply to a reply joins the
+   * root's thread. A reply is written with its root's counters in one transaction (not batched).
    */
   async send(
     caller: Principal,
     roomId: number,
     content: unknown,
     clientMessageId?: unknown,
+    parentId?: unknown,
   ): Promise<SendResult> {
     const errors = validateMessage(content, clientMessageId);
+    if (parentId !== undefined && parentId !== null && !isId(parentId))
+      errors.push({ field: 'parentId', message: 'parentId must be a positive integer id' });
     if (errors.length) throw new ValidationFailedException(errors);
     const text = content as string;
     const clientId = typeof clientMessageId === 'string' ? clientMessageId : null;
     const room = await this.rooms.assertCanTakePart(caller, roomId);
+    const rootId = isId(parentId) ? await this.threadRoot(caller, roomId, parentId) : null;
     // Resolved against the members now (one query, none without an '@'); stored with the message.
     const mentions = await this.readState.mentionsIn(roomId, caller.id, text);
     const sentAt = new Date();
+    const row = { roomId, senderId: caller.id, content: text, sentAt, clientMessageId: clientId };
     let id: number;
+    let thread: ThreadCounts | null = null;
     try {
-      id = await this.writer.write({
-        roomId,
-        senderId: caller.id,
-        content: text,
-        sentAt,
-        clientMessageId: clientId,
-        mentions: mentions.map((u) => u.id),
-      });
+      const mentionIds = mentions.map((u) => u.id);
+      if (rootId === null) {
+        id = await this.writer.write({ ...row, mentions: mentionIds });
+      } else {
+        const reply = await this.messages.insertReply(row, rootId);
+        if (!reply) throw new NotFoundException(`Message ${rootId} not found`);
+        ({ id, thread } = reply);
+        // A reply skips the writer's batch: its read-state follow-up (the sender's marker, the
+        // mention rows) runs here, as the writer runs it for a batch.
+        await this.readStateRepo.afterInsert([{ id, roomId, senderId: caller.id, mentions: mentionIds }]);
+      }
     } catch (err) {
       if (clientId && isUniqueViolation(err)) return this.replay(caller, roomId, clientId, err);
       // The room (or the sender) was deleted between the check and the insert.
@@ -136,9 +177,41 @@ export class MessagesService {
       sentAt,
       clientMessageId: clientId,
       mentions,
+      editedAt: null,
+      parentId: rootId,
+      replyCount: 0,
+      lastReplyAt: null,
+      reactions: [],
     });
     this.events.emit('message.created', { message, room: { id: room.id, type: room.type } });
+    if (thread) this.emitThread(roomId, thread, message);
     return { message, created: true };
+  }
+
+  /**
+   * The thread root a reply to `parentId` in `roomId` belongs to: 404 when the parent is unknown
+   * or in a room the caller cannot see (the same answer: nothing tells that it exists), 400 when
+   * it is in another room the caller can see.
+   */
+  private async threadRoot(caller: Principal, roomId: number, parentId: number): Promise<number> {
+    const parent = await this.messages.findMeta(parentId);
+    if (!parent || (parent.roomId !== roomId && !(await this.rooms.canSubscribe(caller, parent.roomId))))
+      throw new NotFoundException(`Message ${parentId} not found`);
+    if (parent.roomId !== roomId)
+      throw new ValidationFailedException([
+        { field: 'parentId', message: 'parentId must be a message of the same room' },
+      ]);
+    return parent.parentId ?? parent.id;
+  }
+
+  private emitThread(roomId: number, thread: ThreadCounts, reply: MessageView | null): void {
+    this.events.emit('thread.updated', {
+      roomId,
+      rootId: thread.rootId,
+      replyCount: thread.replyCount,
+      lastReplyAt: thread.lastReplyAt ? thread.lastReplyAt.toISOString() : null,
+      reply,
+    });
   }
 
   /**
@@ -162,7 +235,7 @@ export class MessagesService {
         type === 'group' ? RoomType.PRIVATE : RoomType.PUBLIC,
       );
     }
-    return this.send(caller, roomId, input.content, input.clientMessageId);
+    return this.send(caller, roomId, input.content, input.clientMessageId, input.parentId);
   }
 
   /**
@@ -177,13 +250,52 @@ export class MessagesService {
       throw new BadRequestException('page cannot be combined with before or after');
     await this.rooms.assertCanTakePart(caller, roomId);
     const size = query.size ?? DEFAULT_PAGE_SIZE;
-    const window: HistoryWindow =
-      query.before !== undefined
-        ? { kind: 'before', id: query.before, size }
-        : query.after !== undefined
-          ? { kind: 'after', id: query.after, size }
-          : { kind: 'page', page: query.page ?? 0, size };
-    return this.views.of(await this.messages.history(roomId, window));
+    const window: HistoryWindow = cursorWindow(query, size) ?? { kind: 'page', page: query.page ?? 0, size };
+    return this.views.of(await this.messages.history(roomId, window, query.topLevel === true));
+  }
+
+  /**
+   * A thread's replies (EXTENSIONS.md §5), oldest to newest: `before` / `after` cursors, else the
+   * newest `size`. 404 unknown message, 400 a reply's id, 403 neither a member nor an admin.
+   */
+  async replies(caller: Principal, rootId: number, query: RepliesQuery): Promise<MessageView[]> {
+    if (query.before !== undefined && query.after !== undefined)
+      throw new BadRequestException('Use either before or after, not both');
+    const root = await this.messages.findMeta(rootId);
+    if (!root) throw new NotFoundException(`Message ${rootId} not found`);
+    await this.rooms.assertCanTakePart(caller, root.roomId);
+    if (root.parentId !== null)
+      throw new BadRequestException(`Message ${rootId} is a reply; its thread root is ${root.parentId}`);
+    const size = query.size ?? DEFAULT_PAGE_SIZE;
+    const window: ReplyWindow = cursorWindow(query, size) ?? { kind: 'latest', size };
+    return this.views.of(await this.messages.replies(rootId, window));
+  }
+
+  /**
+   * Edits a message (EXTENSIONS.md §3): its sender only, while it may still post in the room
+   * (admins and room creators may delete, never put words in someone's mouth): 403 otherwise.
+   * 400 invalid content, 404 unknown or deleted. The same content again changes nothing.
+   */
+  async edit(caller: Principal, messageId: number, content: unknown): Promise<MessageView> {
+    const errors = validateMessage(content, undefined);
+    if (errors.length) throw new ValidationFailedException(errors);
+    const text = content as string;
+    const meta = await this.messages.findMeta(messageId);
+    if (!meta) throw new NotFoundException(`Message ${messageId} not found`);
+    if (meta.senderId !== caller.id) throw new ForbiddenException('Only the sender may edit a message');
+    const room = await this.rooms.assertCanTakePart(caller, meta.roomId);
+    if (meta.content !== text && !(await this.messages.edit(messageId, text, new Date())))
+      throw new NotFoundException(`Message ${messageId} not found`);
+    const parts = await this.messages.findParts(messageId);
+    if (!parts) throw new NotFoundException(`Message ${messageId} not found`);
+    const [message] = await this.views.of([parts]);
+    if (meta.content !== text)
+      this.events.emit('message.edited', {
+        message,
+        previousContent: meta.content,
+        room: { id: room.id, type: room.type },
+      });
+    return message;
   }
 
   /** Deletes a message: its sender, the room's creator or an admin (403 others, 404 unknown). */
@@ -197,9 +309,17 @@ export class MessagesService {
       (room?.creatorId != null && room.creatorId === caller.id);
     if (!allowed)
       throw new ForbiddenException('Only the sender, the room creator or an administrator may delete it');
-    if (!(await this.messages.delete(messageId)))
-      throw new NotFoundException(`Message ${messageId} not found`);
+    if (meta.parentId === null) {
+      // A root takes its replies with it (foreign key ON DELETE CASCADE): one event for the thread.
+      if (!(await this.messages.delete(messageId)))
+        throw new NotFoundException(`Message ${messageId} not found`);
+      this.events.emit('message.deleted', { roomId: meta.roomId, messageId });
+      return;
+    }
+    const thread = await this.messages.deleteReply(messageId, meta.parentId);
+    if (!thread) throw new NotFoundException(`Message ${messageId} not found`);
     this.events.emit('message.deleted', { roomId: meta.roomId, messageId });
+    this.emitThread(meta.roomId, thread, null);
   }
 
   private async replay(

@@ -10,6 +10,8 @@ export enum NotificationType {
   DIRECT_MESSAGE = 'DIRECT_MESSAGE',
   /** The user was @mentioned in a message of a PUBLIC or PRIVATE room. */
   MENTION = 'MENTION',
+  /** Someone replied in a thread the user started or replied in. */
+  REPLY = 'REPLY',
 }
 
 @Entity({ name: 'notifications' })

@@ -187,6 +187,32 @@ export class NotificationsService {
     }
   }
 
+  /**
+   * A reply notifies the thread root's author and everyone who replied before, if still members
+   * of the room, never the sender (EXTENSIONS.md §5).
+   */
+  @OnDomainEvent('thread.updated')
+  async onThreadUpdated(e: DomainEventMap['thread.updated']): Promise<void> {
+    const reply = e.reply;
+    if (!reply || reply.sender.id === null) return;
+    const senderId = reply.sender.id;
+    const rows: Array<{ userId: number | string }> = await this.members.query(
+      'SELECT DISTINCT m.sender_id AS userId FROM messages m ' +
+        'JOIN room_members rm ON rm.room_id = ? AND rm.user_id = m.sender_id ' +
+        'WHERE (m.id = ? OR (m.parent_id = ? AND m.id < ?)) AND m.sender_id <> ? ORDER BY m.sender_id',
+      [e.roomId, e.rootId, e.rootId, reply.id, senderId],
+    );
+    for (const { userId } of rows)
+      await this.create({
+        userId: Number(userId),
+        type: NotificationType.REPLY,
+        message: `${reply.sender.username} replied in a thread`,
+        actorId: senderId,
+        roomId: e.roomId,
+        messageId: reply.id,
+      });
+  }
+
   private async shareARoom(a: number, b: number): Promise<boolean> {
     const row = await this.members
       .createQueryBuilder('m')

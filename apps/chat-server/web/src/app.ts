@@ -5,6 +5,7 @@ import {
   StompErrorPayload,
 } from '../../src/common/realtime/destinations';
 import { ChatContext } from './controllers/context';
+import { MessageChangesController } from './controllers/message-changes';
 import { MessagesController } from './controllers/messages';
 import { ReadController } from './controllers/read';
 import { RoomsController } from './controllers/rooms';
@@ -36,6 +37,7 @@ export class App {
   private readonly ctx: ChatContext;
   private readonly rooms: RoomsController;
   private readonly messages: MessagesController;
+  private readonly changes: MessageChangesController;
   private readonly search: SearchController;
   private readonly read: ReadController;
   private liveState: LiveState = { kind: 'stopped' };
@@ -86,6 +88,7 @@ export class App {
       (sidebar) => (sidebar ? this.rooms.renderSidebar() : this.rooms.updateTitle()),
       this.read,
     );
+    this.changes = new MessageChangesController(this.ctx, this.messages);
     this.rooms = new RoomsController(this.ctx, this.messages, (event) => this.onLiveEvent(event));
     this.search = new SearchController(this.ctx, this.rooms, this.messages);
     this.bind(options);
@@ -145,6 +148,8 @@ export class App {
     views.composer.bindInput((hasText) => messages.onComposerInput(hasText));
     views.typing.bindExpire(() => messages.renderTyping());
     views.members.bindClose(() => rooms.closeMembers());
+    views.thread.bindClose(() => this.changes.closeThread());
+    views.thread.bindSend((content) => this.changes.sendReply(content));
     views.members.bindMessage((userId) => void rooms.openDirect(userId).catch(() => undefined));
     views.members.bindAdd((roomId, typed) => rooms.addMember(roomId, typed));
     views.members.bindLeave((roomId) => void rooms.leave(roomId));
@@ -162,6 +167,8 @@ export class App {
   private onLiveEvent(event: LiveEvent): void {
     switch (event.kind) {
       case 'message':
+        // a thread reply shows in the thread panel, not in the main timeline
+        if (event.message.parentId != null) return this.changes.onReply(event.message);
         return this.messages.onMessage(event.message);
       case 'room-event':
         return this.onRoomEvent(event.event);
@@ -189,6 +196,17 @@ export class App {
       case 'MESSAGE_DELETED':
         this.messages.removeMessage(roomId, ev.messageId);
         this.search.removed(ev.messageId);
+        this.changes.onDeleted(ev.messageId);
+        break;
+      case 'MESSAGE_EDITED':
+        this.changes.onEdited(ev);
+        break;
+      case 'REACTION_ADDED':
+      case 'REACTION_REMOVED':
+        this.changes.onReaction(ev);
+        break;
+      case 'THREAD_UPDATED':
+        this.changes.onThreadUpdated(ev);
         break;
       case 'MEMBER_REMOVED':
         if (ev.userId === me.id) {

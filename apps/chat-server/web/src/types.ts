@@ -37,6 +37,21 @@ export interface Message {
   clientMessageId?: string;
   /** Members mentioned with @username, in order of appearance. */
   mentions?: UserRef[];
+  // EXTENSIONS.md's fields: always set by asMessage; optional so a page-made message may omit them.
+  /** Null until the first edit. */
+  editedAt?: string | null;
+  /** The thread root's id for a reply. */
+  parentId?: number | null;
+  replyCount?: number;
+  lastReplyAt?: string | null;
+  reactions?: Reaction[];
+}
+
+/** One emoji's reactions on a message (the first 100 user ids; `count` is exact). */
+export interface Reaction {
+  emoji: string;
+  count: number;
+  userIds: number[];
 }
 
 export interface AppNotification {
@@ -95,5 +110,18 @@ export function asMessage(v: unknown): Message | undefined {
           .filter((u): u is { id: number; username: string } => isObject(u) && typeof u.id === 'number')
           .map((u) => ({ id: u.id, username: String(u.username) }))
       : [],
+    editedAt: typeof v.editedAt === 'string' ? v.editedAt : null,
+    parentId: typeof v.parentId === 'number' ? v.parentId : null,
+    replyCount: typeof v.replyCount === 'number' ? v.replyCount : 0,
+    lastReplyAt: typeof v.lastReplyAt === 'string' ? v.lastReplyAt : null,
+    reactions: Array.isArray(v.reactions) ? v.reactions.flatMap(asReaction) : [],
   };
+}
+
+function asReaction(v: unknown): Reaction[] {
+  if (!isObject(v) || typeof v.emoji !== 'string' || typeof v.count !== 'number') return [];
+  const userIds = Array.isArray(v.userIds)
+    ? v.userIds.filter((id): id is number => typeof id === 'number')
+    : [];
+  return [{ emoji: v.emoji, count: v.count, userIds }];
 }

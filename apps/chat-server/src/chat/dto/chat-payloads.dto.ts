@@ -19,6 +19,39 @@ export class SendMessagePayload {
     message: 'clientMessageId must be 1-64 characters of letters, digits, _ . : -',
   })
   clientMessageId?: string;
+
+  @IsOptional()
+  @IsInt({ message: 'parentId must be a positive integer id' })
+  @Min(1, { message: 'parentId must be a positive integer id' })
+  @Max(MAX_ID, { message: 'parentId must be a positive integer id' })
+  parentId?: number;
+}
+
+/** `/app/chat.editMessage` body (EXTENSIONS.md §3). Content rules are checked by MessagesService. */
+export class EditMessagePayload {
+  @IsInt({ message: 'messageId must be a positive integer id' })
+  @Min(1, { message: 'messageId must be a positive integer id' })
+  @Max(MAX_ID, { message: 'messageId must be a positive integer id' })
+  messageId!: number;
+
+  @IsString({ message: 'content must be a string' })
+  content!: string;
+}
+
+/** `/app/chat.react` body (EXTENSIONS.md §4). The emoji rules are checked by ReactionsService. */
+export class ReactPayload {
+  @IsInt({ message: 'messageId must be a positive integer id' })
+  @Min(1, { message: 'messageId must be a positive integer id' })
+  @Max(MAX_ID, { message: 'messageId must be a positive integer id' })
+  messageId!: number;
+
+  @IsString({ message: 'emoji must be a string' })
+  @Length(1, 128, { message: 'emoji must be one emoji or a :shortcode:' })
+  emoji!: string;
+
+  @IsOptional()
+  @IsBoolean({ message: 'remove must be a boolean' })
+  remove?: boolean;
 }
 
 class SenderInfo {

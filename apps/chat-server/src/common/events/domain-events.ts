@@ -24,7 +24,7 @@ export interface DomainEventMap {
   'membership.removed': { roomId: number; userId: number; actorId: number | null; roomType: RoomType };
   /** A message was persisted (emitted by MessagesService after the commit). */
   'message.created': { message: MessageView; room: { id: number; type: RoomType } };
-  /** A message was deleted (emitted by MessagesService after the commit). */
+  /** A message was deleted (emitted by MessagesService after the commit); a root takes its replies with it. */
   'message.deleted': { roomId: number; messageId: number };
   /**
    * A user's read marker of a room moved forward through a read (REST or STOMP), with the counts
@@ -37,6 +37,22 @@ export interface DomainEventMap {
     lastReadMessageId: number;
     unreadCount: number;
     mentionCount: number;
+  };
+  /** A message's content changed (not emitted when the same content is sent again). */
+  'message.edited': { message: MessageView; previousContent: string; room: { id: number; type: RoomType } };
+  /** A user's reaction was stored / removed; `count` is the emoji's count on the message now. */
+  'reaction.added': { roomId: number; messageId: number; emoji: string; userId: number; count: number };
+  'reaction.removed': { roomId: number; messageId: number; emoji: string; userId: number; count: number };
+  /**
+   * A thread's counters changed: a reply was sent (`reply` is it) or deleted (`reply` null).
+   * `rootId` is the thread root; `lastReplyAt` an ISO time or null.
+   */
+  'thread.updated': {
+    roomId: number;
+    rootId: number;
+    replyCount: number;
+    lastReplyAt: string | null;
+    reply: MessageView | null;
   };
 }
 

@@ -13,6 +13,8 @@ export const AppDestination = {
   typing: 'chat.typing',
   /** Moves the caller's read marker of a room ({@link ReadStatePayload} comes back on `UserQueue.read`). */
   read: 'chat.read',
+  editMessage: 'chat.editMessage',
+  react: 'chat.react',
 } as const;
 export type AppDestinationName = (typeof AppDestination)[keyof typeof AppDestination];
 
@@ -45,7 +47,8 @@ const ROOM_TOPIC = /^\/topic\/rooms\/([1-9]\d{0,9})(?:\/(typing|events))?$/;
 export function parseRoomTopic(destination: string): { roomId: number; kind: RoomTopicKind } | null {
   const match = ROOM_TOPIC.exec(destination);
   if (!match) return null;
-  const kind: RoomTopicKind = match[2] === 'typing' ? 'typing' : match[2] === 'events' ? 'events' : 'messages';
+  const kind: RoomTopicKind =
+    match[2] === 'typing' ? 'typing' : match[2] === 'events' ? 'events' : 'messages';
   return { roomId: Number(match[1]), kind };
 }
 
@@ -68,6 +71,25 @@ export const userQueue = (queue: UserQueueName): string => `/user${queue}`;
 
 // ---- payloads ---------------------------------------------------------------------------------
 
+/**
+ * The message view as it travels live (`/topic/rooms/{id}` and MESSAGE_EDITED): the fields of
+ * EXTENSIONS.md's message view that clients read to draw a message; the server's MessageView
+ * (messages/message-view.ts) is assignable to it.
+ */
+export interface LiveMessagePayload {
+  id: number;
+  roomId: number;
+  sender: { id: number | null; username: string; email?: string | null };
+  content: string;
+  sentAt: string;
+  clientMessageId?: string;
+  editedAt: string | null;
+  parentId: number | null;
+  replyCount: number;
+  lastReplyAt: string | null;
+  reactions: Array<{ emoji: string; count: number; userIds: number[] }>;
+}
+
 /** `/topic/rooms/{id}/typing`. */
 export interface TypingEventPayload {
   roomId: number;
@@ -84,7 +106,23 @@ export type RoomEventPayload =
   | { type: 'ROOM_UPDATED'; roomId: number; name: string; roomType: string }
   | { type: 'ROOM_DELETED'; roomId: number }
   /** A read receipt: at most about one a second per user and room, the latest marker wins. */
-  | { type: 'READ'; roomId: number; userId: number; lastReadMessageId: number };
+  | { type: 'READ'; roomId: number; userId: number; lastReadMessageId: number }
+  | { type: 'MESSAGE_EDITED'; roomId: number; message: LiveMessagePayload }
+  | {
+      type: 'REACTION_ADDED' | 'REACTION_REMOVED';
+      roomId: number;
+      messageId: number;
+      emoji: string;
+      userId: number;
+      count: number;
+    }
+  | {
+      type: 'THREAD_UPDATED';
+      roomId: number;
+      messageId: number;
+      replyCount: number;
+      lastReplyAt: string | null;
+    };
 export type RoomEventType = RoomEventPayload['type'];
 
 /** `/user/queue/read`: a read marker of the user moved (also the answer of `PUT .../read`). */

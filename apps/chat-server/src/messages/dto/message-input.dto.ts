@@ -1,7 +1,8 @@
-import { ApiProperty, ApiPropertyOptional } from '@nestjs/swagger';
+import { ApiProperty, ApiPropertyOptional, OmitType } from '@nestjs/swagger';
 import { Transform } from 'class-transformer';
-import { IsIn, IsInt, IsOptional, IsString, Max, Min } from 'class-validator';
+import { IsBoolean, IsIn, IsInt, IsOptional, IsString, Max, Min } from 'class-validator';
 import { IsId } from '../../common/validation/is-id.decorator';
+import { ReactionDto } from '../message-view';
 import { DEFAULT_PAGE_SIZE, ReceiverType } from '../messages.service';
 
 /**
@@ -20,6 +21,24 @@ export class SendMessageDto {
   @IsOptional()
   @IsString({ message: 'clientMessageId must be a string' })
   clientMessageId?: string;
+
+  @ApiPropertyOptional({
+    example: 203,
+    description: "Makes it a reply: a message of the same room; a reply's id means its thread root",
+  })
+  @IsOptional()
+  @IsId()
+  parentId?: number;
+}
+
+/** v1 `PATCH /api/v1/messages/{id}` and basic `PUT /api/messages/{messageId}`. */
+export class EditMessageDto {
+  @ApiProperty({
+    example: 'Hello, fixed',
+    description: 'The rules of sending: 1-4000 characters after trimming',
+  })
+  @IsString({ message: 'content must be a string' })
+  content!: string;
 }
 
 /** Basic `POST /api/messages`. */
@@ -68,6 +87,24 @@ export class HistoryQueryDto {
   after?: number;
 }
 
+/** v1 history: the history query plus `topLevel=true` (replies left out). */
+export class V1HistoryQueryDto extends HistoryQueryDto {
+  @ApiPropertyOptional({ example: true, description: 'true: leave replies out (a main timeline)' })
+  @IsOptional()
+  @Transform(({ value }) => (value === 'true' ? true : value === 'false' ? false : value))
+  @IsBoolean({ message: 'topLevel must be true or false' })
+  topLevel?: boolean;
+}
+
+/** `GET /api/v1/messages/{id}/replies`: `before` / `after` cursors and `size`, no `page`. */
+export class RepliesQueryDto extends OmitType(HistoryQueryDto, ['page'] as const) {}
+
+/** `PUT|DELETE /api/v1/messages/{id}/reactions/{emoji}` and `/app/chat.react` answer. */
+export class ReactionsDto {
+  @ApiProperty({ example: 203 }) messageId!: number;
+  @ApiProperty({ type: [ReactionDto] }) reactions!: ReactionDto[];
+}
+
 /** Basic `POST /api/messages` response. */
 export class BasicMessageDto {
   @ApiProperty({ example: 203 }) id!: number;
@@ -77,4 +114,6 @@ export class BasicMessageDto {
   receiverId!: number;
   @ApiProperty({ example: 'Hello!' }) content!: string;
   @ApiProperty({ example: '2026-11-21T10:55:00.000Z' }) sentAt!: string;
+  @ApiProperty({ example: null, nullable: true, type: String }) editedAt!: string | null;
+  @ApiProperty({ example: null, nullable: true, type: Number }) parentId!: number | null;
 }

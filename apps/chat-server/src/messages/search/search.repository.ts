@@ -2,7 +2,7 @@ import { Injectable } from '@nestjs/common';
 import { InjectDataSource } from '@nestjs/typeorm';
 import { DataSource } from 'typeorm';
 import { FTS_TABLE } from '../../database/migrations/1732000000005-message-search';
-import { MessageParts } from '../message-view';
+import type { StoredParts } from '../messages.repository';
 import { MessagesRepository } from '../messages.repository';
 import {
   FulltextLimits,
@@ -61,7 +61,7 @@ export class SearchRepository {
     return query && { kind: 'mysql', ...query };
   }
 
-  async search(query: EngineQuery, scope: SearchScope): Promise<MessageParts[]> {
+  async search(query: EngineQuery, scope: SearchScope): Promise<StoredParts[]> {
     const { sql, params } = this.statement(query, scope);
     return this.messages.queryParts(sql, params);
   }

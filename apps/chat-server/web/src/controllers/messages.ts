@@ -26,6 +26,12 @@ const TYPING = appDestination(AppDestination.typing);
  */
 export class MessagesController {
   private typingIdleTimer: number | undefined;
+  /** Edits, reactions and threads (set by the app: MessageChangesController). */
+  changes: Pick<MessageContext, 'onEdit' | 'onReact' | 'onOpenThread'> = {
+    onEdit: async () => false,
+    onReact: () => undefined,
+    onOpenThread: () => undefined,
+  };
 
   constructor(
     private readonly ctx: ChatContext,
@@ -217,6 +223,7 @@ export class MessagesController {
       presence: (userId) => state.presence.get(userId),
       onDelete: (m) => void this.deleteMessage(m),
       newSince: this.read.newSince(roomId),
+      ...this.changes,
     };
   }
 

@@ -111,7 +111,7 @@ export class Api {
   }
 
   async history(roomId: number, query: HistoryQuery = {}): Promise<Message[]> {
-    const params = new URLSearchParams({ size: String(query.size ?? 50) });
+    const params = new URLSearchParams({ size: String(query.size ?? 50), topLevel: 'true' });
     if (query.before !== undefined) params.set('before', String(query.before));
     if (query.after !== undefined) params.set('after', String(query.after));
     const body = await this.request('GET', `/api/v1/messages/room/${roomId}?${params}`);
@@ -135,6 +135,31 @@ export class Api {
   async postMessage(roomId: number, content: string, clientMessageId?: string): Promise<Message | undefined> {
     const body = clientMessageId ? { content, clientMessageId } : { content };
     return asMessage(await this.request('POST', `/api/v1/messages/room/${roomId}`, body));
+  }
+
+  /** A thread reply over REST (the answer is the stored reply). */
+  async postReply(roomId: number, content: string, parentId: number): Promise<Message | undefined> {
+    return asMessage(await this.request('POST', `/api/v1/messages/room/${roomId}`, { content, parentId }));
+  }
+
+  async editMessage(id: number, content: string): Promise<Message | undefined> {
+    return asMessage(await this.request('PATCH', `/api/v1/messages/${id}`, { content }));
+  }
+
+  /** Adds (or with `remove`, removes) the user's reaction. */
+  react(id: number, emoji: string, remove: boolean): Promise<unknown> {
+    return this.request(
+      remove ? 'DELETE' : 'PUT',
+      `/api/v1/messages/${id}/reactions/${encodeURIComponent(emoji)}`,
+    );
+  }
+
+  /** A thread's newest replies, oldest first. */
+  async replies(rootId: number): Promise<Message[]> {
+    const body = await this.request('GET', `/api/v1/messages/${rootId}/replies?size=100`);
+    return items<unknown>(body)
+      .map(asMessage)
+      .filter((m): m is Message => m !== undefined);
   }
 
   deleteMessage(id: number): Promise<unknown> {

@@ -149,6 +149,15 @@ export class MessagesState {
     return list[list.length - 1];
   }
 
+  /** Replaces held message `id` by `update(it)`; true when it was held. */
+  patch(roomId: number, id: number, update: (m: Message) => Message): boolean {
+    const list = this.entry(roomId).messages;
+    const at = list.findIndex((m) => m.id === id);
+    if (at < 0) return false;
+    list[at] = update(list[at]);
+    return true;
+  }
+
   /** Removes message `id`; true when it was held. */
   remove(roomId: number, id: number): boolean {
     const h = this.entry(roomId);

@@ -14,6 +14,7 @@ import { RoomPaneView } from './room-pane';
 import { SearchView } from './search';
 import { ShellView } from './shell';
 import { SidebarView } from './sidebar';
+import { ThreadPanelView } from './thread-panel';
 import { ToastsView } from './toasts';
 import { TypingIndicatorView } from './typing-indicator';
 
@@ -30,6 +31,7 @@ export interface ChatViews {
   typing: TypingIndicatorView;
   composer: ComposerView;
   members: MembersPanelView;
+  thread: ThreadPanelView;
   dialog: DialogView;
   createRoom: CreateRoomDialog;
   newDirect: NewDirectDialog;
@@ -58,6 +60,7 @@ export function createChatViews(root: HTMLElement, me: Session, presence: Presen
     typing: new TypingIndicatorView(),
     composer: new ComposerView(),
     members: new MembersPanelView(presence),
+    thread: new ThreadPanelView(),
     dialog,
     createRoom: new CreateRoomDialog(dialog),
     newDirect: new NewDirectDialog(dialog, me.id, presence),
@@ -78,6 +81,7 @@ export function createChatViews(root: HTMLElement, me: Session, presence: Presen
     typing: views.typing.el,
     composer: views.composer.el,
     members: views.members.el,
+    thread: views.thread.el,
     toasts: views.toasts.el,
     dialog: dialog.el,
   });

@@ -1,6 +1,7 @@
 import { avatar, formatFull, formatTime, h, parseTime, richText } from '../dom';
 import { icon } from '../icons';
 import { mentionRuns } from '../../../src/read-state/mentions';
+import { PICKER_EMOJIS, reactedBy, repliesLabel } from '../state/message-changes';
 import type { Message } from '../types';
 import { PresenceLookup, presenceDot } from './presence-dot';
 
@@ -18,6 +19,13 @@ export interface MessageContext {
    * the room opened) and up to `upTo` (the newest message then). Absent: no divider.
    */
   newSince?: { after: number; upTo: number };
+  /** Saves an edit of one's own message; resolves true when stored (the editor closes). */
+  onEdit(m: Message, content: string): Promise<boolean>;
+  /** Adds the user's reaction, or removes it when `mine`. */
+  onReact(m: Message, emoji: string, mine: boolean): void;
+  onOpenThread(m: Message): void;
+  /** Drawn inside the thread panel: no "N replies" link, no "Reply in thread". */
+  inThread?: boolean;
 }
 
 /**
@@ -36,11 +44,110 @@ export function renderMessage(m: Message, ctx: MessageContext, compact: boolean)
       { class: 'msg-body' },
       compact ? null : messageMeta(m, ctx),
       messageText(m, ctx.meId),
+      m.editedAt
+        ? h('span', { class: 'msg-edited', title: formatFull(parseTime(m.editedAt)) }, '(edited)')
+        : null,
+      reactionBar(m, ctx),
+      threadLink(m, ctx),
       mine && ctx.isDelivered(m.id) ? h('div', { class: 'msg-status delivered' }, '✓ Delivered') : null,
     ),
     messageActions(m, ctx),
   );
 }
+
+/** The reactions under a message: emoji and count, the user's own highlighted; a click toggles. */
+function reactionBar(m: Message, ctx: MessageContext): HTMLElement | null {
+  const reactions = m.reactions ?? [];
+  if (!reactions.length) return null;
+  return h(
+    'div',
+    { class: 'reactions' },
+    ...reactions.map((r) => {
+      const mine = reactedBy(r, ctx.meId);
+      const chip = h(
+        'button',
+        {
+          class: `reaction${mine ? ' mine' : ''}`,
+          type: 'button',
+          title: mine ? 'Remove your reaction' : 'React with this too',
+          aria: { pressed: String(mine), label: `${r.emoji} ${r.count}` },
+          dataset: { emoji: r.emoji },
+        },
+        h('span', { class: 'reaction-emoji' }, r.emoji),
+        h('span', { class: 'reaction-count' }, String(r.count)),
+      );
+      chip.addEventListener('click', () => ctx.onReact(m, r.emoji, mine));
+      return chip;
+    }),
+  );
+}
+
+/** "3 replies" under a thread root: opens the thread panel. */
+function threadLink(m: Message, ctx: MessageContext): HTMLElement | null {
+  const count = m.replyCount ?? 0;
+  if (ctx.inThread || isReply(m) || count <= 0) return null;
+  const link = h('button', { class: 'thread-link', type: 'button' }, repliesLabel(count));
+  link.addEventListener('click', () => ctx.onOpenThread(m));
+  return link;
+}
+
+/** A small emoji picker under the "React" action. */
+function picker(m: Message, ctx: MessageContext, close: () => void): HTMLElement {
+  return h(
+    'div',
+    { class: 'emoji-picker', role: 'menu', aria: { label: 'Pick a reaction' } },
+    ...PICKER_EMOJIS.map((emoji) => {
+      const b = h(
+        'button',
+        { class: 'emoji-choice', type: 'button', role: 'menuitem', aria: { label: emoji } },
+        emoji,
+      );
+      b.addEventListener('click', () => {
+        close();
+        const held = m.reactions?.find((r) => r.emoji === emoji);
+        ctx.onReact(m, emoji, !!held && reactedBy(held, ctx.meId));
+      });
+      return b;
+    }),
+  );
+}
+
+/** Swaps the message's text for an editor (Enter or "Save" saves, Escape or "Cancel" cancels). */
+function startEditing(el: HTMLElement, m: Message, ctx: MessageContext): void {
+  const text = el.querySelector<HTMLElement>('.msg-text');
+  if (!text || el.querySelector('.msg-editor')) return;
+  const box = h('textarea', { class: 'msg-edit-input', aria: { label: 'Edit message' } });
+  box.value = m.content;
+  const save = h('button', { class: 'btn primary tiny', type: 'button' }, 'Save');
+  const cancel = h('button', { class: 'btn tiny', type: 'button' }, 'Cancel');
+  const editor = h(
+    'div',
+    { class: 'msg-editor' },
+    box,
+    h('div', { class: 'msg-editor-actions' }, cancel, save),
+  );
+  const stop = () => editor.replaceWith(text);
+  const submit = async () => {
+    const content = box.value;
+    if (!content.trim() || content === m.content) return stop();
+    save.setAttribute('disabled', '');
+    if (await ctx.onEdit(m, content)) stop();
+    else save.removeAttribute('disabled');
+  };
+  save.addEventListener('click', () => void submit());
+  cancel.addEventListener('click', stop);
+  box.addEventListener('keydown', (e) => {
+    if (e.key === 'Escape') stop();
+    if (e.key === 'Enter' && !e.shiftKey) {
+      e.preventDefault();
+      void submit();
+    }
+  });
+  text.replaceWith(editor);
+  box.focus();
+}
+
+const isReply = (m: Message): boolean => m.parentId !== undefined && m.parentId !== null;
 
 export const senderName = (m: Message): string => m.sender?.username ?? 'Deleted user';
 
@@ -103,13 +210,36 @@ export function messageText(m: Pick<Message, 'content' | 'mentions'>, meId?: num
   return h('div', { class: 'msg-text' }, ...parts);
 }
 
-function messageActions(m: Message, ctx: MessageContext): HTMLElement | null {
-  if (m.sender?.id !== ctx.meId && !ctx.canModerate) return null;
-  const remove = h(
-    'button',
-    { class: 'msg-action', type: 'button', title: 'Delete message', aria: { label: 'Delete message' } },
-    icon('trash'),
+function action(label: string, content: Node | string, onClick: () => void): HTMLElement {
+  const b = h('button', { class: 'msg-action', type: 'button', title: label, aria: { label } }, content);
+  b.addEventListener('click', onClick);
+  return b;
+}
+
+/** On hover: react, reply in thread, edit (own), delete (own, or a moderator's). */
+function messageActions(m: Message, ctx: MessageContext): HTMLElement {
+  const mine = m.sender?.id === ctx.meId;
+  const bar = h('div', { class: 'msg-actions' });
+  let open: HTMLElement | undefined;
+  const close = () => {
+    open?.remove();
+    open = undefined;
+  };
+  bar.append(
+    action('Add reaction', '☺', () => {
+      if (open) return close();
+      open = picker(m, ctx, close);
+      bar.after(open);
+    }),
   );
-  remove.addEventListener('click', () => ctx.onDelete(m));
-  return remove;
+  if (!ctx.inThread && !isReply(m)) bar.append(action('Reply in thread', '↩', () => ctx.onOpenThread(m)));
+  if (mine)
+    bar.append(
+      action('Edit message', '✎', () => {
+        const el = bar.closest<HTMLElement>('.msg');
+        if (el) startEditing(el, m, ctx);
+      }),
+    );
+  if (mine || ctx.canModerate) bar.append(action('Delete message', icon('trash'), () => ctx.onDelete(m)));
+  return bar;
 }

@@ -16,6 +16,7 @@ export interface ShellParts {
   typing: HTMLElement;
   composer: HTMLElement;
   members: HTMLElement;
+  thread: HTMLElement;
   toasts: HTMLElement;
   dialog: HTMLElement;
 }
@@ -46,7 +47,7 @@ export class ShellView {
     const main = h('main', { class: 'main' }, topbar, parts.banner, parts.pane, parts.typing, parts.composer);
     const scrim = h('div', { class: 'scrim' });
     scrim.addEventListener('click', () => this.closeNav());
-    this.app.replaceChildren(parts.sidebar, scrim, main, parts.members);
+    this.app.replaceChildren(parts.sidebar, scrim, main, parts.members, parts.thread);
     this.root.className = '';
     this.root.replaceChildren(this.app, parts.toasts, parts.dialog);
   }
@@ -58,6 +59,10 @@ export class ShellView {
 
   setMembersOpen(open: boolean): void {
     this.app.classList.toggle('members-open', open);
+  }
+
+  setThreadOpen(open: boolean): void {
+    this.app.classList.toggle('thread-open', open);
   }
 
   /** "(3) general · Chat": unread messages elsewhere, and the open room. */

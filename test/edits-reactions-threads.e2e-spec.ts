@@ -461,10 +461,10 @@ describe('edits, reactions and threads', () => {
   });
 
   describe('cost: a history page costs the same number of queries whatever it holds', () => {
-    it('page of 1 and page of 50, with reactions and threads on every message: the same count', async () => {
+    it('page of 1 and page of 50, with mentions, reactions and threads on every message: the same count', async () => {
       const room = await createRoom(t, alice, { members: [bob] });
       for (let i = 0; i < 30; i++) {
-        const m = await send(alice, { content: `m${i}` }, room.id);
+        const m = await send(alice, { content: `m${i} @${bob.username}` }, room.id);
         await react(bob, m.id, enc('👍')).expect(200);
         await send(bob, { content: `r${i}`, parentId: m.id }, room.id);
         await react(alice, m.id, ':ok:').expect(200);
@@ -483,7 +483,8 @@ describe('edits, reactions and threads', () => {
       expect(one.body).toHaveLength(1);
       expect(fifty.body).toHaveLength(50);
       expect(top.body.every((m: { reactions: unknown[] }) => m.reactions.length === 2)).toBe(true);
-      expect(one.n).toBe(2); // the page, then the page's reactions
+      expect(top.body.every((m: { mentions: unknown[] }) => m.mentions.length === 1)).toBe(true);
+      expect(one.n).toBe(3); // the page, then the page's mentions and its reactions
       expect(fifty.n).toBe(one.n);
       expect(top.n).toBe(one.n);
     });

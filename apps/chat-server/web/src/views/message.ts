@@ -1,7 +1,8 @@
-import { avatar, formatFull, formatTime, h, parseTime, richText } from '../dom';
+import { avatar, formatFull, formatTime, h, parseTime } from '../dom';
 import { icon } from '../icons';
 import type { Message } from '../types';
 import { PresenceLookup, presenceDot } from './presence-dot';
+import { renderRichText } from './rich-text';
 
 /** What rendering a message needs besides the message. */
 export interface MessageContext {
@@ -68,9 +69,9 @@ function messageMeta(m: Message, ctx: MessageContext): HTMLElement {
   );
 }
 
-/** The text, with http(s) links made clickable (never markup). */
+/** The text as the safe Markdown subset (views/rich-text.ts): never raw markup. */
 export function messageText(m: Pick<Message, 'content'>): HTMLElement {
-  return h('div', { class: 'msg-text' }, richText(m.content));
+  return h('div', { class: 'msg-text' }, renderRichText(m.content));
 }
 
 function messageActions(m: Message, ctx: MessageContext): HTMLElement | null {

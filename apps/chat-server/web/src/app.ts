@@ -7,9 +7,11 @@ import {
 import { ChatContext } from './controllers/context';
 import { MessagesController } from './controllers/messages';
 import { RoomsController } from './controllers/rooms';
+import { SettingsController } from './controllers/settings';
 import type { Api } from './net/api';
 import { Live, LiveState } from './net/live';
 import { LiveEvent, subscribeUserTopics } from './net/live-events';
+import { alertFor } from './state/alerts';
 import { MessagesState } from './state/messages';
 import { NotificationsState } from './state/notifications';
 import { PendingSends } from './state/pending-sends';
@@ -18,10 +20,12 @@ import { roomName, RoomsState } from './state/rooms';
 import { OwnTyping, TypingState } from './state/typing';
 import { AppNotification, isObject, Session } from './types';
 import { createChatViews } from './views/chat-page';
+import { roomHash } from './views/sidebar';
 
 export interface AppOptions {
   transports?: string[];
   logout(message?: string): void;
+  saveSession(): void;
 }
 
 /**
@@ -32,6 +36,7 @@ export class App {
   private readonly ctx: ChatContext;
   private readonly rooms: RoomsController;
   private readonly messages: MessagesController;
+  private readonly settings: SettingsController;
   private liveState: LiveState = { kind: 'stopped' };
 
   constructor(root: HTMLElement, api: Api, me: Session, options: AppOptions) {
@@ -73,7 +78,9 @@ export class App {
       sidebar ? this.rooms.renderSidebar() : this.rooms.updateTitle(),
     );
     this.rooms = new RoomsController(this.ctx, this.messages, (event) => this.onLiveEvent(event));
+    this.settings = new SettingsController(this.ctx, this.rooms, options.saveSession);
     this.bind(options);
+    this.bindSettings(options);
   }
 
   start(): void {
@@ -111,7 +118,11 @@ export class App {
     views.list.bindNearTop(() => messages.onNearTop());
     views.pendingSends.bindRetry((p) => void messages.transmit(p));
     views.pendingSends.bindDiscard((p) => messages.discard(p));
-    views.composer.bindSubmit((content) => messages.submit(content));
+    views.composer.bindSubmit((content) => {
+      views.desktop.askOnce();
+      messages.submit(content);
+    });
+    views.desktop.bindOpen((roomId) => (location.hash = roomHash(roomId)));
     views.composer.bindInput((hasText) => messages.onComposerInput(hasText));
     views.typing.bindExpire(() => messages.renderTyping());
     views.members.bindClose(() => rooms.closeMembers());
@@ -124,6 +135,34 @@ export class App {
     views.connection.bindReconnectNow(() => live.reconnectNow());
     views.createRoom.bindCreate((name, type) => rooms.createRoom(name, type));
     views.newDirect.bindOpenDirect((userId) => rooms.openDirect(userId));
+  }
+
+  /** Finding people and rooms, channel settings, the account (controllers/settings.ts). */
+  private bindSettings(options: AppOptions): void {
+    const { live, views } = this.ctx;
+    const { settings } = this;
+    const search = (q: string) => settings.searchPeople(q);
+    views.newDirect.bindSearchPeople(search);
+    views.members.bindSearchPeople(search);
+    views.members.bindRemove((roomId, member) => void settings.removeMember(roomId, member));
+    views.members.bindSettings(() => settings.showRoomSettings());
+    views.roomSettings.bindSave((roomId, changes) => settings.saveRoom(roomId, changes));
+    views.roomSettings.bindDelete((roomId) => settings.deleteRoom(roomId));
+    views.sidebar.bindAccount(() => settings.showAccount());
+    views.sidebar.bindJump(() => settings.showSwitcher());
+    views.sidebar.bindBrowse(() => settings.showBrowse());
+    views.finder.bindOpen((roomId) => settings.openRoom(roomId));
+    views.finder.bindJoin((roomId) => void this.rooms.join(roomId));
+    views.account.bind({
+      setStatus: (status) => settings.setStatus(status),
+      saveProfile: (changes) => settings.saveProfile(changes),
+      changePassword: (current, next) => settings.changePassword(current, next),
+      logout: () => {
+        live.stop();
+        options.logout();
+      },
+    });
+    document.addEventListener('keydown', (ev) => settings.onKey(ev));
   }
 
   // ---------------------------------------------------------------- live events
@@ -187,7 +226,7 @@ export class App {
       if (p) this.messages.failPending(p, err.message);
     }
     if (err.destination === appDestination(AppDestination.typing)) return;
-    views.toasts.show(`${err.message}${err.status ? ` (${err.status})` : ''}`);
+    views.toasts.show(err.message);
   }
 
   // ---------------------------------------------------------------- live connection
@@ -197,8 +236,9 @@ export class App {
     live
       .send(appDestination(AppDestination.addUser), { sender: { username: me.username } })
       .catch(() => undefined);
-    if (!reconnect) return;
+    if (!reconnect) return void this.messages.resendFailed();
     await this.messages.catchUp();
+    void this.messages.resendFailed();
     await Promise.all([this.rooms.fetchPresence(state.rooms.knownUserIds()), this.loadNotifications()]);
   }
 
@@ -228,9 +268,15 @@ export class App {
   }
 
   private onNotification(n: AppNotification): void {
-    if (!this.ctx.state.notifications.add(n)) return;
+    const { state, views } = this.ctx;
+    if (!state.notifications.add(n)) return;
+    const visible = document.visibilityState === 'visible';
+    const alert = alertFor(n, { roomInView: state.rooms.current, visible });
     this.renderNotifications();
-    this.ctx.views.toasts.show(n.message, 'info', 'bell');
+    if (alert.toast) views.toasts.show(n.message, 'info', 'bell');
+    if (alert.desktop) views.desktop.show(n);
+    const stored = state.notifications.all().find((x) => x.id === n.id);
+    if (alert.markRead && stored) void this.markRead(stored);
     // Being added to a room or sent a direct message shows up in the sidebar at once.
     void this.rooms.refreshRooms();
   }

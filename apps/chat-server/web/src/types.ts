@@ -19,6 +19,13 @@ export interface UserRef {
   email?: string | null;
 }
 
+/** One person found in the directory (`GET /api/v1/users/directory`). */
+export interface DirectoryEntry {
+  id: number;
+  username: string;
+  status: string;
+}
+
 export interface Room {
   id: number;
   name: string | null;
@@ -43,6 +50,8 @@ export interface AppNotification {
   message: string;
   read: boolean;
   createdAt: string;
+  /** The room it is about (a direct message, a mention, an invitation); null for others. */
+  roomId?: number | null;
 }
 
 export interface ErrorBody {

@@ -2,6 +2,8 @@ import type { Session } from '../types';
 import { ComposerView } from './composer';
 import { ConnectionView } from './connection';
 import { CreateRoomDialog } from './create-room-dialog';
+import { AccountDialog } from './account-dialog';
+import { DesktopNotifier } from './desktop-notifier';
 import { DialogView } from './dialog';
 import { MembersPanelView } from './members-panel';
 import { MessageListView } from './message-list';
@@ -10,7 +12,9 @@ import { NotificationsPanelView } from './notifications-panel';
 import { PendingSendsView } from './pending-sends';
 import { paintPresence, PresenceLookup } from './presence-dot';
 import { RoomHeaderView } from './room-header';
+import { RoomFinderDialog } from './room-finder-dialog';
 import { RoomPaneView } from './room-pane';
+import { RoomSettingsDialog } from './room-settings-dialog';
 import { ShellView } from './shell';
 import { SidebarView } from './sidebar';
 import { ToastsView } from './toasts';
@@ -33,6 +37,10 @@ export interface ChatViews {
   createRoom: CreateRoomDialog;
   newDirect: NewDirectDialog;
   toasts: ToastsView;
+  desktop: DesktopNotifier;
+  roomSettings: RoomSettingsDialog;
+  account: AccountDialog;
+  finder: RoomFinderDialog;
   /** A user's status changed: every dot and status text of theirs follows. */
   paintPresence(userId: number, status: string): void;
 }
@@ -58,8 +66,12 @@ export function createChatViews(root: HTMLElement, me: Session, presence: Presen
     members: new MembersPanelView(presence),
     dialog,
     createRoom: new CreateRoomDialog(dialog),
-    newDirect: new NewDirectDialog(dialog, me.id, presence),
+    newDirect: new NewDirectDialog(dialog, me.id),
     toasts: new ToastsView(),
+    desktop: new DesktopNotifier(),
+    roomSettings: new RoomSettingsDialog(dialog),
+    account: new AccountDialog(dialog),
+    finder: new RoomFinderDialog(dialog),
   };
   const shell = new ShellView(root, {
     sidebar: views.sidebar.el,

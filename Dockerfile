@@ -1,15 +1,16 @@
 # syntax=docker/dockerfile:1
 # Chat server image: deps -> build -> prod-deps -> slim runtime (dist + production node_modules only).
 # Checked without a Docker engine by scripts/check-dockerfile.sh (it runs these stages' commands).
-ARG NODE_IMAGE=node:20-bookworm-slim
+ARG NODE_IMAGE=node:24-bookworm-slim
 
-# --- deps: every dependency, native addons (better-sqlite3) compiled from source as .npmrc demands
+# --- deps: every dependency. better-sqlite3 takes its prebuilt binary when the build can reach it,
+# else compiles from source with python3/make/g++ against the image's own Node headers.
 FROM ${NODE_IMAGE} AS deps
 RUN apt-get update && apt-get install -y --no-install-recommends python3 make g++ && rm -rf /var/lib/apt/lists/*
 WORKDIR /app
 # node-gyp builds against the image's own Node headers (no header download).
 ENV npm_config_nodedir=/usr/local
-COPY package.json package-lock.json .npmrc ./
+COPY package.json package-lock.json ./
 RUN npm ci --no-audit --no-fund
 
 # --- build: compile the Nest monorepo app to dist/

@@ -4,7 +4,7 @@
 //   from-to: only the samples in that slice of the profile's life, as fractions, e.g. 0.45-0.75
 //   (a server profile spans boot, REST set-up, the run and shutdown; the middle is the steady state)
 const fs = require('fs');
-const p = JSON.parse(fs.readFileSync(process.argv[2]));
+const p = JSON.parse(fs.readFileSync(process.argv[2], 'utf8'));
 const top = Number(process.argv[3] || 40);
 const [from, to] = (process.argv[4] || '0-1').split('-').map(Number);
 const byId = new Map(p.nodes.map((n) => [n.id, n]));

@@ -132,6 +132,24 @@ function checks(rows) {
     }
   }
   {
+    const s = find(rows, 'H2', 'server');
+    if (!s) na('H2', 'search p50 ratio (1M / 10k messages) <= 3, and >= 20x faster than LIKE at 1M');
+    else {
+      const h = s.search;
+      add('H2', `search p50 ratio (${fmt(h.big.messages)} / ${fmt(h.small.messages)} messages) <= 3, REST with JWT`, x(h.restP50Ratio), h.restP50Ratio <= 3);
+      add('H2', `LIKE '%word%' peer p50 / our REST p50 at ${fmt(h.big.messages)} messages >= 20`, x(h.likeOverRestP50), h.likeOverRestP50 >= 20);
+      add('H2', '(same, LIKE / the FULLTEXT SQL alone)', x(h.likeOverFulltextSqlP50), null);
+    }
+  }
+  {
+    const s = find(rows, 'U1', 'server');
+    if (!s) na('U1', 'unread summary p50 ratio (1M / 10k messages) <= 1.5');
+    else {
+      const u = s.unread;
+      add('U1', `unread summary of a user in ${u.rooms} rooms, p50 ratio (${fmt(u.bigMessages)} / ${fmt(u.smallMessages)} messages) <= 1.5`, x(u.p50Ratio), u.p50Ratio <= 1.5);
+    }
+  }
+  {
     const s = find(rows, 'R1', 'server');
     const b = find(rows, 'R1', 'fastify-bare');
     if (!s || !b) na('R1', 'REST history req/s >= 0.75x bare Fastify route');
@@ -165,6 +183,42 @@ function h1Table(rows) {
         `| ${r.target} | ${k} | ${fmt(k === 'small' ? h.smallMessages : h.bigMessages)} | ${fmt(h.rest[k].p50Ms, 2)} | ${fmt(h.rest[k].p90Ms, 2)} | ${fmt(h.rest[k].p99Ms, 2)} | ${fmt(h.sql[k].p50Ms, 2)} | ${fmt(h.sql[k].p99Ms, 2)} | ${fmt(h.rest[k].n)} |`,
       );
     out.push('', `p50 ratio big/small: REST ${x(h.restP50Ratio)}, SQL ${x(h.sqlP50Ratio)}; seeding (multi-row INSERTs of 10,000 rows) took ${fmt(h.seedMs / 1000, 1)} s.`);
+  }
+  return out.join('\n');
+}
+
+function h2Table(rows) {
+  const out = ['| target | messages | REST p50 ms | REST p99 ms | FULLTEXT SQL p50 ms | LIKE peer p50 ms | LIKE peer p99 ms | results | requests | seeding s | migration (index) s |', '|---|---|---|---|---|---|---|---|---|---|---|'];
+  for (const r of rows.filter((q) => q.workload === 'H2')) {
+    if (r.status !== 'ok') {
+      out.push(`| ${r.target} | ${r.status}: ${r.reason} ||||||||||`);
+      continue;
+    }
+    const h = r.search;
+    for (const k of [h.small, h.big])
+      out.push(
+        `| ${r.target} | ${fmt(k.messages)} | ${fmt(k.rest.p50Ms, 2)} | ${fmt(k.rest.p99Ms, 2)} | ${fmt(k.fulltextSql.p50Ms, 2)} | ${fmt(k.likeSql.p50Ms, 2)} | ${fmt(k.likeSql.p99Ms, 2)} | ${k.results} | ${fmt(k.requests)} | ${fmt(k.seedMs / 1000, 1)} | ${fmt(k.indexMs / 1000, 1)} |`,
+      );
+    out.push(
+      '',
+      `p50 ratio big/small: REST ${x(h.restP50Ratio)}, FULLTEXT SQL ${x(h.fulltextSqlP50Ratio)}; LIKE peer at ${fmt(h.big.messages)}: ${x(h.likeOverRestP50)} our REST p50, ${x(h.likeOverFulltextSqlP50)} the FULLTEXT SQL. ` +
+        `The migration's CREATE FULLTEXT INDEX (table rebuild + index) on ${fmt(h.big.messages)} messages took ${fmt(h.big.indexMs / 1000, 1)} s (${fmt(h.migrationMsPerMillion / 1000, 1)} s per million).`,
+    );
+  }
+  return out.join('\n');
+}
+
+function u1Table(rows) {
+  const out = ['| target | user | rooms | messages | unread/room | p50 ms | p90 ms | p99 ms | requests |', '|---|---|---|---|---|---|---|---|---|'];
+  for (const r of rows.filter((q) => q.workload === 'U1')) {
+    if (r.status !== 'ok') {
+      out.push(`| ${r.target} | ${r.status}: ${r.reason} ||||||||`);
+      continue;
+    }
+    const u = r.unread;
+    for (const k of ['small', 'big'])
+      out.push(`| ${r.target} | ${k} | ${u.rooms} | ${fmt(k === 'small' ? u.smallMessages : u.bigMessages)} | ${u.unreadPerRoom} | ${fmt(u[k].p50Ms, 2)} | ${fmt(u[k].p90Ms, 2)} | ${fmt(u[k].p99Ms, 2)} | ${fmt(u[k].n)} |`);
+    out.push('', `p50 ratio big/small: ${x(u.p50Ratio)}.`);
   }
   return out.join('\n');
 }
@@ -259,7 +313,9 @@ function report({ meta, rows }) {
     L.push('');
     if (w.kind === 'idle') L.push(idleTable(rows, id));
     else if (id === 'H1') L.push(h1Table(rows));
+    else if (id === 'H2') L.push(h2Table(rows));
     else if (id === 'R1') L.push(r1Table(rows));
+    else if (id === 'U1') L.push(u1Table(rows));
     else if (id === 'X1') L.push(x1Table(rows));
     else L.push(loadTable(rows, id));
     if (id === 'P1') {

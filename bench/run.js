@@ -17,7 +17,7 @@ const { targets } = require('./targets');
 const serverCfg = require('./server.config');
 const { runBaseline } = require('./peers/mysql-baseline');
 const { report } = require('./report');
-const extra = require('./lib/extra');
+const extra = { ...require('./lib/extra'), ...require('./lib/search') };
 
 const argv = process.argv.slice(2);
 const flag = (n) => argv.includes(n);
@@ -73,7 +73,7 @@ function withTimeout(p, ms, what) {
 // builds/tests on a shared machine skew every number. Returns the busy % seen.
 async function waitQuiet(maxMs) {
   const end = Date.now() + maxMs;
-  let pct = 0;
+  let pct;
   for (;;) {
     const a = proc.machineBusyUs();
     await sleep(1000);
@@ -151,7 +151,7 @@ async function countMessages() {
   const mysql = require('mysql2/promise');
   const c = await mysql.createConnection({ uri: serverCfg.databaseUrl() });
   try {
-    const [[r]] = await c.query('SELECT COUNT(*) AS n FROM messages');
+    const [[r]] = /** @type {[any[], unknown]} */ (await c.query('SELECT COUNT(*) AS n FROM messages'));
     return Number(r.n);
   } finally {
     await c.end();
@@ -289,7 +289,7 @@ async function main() {
       else {
         if (!SMOKE) await waitQuiet(Number(process.env.BENCH_QUIET_WAIT_MS || 10000));
         try {
-          list = await withTimeout(extra[w.run](w, { log, smoke: SMOKE, repeat: REPEAT }), (SMOKE ? 60000 : 600000) * (w.run === 'runX1' ? REPEAT : 1), id);
+          list = await withTimeout(extra[w.run](w, { log, smoke: SMOKE, repeat: REPEAT }), w.timeoutMs || (SMOKE ? 60000 : 600000) * (w.run === 'runX1' ? REPEAT : 1), id);
         } catch (e) {
           list = [{ target: 'server', status: 'error', reason: String(e && e.message ? e.message : e) }];
         }
@@ -376,7 +376,9 @@ function pickMedian(list, w) {
 }
 
 function harnessWorked(r) {
+  if (r.search) return r.search.small.rest.n > 0 && r.search.big.rest.n > 0;
   if (r.history) return r.history.rest.small.n > 0 && r.history.rest.big.n > 0;
+  if (r.unread) return r.unread.small.n > 0 && r.unread.big.n > 0;
   if (r.rest) return r.rest.total > 0 && r.rest.non2xx === 0 && r.rest.errors === 0;
   if (r.rssPerConnKiB !== undefined) return r.connections.ok > 0 && r.connections.failed === 0 && r.deadAfterIdle === 0;
   if (r.baseline) return r.completedPerSec > 0;
@@ -387,6 +389,8 @@ function harnessWorked(r) {
 
 function summaryLine(r) {
   if (r.status !== 'ok') return `${r.status}: ${r.reason}`;
+  if (r.search) return `REST p50 ${r.search.small.rest.p50Ms} ms (small) vs ${r.search.big.rest.p50Ms} ms (big) = ${r.search.restP50Ratio}x; LIKE peer ${r.search.likeOverRestP50}x slower at the big size`;
+  if (r.unread) return `unread summary p50 ${r.unread.small.p50Ms} ms (small) vs ${r.unread.big.p50Ms} ms (big) = ${r.unread.p50Ratio}x`;
   if (r.history) return `REST p50 ${r.history.rest.small.p50Ms} ms (small) vs ${r.history.rest.big.p50Ms} ms (big) = ${r.history.restP50Ratio}x; SQL ${r.history.sqlP50Ratio}x`;
   if (r.rest) return `${r.rest.requestsPerSec} req/s, p50 ${r.rest.p50Ms} ms, p99 ${r.rest.p99Ms} ms, non2xx ${r.rest.non2xx}, errors ${r.rest.errors}`;
   if (r.rssPerConnKiB !== undefined) return `${r.rssPerConnKiB} KiB/conn (${r.connections.ok} conns, stale ${r.staleAfterIdle}, dead ${r.deadAfterIdle})`;

@@ -3,7 +3,7 @@
 // kind 'load': subscribers + publishers; 'idle': idle subscribed connections;
 // In --smoke, `smoke.targets` narrows the targets (every adapter still runs in
 // F1) so the whole smoke run stays under a minute.
-// 'baseline': a non-chat reference measured in the same run; 'extra': H1/R1/X1,
+// 'baseline': a non-chat reference measured in the same run; 'extra': H1/H2/R1/X1,
 // run by bench/lib/extra.js (they start our server themselves and return all their rows).
 const PEERS = ['ws', 'ws-frame', 'socketio', 'rabbitmq'];
 
@@ -94,6 +94,36 @@ const workloads = {
     warmup: 100,
     requests: 600,
     smoke: { small: 1000, big: 10000, warmup: 5, requests: 30 },
+  },
+  H2: {
+    title: 'message search (a word in 50 messages; 100 rooms, the searcher in 10) at 10k vs 1M messages (REST with JWT; also the SQL alone) vs the same query with LIKE (peer)',
+    kind: 'extra',
+    run: 'runH2',
+    targets: ['server'],
+    small: 10000,
+    big: 1000000,
+    needles: 50,
+    size: 20,
+    warmup: 10,
+    requests: 100,
+    likeEvery: 5, // the LIKE peer scans: 20 samples
+    timeoutMs: 1800000, // seeding and indexing a million messages, then the peer's scans
+    rooms: 100,
+    searcherRooms: 10,
+    smoke: { small: 1000, big: 4000, needles: 10, warmup: 2, requests: 10, likeEvery: 2, rooms: 20, searcherRooms: 4, timeoutMs: 120000 },
+  },
+  U1: {
+    title: 'unread summary (GET /api/v1/rooms/unread) of a user in 100 rooms holding 10k vs 1M messages in all, 20 unread per room either way',
+    kind: 'extra',
+    run: 'runU1',
+    targets: ['server'],
+    rooms: 100,
+    unread: 20,
+    small: 10000,
+    big: 1000000,
+    warmup: 50,
+    requests: 300,
+    smoke: { rooms: 10, small: 1000, big: 10000, warmup: 3, requests: 20 },
   },
   R1: {
     title: 'REST GET /api/v1/messages/room/{id}?size=50 with JWT vs a bare Fastify route doing the same SQL (autocannon, 16 connections)',

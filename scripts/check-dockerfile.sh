@@ -2,7 +2,8 @@
 # Checks the Dockerfile without a Docker engine: runs its stages' commands (apt-get aside) in a
 # scratch copy of HEAD, assembles the runtime stage from its COPY --from lines, starts its CMD with a
 # production environment, waits for its HEALTHCHECK to pass, sends SIGTERM and expects exit 0.
-# Then validates docker-compose.yml (docker compose config when the plugin exists, else a YAML check).
+# Then validates docker-compose.yml (docker compose config when the plugin exists, else a YAML check)
+# and the Kubernetes example in deploy/kubernetes (its structure).
 # Usage: scripts/check-dockerfile.sh   (KEEP_SCRATCH=1 keeps the temp dir; NPM_CI_SUBSTITUTE='npm install'
 # replaces npm ci for diagnosis only)
 set -euo pipefail
@@ -37,7 +38,7 @@ grep -Eq '^EXPOSE 8080$' Dockerfile || fail "EXPOSE 8080 missing"
 grep -Eq '^HEALTHCHECK .*CMD \[' Dockerfile || fail "HEALTHCHECK (exec form) missing"
 grep -Eq '^CMD \[' Dockerfile || fail "CMD (exec form) missing"
 node -e 'const m=/^FROM\s+\S*?node:(\d+)/m.exec(require("fs").readFileSync("Dockerfile","utf8").replace(/\$\{NODE_IMAGE\}/g,(/^ARG NODE_IMAGE=(\S+)/m.exec(require("fs").readFileSync("Dockerfile","utf8"))||[])[1]));const want=process.versions.node.split(".")[0];if(!m||m[1]!==want){console.error("base image major "+(m&&m[1])+" != project Node "+want);process.exit(1)}'
-for f in .dockerignore docker-compose.yml deploy/nginx.conf; do [ -f "$f" ] || fail "$f missing"; done
+for f in .dockerignore docker-compose.yml deploy/nginx.conf deploy/kubernetes/chat-server.yaml; do [ -f "$f" ] || fail "$f missing"; done
 grep -Eq '^node_modules$' .dockerignore || fail ".dockerignore must exclude node_modules"
 echo "ok"
 
@@ -170,6 +171,41 @@ else
     console.log("docker-compose.yml: structure ok");
   ' || fail "docker-compose.yml check failed"
 fi
+step "deploy/kubernetes"
+# Structural, like the compose check: the manifests parse, reference each other consistently, and
+# keep the operational promises (probes, graceful termination, a disruption budget, settings from
+# a ConfigMap and a Secret). (kubectl's dry-run needs a cluster to discover kinds: not used.)
+NODE_PATH="$ROOT/node_modules" node -e '
+  const yaml = require("js-yaml");
+  const fs = require("fs");
+  const docs = fs.readdirSync("deploy/kubernetes").filter((f) => /\.ya?ml$/.test(f))
+    .flatMap((f) => yaml.loadAll(fs.readFileSync("deploy/kubernetes/" + f, "utf8"))).filter(Boolean);
+  const need = (c, m) => { if (!c) { console.error("deploy/kubernetes: " + m); process.exit(1); } };
+  const one = (kind) => { const d = docs.filter((x) => x.kind === kind); need(d.length === 1, "exactly one " + kind + " expected"); return d[0]; };
+  const cm = one("ConfigMap"), secret = one("Secret"), dep = one("Deployment"), svc = one("Service"), pdb = one("PodDisruptionBudget");
+  const pod = dep.spec.template;
+  const labels = pod.metadata.labels || {};
+  const matches = (sel) => sel && Object.entries(sel).every(([k, v]) => labels[k] === v);
+  need(matches(dep.spec.selector.matchLabels), "Deployment selector does not match its pod labels");
+  need(matches(svc.spec.selector), "Service selector does not match the pods");
+  need(matches(pdb.spec.selector.matchLabels), "PodDisruptionBudget selector does not match the pods");
+  need(pdb.spec.minAvailable !== undefined || pdb.spec.maxUnavailable !== undefined, "PodDisruptionBudget sets no bound");
+  need(dep.spec.replicas >= 2, "run at least two replicas (the PodDisruptionBudget needs them)");
+  const c = pod.spec.containers[0];
+  need(c.ports.some((p) => p.containerPort === 8080), "container port 8080 missing");
+  need(c.livenessProbe?.httpGet?.path === "/health", "liveness probe must be GET /health");
+  need(c.readinessProbe?.httpGet?.path === "/health/ready", "readiness probe must be GET /health/ready");
+  const refs = (c.envFrom || []).map((e) => (e.configMapRef || e.secretRef || {}).name);
+  need(refs.includes(cm.metadata.name) && refs.includes(secret.metadata.name), "envFrom must load the ConfigMap and the Secret");
+  const settings = { ...cm.data, ...(secret.stringData || secret.data) };
+  for (const k of ["NODE_ENV", "DATABASE_URL", "JWT_SECRET", "REDIS_URL", "TRUST_PROXY", "SHUTDOWN_TIMEOUT_MS"]) need(k in settings, "setting " + k + " missing");
+  for (const k of ["JWT_SECRET", "DATABASE_URL", "ADMIN_PASSWORD", "METRICS_TOKEN"]) need(!(k in (cm.data || {})), k + " belongs in the Secret, not the ConfigMap");
+  const grace = pod.spec.terminationGracePeriodSeconds ?? 30;
+  need(Number(settings.SHUTDOWN_TIMEOUT_MS) / 1000 < grace, "SHUTDOWN_TIMEOUT_MS must end before terminationGracePeriodSeconds");
+  need(svc.spec.sessionAffinity === "ClientIP", "Service needs ClientIP affinity (SockJS HTTP transports)");
+  console.log("deploy/kubernetes: structure ok (" + docs.map((d) => d.kind).join(", ") + ")");
+' || fail "deploy/kubernetes check failed"
+
 grep -q 'ip_hash\|sticky' deploy/nginx.conf || fail "nginx.conf lacks sticky sessions"
 grep -q 'Upgrade \$http_upgrade' deploy/nginx.conf || fail "nginx.conf lacks WebSocket upgrade headers"
 step "Dockerfile check passed"

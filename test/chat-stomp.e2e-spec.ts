@@ -60,6 +60,7 @@ describe('real-time chat over STOMP (SockJS and WebSocket)', () => {
         sender: { id: alice.id, username: alice.username, email: alice.email },
         content: 'Hello from Alice <b>&</b> 🎉',
         sentAt: expect.stringMatching(/^\d{4}-\d\d-\d\dT/),
+        mentions: [],
       });
       expect(toAlice).toEqual(toBob);
       expect(history.body[0]).toEqual(toBob);

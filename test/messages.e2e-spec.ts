@@ -48,6 +48,7 @@ describe('messages (v1 and basic)', () => {
         sender: { id: alice.id, username: alice.username, email: alice.email },
         content,
         sentAt: expect.stringMatching(/^\d{4}-\d\d-\d\dT\d\d:\d\d:\d\d\.\d{3}Z$/),
+        mentions: [],
       });
       expect(events).toEqual([
         { name: 'message.created', payload: { message: res.body, room: { id: roomId, type: 'PUBLIC' } } },

@@ -65,6 +65,7 @@ describe('notifications (v1 and basic)', () => {
           read: false,
           createdAt: expect.stringMatching(/^\d{4}-\d\d-\d\dT/),
           roomId: null,
+          messageId: null,
         });
         const mate = await send(b, { userId: String(a.id), message: 'hello from b' }, base).expect(201);
         expect(mate.body.message).toBe('hello from b');
@@ -224,6 +225,7 @@ describe('notifications (v1 and basic)', () => {
         read: false,
         createdAt: expect.any(String),
         roomId: room.id,
+        messageId: null,
       };
       const [invite] = await eventually(async () => {
         const items = await list(bob);
@@ -266,6 +268,7 @@ describe('notifications (v1 and basic)', () => {
             read: false,
             createdAt: expect.any(String),
             roomId: sent.body.conversationId,
+            messageId: sent.body.id,
           },
         ]);
         return items;

@@ -5,7 +5,8 @@ import { DataSource } from 'typeorm';
 import { ReadinessRegistry } from '../apps/chat-server/src/health/readiness-registry';
 import { MetricsService } from '../apps/chat-server/src/metrics/metrics.service';
 import { bearer, createUser } from './factories/users';
-import { recordRoutes, startTestApp, TestApp } from './helpers/test-app';
+import { freshDatabase, recordRoutes, startTestApp, TestApp } from './helpers/test-app';
+import { MIGRATIONS } from '../apps/chat-server/src/database/data-source-options';
 
 /** A loopback port nothing listens on (bound, then released). */
 async function closedPort(): Promise<number> {
@@ -220,6 +221,126 @@ describe('ops: health, metrics, API docs, security headers', () => {
       }
     });
 
+    it('gives every operation a success response with a schema, and every body a schema with examples', async () => {
+      const doc = (await request(t.url).get('/api/docs-json').expect(200)).body;
+      const problems: string[] = [];
+      const resolve = (schema: any): any =>
+        schema?.$ref ? doc.components.schemas[String(schema.$ref).split('/').pop()!] : schema;
+      const hasExample = (schema: any, depth = 0): boolean => {
+        const s = resolve(schema);
+        if (!s || depth > 4) return false;
+        if (s.example !== undefined || s.examples !== undefined) return true;
+        if (s.type === 'array') return hasExample(s.items, depth + 1);
+        const props = Object.values<any>(s.properties ?? {});
+        return props.length > 0 && props.some((p) => hasExample(p, depth + 1));
+      };
+      for (const [path, item] of Object.entries<Record<string, any>>(doc.paths)) {
+        for (const [method, op] of Object.entries<any>(item)) {
+          const name = `${method.toUpperCase()} ${path}`;
+          const success = Object.entries<any>(op.responses ?? {}).filter(([code]) => /^2\d\d$/.test(code));
+          if (success.length === 0) problems.push(`${name}: no 2xx response`);
+          for (const [code, response] of success) {
+            if (code === '204') continue;
+            const content = response.content ?? {};
+            const schema = Object.values<any>(content)[0]?.schema;
+            if (!schema) problems.push(`${name}: ${code} has no schema`);
+            else if (!hasExample(schema)) problems.push(`${name}: ${code} schema has no example`);
+          }
+          const body = op.requestBody?.content?.['application/json']?.schema;
+          if (body && !hasExample(body)) problems.push(`${name}: request body has no example`);
+          if (!op.summary) problems.push(`${name}: no summary`);
+        }
+      }
+      expect(problems).toEqual([]);
+    });
+
+    it('answers as documented: real login, room, list and member answers match their schemas', async () => {
+      const doc = (await request(t.url).get('/api/docs-json').expect(200)).body;
+      const resolve = (schema: any): any =>
+        schema?.$ref ? doc.components.schemas[String(schema.$ref).split('/').pop()!] : schema;
+      /** Differences between a value and its schema: missing required fields, wrong types. */
+      const check = (value: unknown, schema: any, at: string, out: string[]): void => {
+        const s = resolve(schema);
+        if (!s) return;
+        if (value === null) {
+          if (!s.nullable) out.push(`${at}: null but not nullable`);
+          return;
+        }
+        const type = s.type ?? (s.properties ? 'object' : undefined);
+        if (type === 'array') {
+          if (!Array.isArray(value)) out.push(`${at}: not an array`);
+          else value.forEach((v, i) => check(v, s.items, `${at}[${i}]`, out));
+        } else if (type === 'object') {
+          if (typeof value !== 'object' || Array.isArray(value)) {
+            out.push(`${at}: not an object`);
+            return;
+          }
+          for (const name of s.required ?? []) if (!(name in value)) out.push(`${at}.${name}: missing`);
+          for (const [name, prop] of Object.entries<any>(s.properties ?? {})) {
+            if (name in value) check((value as Record<string, unknown>)[name], prop, `${at}.${name}`, out);
+          }
+        } else if (type === 'integer' || type === 'number') {
+          if (typeof value !== 'number') out.push(`${at}: not a number`);
+        } else if (type === 'string') {
+          if (typeof value !== 'string') out.push(`${at}: not a string`);
+        } else if (type === 'boolean' && typeof value !== 'boolean') out.push(`${at}: not a boolean`);
+      };
+      const schemaOf = (method: string, path: string, code: string) =>
+        Object.values<any>(doc.paths[path][method].responses[code].content)[0].schema;
+
+      const user = await createUser(t);
+      const auth = bearer(user);
+      const answers: Array<[string, string, string, unknown]> = [];
+      const login = await request(t.url)
+        .post('/api/v1/auth/login')
+        .send({ usernameOrEmail: user.username, password: user.password })
+        .expect(200);
+      answers.push(['post', '/api/v1/auth/login', '200', login.body]);
+      const basicLogin = await request(t.url)
+        .post('/api/users/login')
+        .send({ username: user.username, password: user.password })
+        .expect(200);
+      answers.push(['post', '/api/users/login', '200', basicLogin.body]);
+      const room = await request(t.url)
+        .post('/api/v1/rooms')
+        .set(auth)
+        .send({ name: `schema-room-${user.id}`, type: 'PUBLIC' })
+        .expect(201);
+      answers.push(['post', '/api/v1/rooms', '201', room.body]);
+      answers.push([
+        'get',
+        '/api/v1/rooms',
+        '200',
+        (await request(t.url).get('/api/v1/rooms').set(auth).expect(200)).body,
+      ]);
+      answers.push([
+        'get',
+        '/api/v1/rooms/{roomId}/members',
+        '200',
+        (await request(t.url).get(`/api/v1/rooms/${room.body.id}/members`).set(auth).expect(200)).body,
+      ]);
+      answers.push([
+        'get',
+        '/api/v1/users/{id}',
+        '200',
+        (await request(t.url).get(`/api/v1/users/${user.id}`).set(auth).expect(200)).body,
+      ]);
+      const group = await request(t.url)
+        .post('/api/groups')
+        .set(auth)
+        .send({ name: `schema-group-${user.id}` });
+      expect(group.status).toBe(201);
+      answers.push(['post', '/api/groups', '201', group.body]);
+      answers.push(['get', '/health', '200', (await request(t.url).get('/health').expect(200)).body]);
+
+      const problems: string[] = [];
+      for (const [method, path, code, body] of answers) {
+        check(body, schemaOf(method, path, code), `${method.toUpperCase()} ${path}`, problems);
+      }
+      expect(problems).toEqual([]);
+      expect(login.body).toEqual(expect.objectContaining({ token: expect.any(String), id: user.id }));
+    });
+
     it('marks protected operations with bearer auth and references ErrorBody for 4xx', async () => {
       const doc = (await request(t.url).get('/api/docs-json').expect(200)).body;
       const login = doc.paths['/api/v1/auth/login'].post;
@@ -266,6 +387,59 @@ describe('ops: health, metrics, API docs, security headers', () => {
       const res = await request(t.url).get('/api/v1/users/1').expect(401);
       expect(res.headers['x-content-type-options']).toBe('nosniff');
       expect(res.headers['content-security-policy']).toBeDefined();
+    });
+  });
+
+  describe('request bodies and validation errors', () => {
+    it('takes JSON only: form and text bodies are 415 on every route', async () => {
+      const user = await createUser(t);
+      const routes: Array<{ url: string; auth: boolean }> = [
+        { url: '/api/v1/auth/login', auth: false },
+        { url: '/api/users/login', auth: false },
+        { url: '/api/v1/auth/register', auth: false },
+        { url: '/api/v1/rooms', auth: true },
+        { url: '/api/messages', auth: true },
+      ];
+      for (const { url, auth } of routes) {
+        for (const type of [
+          'application/x-www-form-urlencoded',
+          'text/plain',
+          'multipart/form-data; boundary=x',
+        ]) {
+          const req = request(t.url).post(url).set('content-type', type);
+          if (auth) void req.set(bearer(user));
+          const res = await req.send('username=a&password=b&name=room');
+          expect({ url, type, status: res.status }).toEqual({ url, type, status: 415 });
+          expect(res.body).toEqual(
+            expect.objectContaining({
+              status: 415,
+              message: 'Unsupported content type: send application/json',
+            }),
+          );
+        }
+      }
+    });
+
+    it('reports each problem of a field once, with the message of that problem', async () => {
+      const res = await request(t.url)
+        .post('/api/v1/auth/register')
+        .send({ username: 'a b', email: '', password: 'short' })
+        .expect(400);
+      expect(res.body.errors).toEqual([
+        {
+          field: 'username',
+          message: "username must be 3-32 characters of letters, digits, '_', '.' or '-'",
+        },
+        { field: 'email', message: 'email must be a valid email address' },
+        { field: 'password', message: 'password must be 8-128 characters' },
+      ]);
+      const long = await request(t.url)
+        .post('/api/v1/auth/register')
+        .send({ username: 'longmail', email: `${'a'.repeat(250)}@example.com`, password: 'long-enough-1' })
+        .expect(400);
+      expect(long.body.errors).toEqual(
+        expect.arrayContaining([{ field: 'email', message: 'email must be at most 254 characters' }]),
+      );
     });
   });
 
@@ -317,4 +491,32 @@ describe('ops: metrics token and Redis readiness', () => {
       await t.close();
     }
   });
+});
+
+describe('ops: migrations with several instances', () => {
+  // A lost race needs a database server two processes share: the CI run (TEST_DATABASE_URL) has one.
+  (process.env.TEST_DATABASE_URL ? it : it.skip)(
+    'two instances starting at once on an empty database migrate it once (needs TEST_DATABASE_URL)',
+    async () => {
+      const db = await freshDatabase();
+      const apps: TestApp[] = [];
+      try {
+        const started = await Promise.allSettled([startTestApp({}, db), startTestApp({}, db)]);
+        for (const s of started) if (s.status === 'fulfilled') apps.push(s.value);
+        expect(started.map((s) => (s.status === 'rejected' ? String(s.reason) : s.status))).toEqual([
+          'fulfilled',
+          'fulfilled',
+        ]);
+        const rows: Array<{ name: string }> = await apps[0].app
+          .get(DataSource)
+          .query('SELECT name FROM migrations');
+        const names = rows.map((r) => r.name).sort();
+        expect(names).toEqual(MIGRATIONS.map((m) => m.name).sort());
+        for (const a of apps) await request(a.url).get('/health/ready').expect(200);
+      } finally {
+        for (const a of apps) await a.close();
+        await db.drop();
+      }
+    },
+  );
 });

@@ -89,6 +89,44 @@ describeWithRedis('several instances behind one Redis', () => {
     );
   });
 
+  it("a read on A (STOMP or REST) reaches the same user's sessions on B at once, and the READ receipt the room", async () => {
+    const [alice, bob] = [await createUser(a), await createUser(a)];
+    const room = await createRoom(a, alice, { members: [bob] });
+    const sent = await request(a.url)
+      .post(`/api/v1/messages/room/${room.id}`)
+      .set(bearer(alice))
+      .send({ content: 'read me everywhere' })
+      .expect(201);
+    const laptopOnB = await connect(b, bob.token);
+    await laptopOnB.subscribeConfirmed('/user/queue/read');
+    const aliceOnB = await connect(b, alice.token);
+    await aliceOnB.subscribeConfirmed(`/topic/rooms/${room.id}/events`);
+    const phoneOnA = await connect(a, bob.token);
+    await phoneOnA.sendConfirmed('/app/chat.read', { roomId: room.id });
+    expect(await laptopOnB.waitForMessages('/user/queue/read', 1)).toEqual([
+      { roomId: room.id, lastReadMessageId: sent.body.id, unreadCount: 0, mentionCount: 0 },
+    ]);
+    await aliceOnB.until(
+      () =>
+        aliceOnB
+          .bodies(`/topic/rooms/${room.id}/events`)
+          .some((e) => e.type === 'READ' && e.userId === bob.id),
+      'the READ receipt on B',
+    );
+    const more = await request(a.url)
+      .post(`/api/v1/messages/room/${room.id}`)
+      .set(bearer(alice))
+      .send({ content: 'and this' })
+      .expect(201);
+    await request(a.url).put(`/api/v1/rooms/${room.id}/read`).set(bearer(bob)).send({}).expect(200);
+    expect((await laptopOnB.waitForMessages('/user/queue/read', 2))[1]).toEqual({
+      roomId: room.id,
+      lastReadMessageId: more.body.id,
+      unreadCount: 0,
+      mentionCount: 0,
+    });
+  });
+
   it('presence of a user connected on A reads online on B, and offline once it disconnects', async () => {
     const carol = await createUser(a);
     const c = await connect(a, carol.token);

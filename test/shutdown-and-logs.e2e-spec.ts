@@ -1,6 +1,7 @@
 import { mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
+import { spawn } from 'node:child_process';
 import { ensureBuilt, startBuiltServer } from './helpers/built-server';
 
 const JWT_SECRET = 'production-like-secret-for-the-log-test-0123456789';
@@ -75,6 +76,8 @@ describe('built server: logs and graceful shutdown', () => {
       });
       expect(metrics.status).toBe(200);
 
+      expect((await fetch(`${server.url}/api/v1/nowhere`)).status).toBe(404);
+
       server.child.kill('SIGTERM');
       expect(await server.exited).toEqual({ code: 0, signal: null });
 
@@ -83,18 +86,50 @@ describe('built server: logs and graceful shutdown', () => {
         .split('\n')
         .filter((l) => l.trim());
       const records = lines.map((l) => JSON.parse(l) as Record<string, any>);
-      const requestLine = records.find((r) => r.req?.id === 'corr-ops-42');
+      // No line repeats a key (JSON.parse keeps the last of a repeated key, so the line shrinks).
+      for (const l of lines) expect(JSON.stringify(JSON.parse(l))).toBe(l);
+      const requestLine = records.find((r) => r.reqId === 'corr-ops-42');
       expect(requestLine).toEqual(
         expect.objectContaining({
-          level: expect.any(Number),
+          level: 30,
           time: expect.any(Number),
-          res: expect.anything(),
+          method: 'GET',
+          route: '/api/v1/users/:id',
+          url: `/api/v1/users/${id}`,
+          statusCode: 200,
+          responseTime: expect.any(Number),
+          remoteAddress: '127.0.0.1',
+          msg: 'request completed',
         }),
       );
-      expect(requestLine!.req.url).toBe(`/api/v1/users/${id}`);
-      const generatedLine = records.find((r) => r.req?.id === generatedId);
-      expect(generatedLine!.req.url).toBe(`/api/v1/users/${id}?access_token=[redacted]`);
-      expect(records.some((r) => /Shutting down on SIGTERM/.test(String(r.msg)))).toBe(true);
+      const generatedLine = records.find((r) => r.reqId === generatedId);
+      expect(generatedLine!.url).toBe(`/api/v1/users/${id}?access_token=[redacted]`);
+      const notFound = records.find((r) => r.url === '/api/v1/nowhere');
+      expect(notFound).toEqual(expect.objectContaining({ route: 'unmatched', statusCode: 404 }));
+
+      // Startup: the database, the migrations applied, no route-mapping chatter at info.
+      const messages = records.map((r) => String(r.msg));
+      expect(messages).toContain(
+        `Database: sqlite:${join(dir, 'chat.sqlite')} (migrations applied at startup)`,
+      );
+      expect(messages.filter((m) => m.startsWith('Migration applied: ')).length).toBeGreaterThan(0);
+      expect(messages.some((m) => m.startsWith('Mapped '))).toBe(false);
+      expect(
+        records.some((r) => ['InstanceLoader', 'RouterExplorer', 'RoutesResolver'].includes(r.context)),
+      ).toBe(false);
+      expect(messages.some((m) => m.startsWith('JWT secret: generated'))).toBe(false);
+
+      // Shutdown: what was closed, and how long it took.
+      expect(messages).toContain('Shutting down on SIGTERM');
+      const done = records.find((r) => String(r.msg).startsWith('Shutdown complete in '));
+      expect(done).toEqual(
+        expect.objectContaining({
+          signal: 'SIGTERM',
+          durationMs: expect.any(Number),
+          closed: expect.objectContaining({ http: true, database: `sqlite:${join(dir, 'chat.sqlite')}` }),
+        }),
+      );
+      expect(server.stderr()).toBe('');
 
       const everything = server.stdout() + server.stderr();
       for (const secret of [token, PASSWORD, ADMIN_PASSWORD, JWT_SECRET, METRICS_TOKEN]) {
@@ -103,5 +138,94 @@ describe('built server: logs and graceful shutdown', () => {
     } finally {
       if (server.child.exitCode === null && server.child.signalCode === null) server.child.kill('SIGKILL');
     }
+  }, 180_000);
+
+  it('reports where a development secret is kept, and a second start applies no migration', async () => {
+    const data = join(dir, 'dev-data');
+    const env = { NODE_ENV: 'development', DATA_DIR: data, LOG_LEVEL: 'info', LOG_PRETTY: 'false' };
+    for (const round of [1, 2]) {
+      const server = await startBuiltServer(env, dir);
+      try {
+        server.child.kill('SIGTERM');
+        expect(await server.exited).toEqual({ code: 0, signal: null });
+        const messages = server
+          .stdout()
+          .split('\n')
+          .filter((l) => l.trim())
+          .map((l) => String((JSON.parse(l) as { msg?: unknown }).msg));
+        expect(messages).toContain(
+          `JWT secret: generated for development, kept in ${join(data, 'jwt-secret')}`,
+        );
+        if (round === 2) {
+          expect(messages).toContain('Migrations: none pending, the schema is up to date');
+          expect(messages.some((m) => m.startsWith('Migration applied: '))).toBe(false);
+        }
+      } finally {
+        if (server.child.exitCode === null && server.child.signalCode === null) server.child.kill('SIGKILL');
+      }
+    }
+  }, 180_000);
+
+  /** Starts the built server on a database URL that cannot work; returns its exit code and output. */
+  async function failingStart(
+    databaseUrl: string,
+  ): Promise<{ code: number | null; out: string; err: string }> {
+    const child = spawn(process.execPath, [ensureBuilt()], {
+      cwd: dir,
+      env: {
+        PATH: process.env.PATH ?? '',
+        HOST: '127.0.0.1',
+        PORT: '0',
+        DATABASE_URL: databaseUrl,
+        JWT_SECRET,
+        LOG_PRETTY: 'false',
+        LOG_LEVEL: 'info',
+      },
+      stdio: ['ignore', 'pipe', 'pipe'],
+    });
+    let out = '';
+    let err = '';
+    child.stdout.on('data', (d: Buffer) => (out += d.toString()));
+    child.stderr.on('data', (d: Buffer) => (err += d.toString()));
+    const code = await new Promise<number | null>((resolve) => child.on('exit', (c) => resolve(c)));
+    return { code, out, err };
+  }
+
+  function expectOneFatalLine(run: { code: number | null; out: string; err: string }, message: RegExp): void {
+    expect(run.code).toBe(1);
+    expect(run.err).toBe('');
+    const records = run.out
+      .split('\n')
+      .filter((l) => l.trim())
+      .map((l) => JSON.parse(l) as Record<string, any>);
+    const errors = records.filter((r) => r.level >= 50);
+    expect(errors).toHaveLength(1);
+    expect(errors[0]).toEqual(
+      expect.objectContaining({
+        level: 60,
+        msg: expect.stringMatching(message),
+        database: expect.stringContaining(':***@'),
+        error: expect.objectContaining({ code: expect.any(String) }),
+      }),
+    );
+    expect(errors[0].error.stack).toBeUndefined();
+    expect(run.out).not.toContain('wrong-password');
+  }
+
+  it('fails fast on a database host that does not exist, with one JSON error line', async () => {
+    const run = await failingStart('mysql://chat:wrong-password@db.example.invalid:3306/chat');
+    expectOneFatalLine(run, /^Startup failed: .*db\.example\.invalid/);
   });
+
+  // The refusal needs a MySQL/MariaDB server to refuse: the CI run (TEST_DATABASE_URL set) has one.
+  (process.env.TEST_DATABASE_URL ? it : it.skip)(
+    'fails fast on a wrong database password, with one JSON error line (needs TEST_DATABASE_URL)',
+    async () => {
+      const url = new URL(process.env.TEST_DATABASE_URL!.replace(/^mariadb:/, 'mysql:'));
+      url.username = 'no_such_user_for_log_test';
+      url.password = 'wrong-password';
+      const run = await failingStart(url.toString());
+      expectOneFatalLine(run, /^Startup failed: Access denied for user/);
+    },
+  );
 });

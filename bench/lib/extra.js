@@ -35,7 +35,7 @@ async function seed(roomId, senderId, count, log) {
         }
       }),
     );
-    const [[r]] = await pool.query('SELECT MIN(id) AS lo, MAX(id) AS hi, COUNT(*) AS n FROM messages WHERE room_id = ?', [roomId]);
+    const [[r]] = /** @type {[any[], unknown]} */ (await pool.query('SELECT MIN(id) AS lo, MAX(id) AS hi, COUNT(*) AS n FROM messages WHERE room_id = ?', [roomId]));
     if (log) log(`  seeded ${r.n} messages into room ${roomId} in ${Date.now() - t0} ms`);
     return { lo: Number(r.lo), hi: Number(r.hi), n: Number(r.n), ms: Date.now() - t0 };
   } finally {
@@ -70,7 +70,7 @@ function timedGet(port, p, token) {
 // (before=<random id in the room>, size 50) over REST with a JWT, sequential
 // requests alternating between the rooms; also the same SQL straight through
 // mysql2 (the database part alone). p50 ratio big/small.
-async function runH1(w, { log, smoke }) {
+async function runH1(w, { log }) {
   const started = await serverCfg.start({ transport: 'ws' });
   if (started.skipped) return [{ target: 'server', status: 'skipped', reason: started.skipped }];
   try {
@@ -92,7 +92,7 @@ async function runH1(w, { log, smoke }) {
     const one = async (r, record) => {
       const a = await timedGet(started.port, `${serverCfg.config.api}/messages/room/${r.id}?before=${cursor(r)}&size=50`, user.token);
       const t0 = process.hrtime.bigint();
-      const [rows] = await db.query(sql, [r.id, cursor(r), 50]);
+      const [rows] = /** @type {[any[], unknown]} */ (await db.query(sql, [r.id, cursor(r), 50]));
       const sqlUs = Number(process.hrtime.bigint() - t0) / 1000;
       if (rows.length !== 50) throw new Error(`H1: SQL page of ${rows.length} rows`);
       if (record) {
@@ -119,6 +119,80 @@ async function runH1(w, { log, smoke }) {
           sql: { small: s(S.sql), big: s(B.sql) },
           restP50Ratio: round(s(B.rest).p50Ms / s(S.rest).p50Ms),
           sqlP50Ratio: round(s(B.sql).p50Ms / s(S.sql).p50Ms),
+          serverCpuSec: round((proc.cpuUs(started.pid) - cpu0) / 1e6),
+        },
+      },
+    ];
+  } finally {
+    await started.stop();
+  }
+}
+
+// ---------- U1 ----------
+// The unread summary (GET /api/v1/rooms/unread) of a user in `rooms` rooms
+// whose rooms hold `small` messages in all, against a user whose rooms hold
+// `big`, with the same unread counts (`unread` per room, markers set in SQL).
+// Sequential requests alternating between the two users; p50 ratio big/small.
+async function runU1(w, { log }) {
+  const started = await serverCfg.start({ transport: 'ws' });
+  if (started.skipped) return [{ target: 'server', status: 'skipped', reason: started.skipped }];
+  try {
+    const prep = await started.prepare({ rooms: 2 * w.rooms, users: 3 });
+    const [sender, smallUser, bigUser] = prep.users;
+    const smallRooms = prep.roomIds.slice(0, w.rooms);
+    const bigRooms = prep.roomIds.slice(w.rooms);
+    const mysql = require('mysql2/promise');
+    const db = await mysql.createConnection({ uri: serverCfg.databaseUrl() });
+    const t0 = Date.now();
+    try {
+      // Each user keeps only its own half of the rooms.
+      await db.query(`DELETE FROM room_members WHERE user_id = ? AND room_id IN (${bigRooms.join(',')})`, [smallUser.id]);
+      await db.query(`DELETE FROM room_members WHERE user_id = ? AND room_id IN (${smallRooms.join(',')})`, [bigUser.id]);
+      for (const r of smallRooms) await seed(r, sender.id, Math.floor(w.small / w.rooms));
+      for (const r of bigRooms) await seed(r, sender.id, Math.floor(w.big / w.rooms));
+      await db.query(
+        'UPDATE room_members rm JOIN (SELECT room_id, MAX(id) AS hi FROM messages GROUP BY room_id) x ON x.room_id = rm.room_id ' +
+          'SET rm.last_read_message_id = x.hi - ? WHERE rm.user_id IN (?, ?)',
+        [w.unread, smallUser.id, bigUser.id],
+      );
+      const [[count]] = await db.query('SELECT COUNT(*) AS n FROM messages');
+      log(`  U1: seeded ${count.n} messages over ${2 * w.rooms} rooms in ${Date.now() - t0} ms`);
+    } finally {
+      await db.end();
+    }
+    const users = [
+      { name: 'small', user: smallUser, messages: w.small, h: new Histogram() },
+      { name: 'big', user: bigUser, messages: w.big, h: new Histogram() },
+    ];
+    let checked = false;
+    const one = async (u, record) => {
+      const a = await timedGet(started.port, `${serverCfg.config.api}/rooms/unread`, u.user.token);
+      if (record) u.h.record(a.us);
+      if (!checked && u.name === 'big') {
+        const res = await serverCfg.request(started.port, 'GET', `${serverCfg.config.api}/rooms/unread`, undefined, u.user.token);
+        const items = res.json;
+        if (!Array.isArray(items) || items.length !== w.rooms || items.some((i) => i.unreadCount !== w.unread))
+          throw new Error(`U1: unexpected unread summary ${JSON.stringify(items).slice(0, 300)}`);
+        checked = true;
+      }
+    };
+    for (let i = 0; i < w.warmup; i++) for (const u of users) await one(u, false);
+    const cpu0 = proc.cpuUs(started.pid);
+    for (let i = 0; i < w.requests; i++) for (const u of i % 2 ? users : users.slice().reverse()) await one(u, true);
+    const [S, B] = users.map((u) => u.h.summary());
+    return [
+      {
+        target: 'server',
+        status: 'ok',
+        unread: {
+          rooms: w.rooms,
+          unreadPerRoom: w.unread,
+          smallMessages: w.small,
+          bigMessages: w.big,
+          requestsPerUser: w.requests,
+          small: S,
+          big: B,
+          p50Ratio: round(B.p50Ms / S.p50Ms),
           serverCpuSec: round((proc.cpuUs(started.pid) - cpu0) / 1e6),
         },
       },
@@ -202,7 +276,7 @@ function redisPid() {
 }
 
 async function redisUsable(url) {
-  const Redis = require('ioredis');
+  const Redis = /** @type {any} */ (require('ioredis'));
   const r = new Redis(url, { lazyConnect: true, maxRetriesPerRequest: 1, connectTimeout: 2000, retryStrategy: () => null });
   try {
     await r.connect();
@@ -277,10 +351,10 @@ async function runX1(w, { log, repeat, smoke }) {
       await sleep(smoke ? 200 : 1500);
     }
   }
-  return Object.entries(out).map(([target, l]) => {
+  return Object.entries(out).map(([, l]) => {
     const sorted = l.slice().sort((x, y) => x.deliveriesPerSec - y.deliveriesPerSec);
     return { ...sorted[Math.floor((sorted.length - 1) / 2)], repeats: l.length, repeatValues: l.map((r) => r.deliveriesPerSec) };
   });
 }
 
-module.exports = { runH1, runR1, runX1, seed };
+module.exports = { runH1, runR1, runU1, runX1, seed };

@@ -66,13 +66,19 @@ function forkTracked(file, args, name, opts = {}) {
 }
 
 // Starts a process that prints "LISTENING <port>" on stdout when ready.
+/**
+ * @param {string} cmd
+ * @param {string[]} args
+ * @param {string} name
+ * @param {{ env?: NodeJS.ProcessEnv, cwd?: string, timeoutMs?: number }} [options]
+ */
 function spawnListening(cmd, args, name, { env, cwd, timeoutMs = 30000 } = {}) {
   return new Promise((resolve, reject) => {
     const cp = track(spawn(cmd, args, { env: { ...process.env, ...env }, cwd, stdio: ['ignore', 'pipe', 'pipe'] }), name);
     let out = '';
     let err = '';
     const t = setTimeout(() => {
-      killChild(cp);
+      void killChild(cp);
       reject(new Error(`${name}: not listening after ${timeoutMs} ms; stderr: ${err.slice(-500)}`));
     }, timeoutMs);
     cp.stdout.on('data', (d) => {
@@ -100,7 +106,7 @@ function freePort() {
     const s = net.createServer();
     s.once('error', reject);
     s.listen(0, '127.0.0.1', () => {
-      const p = s.address().port;
+      const p = /** @type {import('net').AddressInfo} */ (s.address()).port;
       s.close(() => resolve(p));
     });
   });

@@ -275,7 +275,7 @@ setInterval(() => {
   for (const e of conns) if (!e.failed) e.c.heartbeat(now);
 }, 1000).unref();
 
-process.on('message', (msg) => {
+process.on('message', (/** @type {any} */ msg) => {
   if (msg.cmd === 'init') init(msg).catch((e) => send({ type: 'fatal', error: String(e && e.stack) }));
   else if (msg.cmd === 'start') start(msg);
   else if (msg.cmd === 'poll') poll();

@@ -138,4 +138,4 @@ sjs.on('connection', (conn) => {
   });
 });
 sjs.installHandlers(server);
-server.listen(port, '127.0.0.1', () => console.log(`LISTENING ${server.address().port}`));
+server.listen(port, '127.0.0.1', () => console.log(`LISTENING ${/** @type {import('net').AddressInfo} */ (server.address()).port}`));

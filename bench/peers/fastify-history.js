@@ -19,9 +19,11 @@ const SQL =
 const pool = mysql.createPool({ uri: process.env.DATABASE_URL, connectionLimit: 10, timezone: 'Z' });
 
 fastify.get('/messages/room/:id', async (req) => {
-  const size = Math.min(Number(req.query.size || 50), 100);
-  const page = Number(req.query.page || 0);
-  const [rows] = await pool.query(SQL, [Number(req.params.id), size, page * size]);
+  const query = /** @type {{ size?: string, page?: string }} */ (req.query);
+  const params = /** @type {{ id: string }} */ (req.params);
+  const size = Math.min(Number(query.size || 50), 100);
+  const page = Number(query.page || 0);
+  const [rows] = /** @type {[any[], unknown]} */ (await pool.query(SQL, [Number(params.id), size, page * size]));
   const out = rows.map((r) => ({
     id: r.id,
     roomId: r.roomId,
@@ -33,9 +35,9 @@ fastify.get('/messages/room/:id', async (req) => {
   return out.reverse();
 });
 
-fastify.listen({ host: '127.0.0.1', port: Number(process.argv[2] || 0) }).then(() => {
-  console.log(`LISTENING ${fastify.server.address().port}`);
+void fastify.listen({ host: '127.0.0.1', port: Number(process.argv[2] || 0) }).then(() => {
+  console.log(`LISTENING ${/** @type {import('net').AddressInfo} */ (fastify.server.address()).port}`);
 });
 const stop = () => pool.end().finally(() => process.exit(0));
-process.on('SIGTERM', stop);
-process.on('SIGINT', stop);
+process.on('SIGTERM', () => void stop());
+process.on('SIGINT', () => void stop());

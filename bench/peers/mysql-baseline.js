@@ -35,7 +35,7 @@ async function runBaseline({ mysqlUrl, database = 'chat_bench_baseline', duratio
     }
   };
   await Promise.all(Array.from({ length: concurrency }, (_, i) => sender(i)));
-  const [[{ n }]] = await p.query('SELECT COUNT(*) AS n FROM messages');
+  const [[{ n }]] = /** @type {[Array<{ n: number }>, unknown]} */ (await p.query('SELECT COUNT(*) AS n FROM messages'));
   await p.end();
   const c = await mysql.createConnection(mysqlUrl);
   await c.query(`DROP DATABASE IF EXISTS \`${database}\``);

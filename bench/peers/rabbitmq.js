@@ -108,7 +108,7 @@ async function ensureWebStomp(minFds = 0) {
 function reniceAll(pid, nice) {
   const os = require('os');
   const prev = [];
-  let tids = [];
+  let tids;
   try {
     tids = fs.readdirSync(`/proc/${pid}/task`).map(Number);
   } catch {
@@ -135,4 +135,12 @@ function reniceAll(pid, nice) {
 
 module.exports = { ensureWebStomp, reniceAll };
 
-if (require.main === module) ensureWebStomp(Number(process.argv[2] || 0)).then((r) => console.log(JSON.stringify(r)));
+if (require.main === module) {
+  ensureWebStomp(Number(process.argv[2] || 0)).then(
+    (r) => console.log(JSON.stringify(r)),
+    (e) => {
+      console.error(e);
+      process.exit(1);
+    },
+  );
+}

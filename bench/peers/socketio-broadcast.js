@@ -15,7 +15,7 @@ const io = new Server(server, { transports: ['websocket'], perMessageDeflate: fa
 
 io.on('connection', (socket) => {
   const room = String(socket.handshake.query.room || '0');
-  socket.join(room);
+  void socket.join(room);
   socket.on('chat', (m) => {
     if (!m) return;
     io.to(String(m.roomId)).emit('message', chatObject(Number(m.roomId), String(m.content)));
@@ -23,5 +23,5 @@ io.on('connection', (socket) => {
   socket.emit('joined');
 });
 
-server.listen(port, '127.0.0.1', () => console.log(`LISTENING ${server.address().port}`));
+server.listen(port, '127.0.0.1', () => console.log(`LISTENING ${/** @type {import('net').AddressInfo} */ (server.address()).port}`));
 process.on('disconnect', () => process.exit(0));

@@ -28,8 +28,8 @@ wss.on('connection', (ws, req) => {
   let set = rooms.get(room);
   if (!set) rooms.set(room, (set = new Set()));
   set.add(ws);
-  ws.isAlive = true;
-  ws.on('pong', () => (ws.isAlive = true));
+  /** @type {any} */ (ws).isAlive = true;
+  ws.on('pong', () => (/** @type {any} */ (ws).isAlive = true));
   ws.on('close', () => set.delete(ws));
   ws.on('error', () => set.delete(ws));
   ws.on('message', (data) => {
@@ -43,7 +43,7 @@ wss.on('connection', (ws, req) => {
     if (!target) return;
     const buf = Buffer.from(chatMessage(Number(m.roomId), String(m.content)));
     if (variant === 'frame-once') {
-      const frame = Buffer.concat(WebSocket.Sender.frame(buf, { fin: true, rsv1: false, opcode: 1, mask: false, readOnly: true }));
+      const frame = Buffer.concat(/** @type {any} */ (WebSocket).Sender.frame(buf, { fin: true, rsv1: false, opcode: 1, mask: false, readOnly: true }));
       for (const c of target) if (c.readyState === 1) c._socket.write(frame);
     } else {
       for (const c of target) if (c.readyState === 1) c.send(buf, { binary: false });
@@ -65,5 +65,5 @@ setInterval(() => {
     }
 }, 25000).unref();
 
-server.listen(port, '127.0.0.1', () => console.log(`LISTENING ${server.address().port}`));
+server.listen(port, '127.0.0.1', () => console.log(`LISTENING ${/** @type {import('net').AddressInfo} */ (server.address()).port}`));
 process.on('disconnect', () => process.exit(0));

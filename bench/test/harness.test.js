@@ -35,7 +35,7 @@ test('histogram: merge across processes equals recording in one', () => {
 });
 
 test('STOMP client: frames split across messages, heart-beats and several frames per message', () => {
-  const c = createConn({ kind: 'stomp', subDest: '/topic/rooms/{room}', sendDest: '/app/chat.sendMessage', bodyShape: 'app' }, 7, {});
+  const c = /** @type {any} */ (createConn({ kind: 'stomp', subDest: '/topic/rooms/{room}', sendDest: '/app/chat.sendMessage', bodyShape: 'app' }, 7, {}));
   const got = [];
   const receipts = [];
   c.onDelivery = (b) => got.push(b);
@@ -53,7 +53,7 @@ test('STOMP client: frames split across messages, heart-beats and several frames
 });
 
 test('STOMP client: SEND frame shape for our server', () => {
-  const c = createConn({ kind: 'stomp', subDest: '/topic/rooms/{room}', sendDest: '/app/chat.sendMessage', bodyShape: 'app' }, 3, {});
+  const c = /** @type {any} */ (createConn({ kind: 'stomp', subDest: '/topic/rooms/{room}', sendDest: '/app/chat.sendMessage', bodyShape: 'app' }, 3, {}));
   const sent = [];
   c.t = { send: (s) => sent.push(s) };
   c.publish('bench|1|2|3|xx', 'r2');
@@ -64,4 +64,23 @@ test('STOMP client: SEND frame shape for our server', () => {
   assert.deepStrictEqual(JSON.parse(body), { roomId: 3, content: 'bench|1|2|3|xx' });
   assert.ok(f.includes(`content-length:${Buffer.byteLength(body)}\n`));
   assert.strictEqual(f[f.length - 1], '\0');
+});
+
+test('H2 seeding: the searched word is in exactly `needles` messages, evenly spaced, never elsewhere', () => {
+  const { contentOf, vocabulary, NEEDLE } = require('../lib/search');
+  for (const [total, needles] of [
+    [10000, 50],
+    [4000, 10],
+  ]) {
+    const vocab = vocabulary(5000);
+    const hits = [];
+    for (let i = 0; i < total; i++) {
+      const words = contentOf(i, total, needles, vocab).split(' ');
+      assert.ok(words.length >= 6 && words.length <= 13, words.join(' '));
+      if (words.includes(NEEDLE)) hits.push(i);
+    }
+    assert.strictEqual(hits.length, needles);
+    const step = total / needles;
+    assert.ok(hits.every((h, k) => k === 0 || h - hits[k - 1] === step), JSON.stringify(hits));
+  }
 });

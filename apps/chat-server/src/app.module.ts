@@ -12,6 +12,7 @@ import { loggerOptions } from './logging/logger-options';
 import { MessagesModule } from './messages/messages.module';
 import { NotificationsModule } from './notifications/notifications.module';
 import { OpsModule } from './ops/ops.module';
+import { ReadStateModule } from './read-state/read-state.module';
 import { RoomsModule } from './rooms/rooms.module';
 import { StatusModule } from './status/status.module';
 import { UsersModule } from './users/users.module';
@@ -31,6 +32,7 @@ export class AppModule {
         AuthModule,
         RoomsModule,
         MessagesModule,
+        ReadStateModule,
         StatusModule,
         NotificationsModule,
         ChatModule,

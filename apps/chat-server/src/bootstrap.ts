@@ -2,22 +2,34 @@ import { NestFactory } from '@nestjs/core';
 import { FastifyAdapter, NestFastifyApplication } from '@nestjs/platform-fastify';
 import type { FastifyError, FastifyReply, FastifyRequest } from 'fastify';
 import { randomUUID } from 'node:crypto';
-import { Logger, PinoLogger } from 'nestjs-pino';
+import { PinoLogger } from 'nestjs-pino';
 import { AppModule } from './app.module';
 import { toErrorBody } from './common/filters/all-exceptions.filter';
 import { jsonInputProblem } from './common/validation/json-input';
 import { AppSettings } from './config/app-config';
+import { createAppLogger } from './logging/app-logger';
 import { logRequests } from './logging/request-log';
 import { configureHttp } from './ops/configure-http';
 
 const REQUEST_ID = /^[A-Za-z0-9._:-]{1,64}$/;
 
 /**
+ * Nest installs its own Fastify error handler at init, after the routes are registered: the routes
+ * keep the handler createApp installed before (below), so Nest's would serve nothing and only
+ * trigger Fastify's FSTWRN004 ("overriding an errorHandler"). It is not installed.
+ */
+class AppFastifyAdapter extends FastifyAdapter {
+  override setErrorHandler(): ReturnType<FastifyAdapter['setErrorHandler']> {
+    return this.getInstance();
+  }
+}
+
+/**
  * Builds the configured application (not yet listening): used by main.ts and by every e2e test,
  * so tests run exactly what production runs.
  */
 export async function createApp(settings: AppSettings): Promise<NestFastifyApplication> {
-  const adapter = new FastifyAdapter({
+  const adapter = new AppFastifyAdapter({
     bodyLimit: settings.bodyLimitBytes,
     trustProxy: settings.trustProxy,
     // Honour a caller's X-Request-Id when it is sane, else make one: the correlation id of logs and errors.
@@ -37,13 +49,19 @@ export async function createApp(settings: AppSettings): Promise<NestFastifyAppli
     return503OnClosing: true,
     forceCloseConnections: 'idle',
   });
+  // JSON logs from the first line on: a failing bootstrap (database unreachable, bad password)
+  // is logged as JSON too, not in Nest's default text format.
+  const logger = createAppLogger(settings);
   const app = await NestFactory.create<NestFastifyApplication>(AppModule.forRoot(settings), adapter, {
-    bufferLogs: true,
+    logger,
     abortOnError: false,
+    // JSON bodies only (docs/API-DECISIONS.md, "Request bodies"): Nest would add a form
+    // (application/x-www-form-urlencoded) parser, with which some routes worked and others failed
+    // validation on string-typed numbers. Fastify's own JSON parser stays; every other content
+    // type is a 415 on every route.
+    bodyParser: false,
   });
-  app.useLogger(app.get(Logger));
-  // SIGTERM/SIGINT: close gracefully, then exit 0 (main.ts bounds it with SHUTDOWN_TIMEOUT_MS).
-  app.enableShutdownHooks([], { useProcessExit: true });
+  // SIGTERM/SIGINT are handled by main.ts: it closes the app, logs what it closed, and exits.
   if (settings.corsOrigins === true || settings.corsOrigins.length) {
     app.enableCors({
       origin: settings.corsOrigins,
@@ -52,8 +70,10 @@ export async function createApp(settings: AppSettings): Promise<NestFastifyAppli
     });
   }
   const fastify = app.getHttpAdapter().getInstance();
+  fastify.removeContentTypeParser('text/plain');
   // Errors raised by Fastify itself (malformed JSON, body too large, bad content type) get the
-  // same error body as everything else.
+  // same error body as everything else. Installed before Nest registers the routes, so the routes
+  // use it (a Fastify route keeps the error handler of its registration time).
   fastify.setErrorHandler((error, request, reply) => {
     const { body, headers } = toErrorBody(error, request.url, String(request.id));
     if (body.status >= 500) request.log?.error?.({ err: error }, 'Unhandled error');

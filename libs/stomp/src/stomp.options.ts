@@ -43,6 +43,8 @@ export interface StompSockJsOptions {
 export interface StompMappedError {
   status: number;
   message: string;
+  /** Field-level details (e.g. validation problems), sent as `errors` on the error destination. */
+  errors?: unknown;
 }
 
 export interface StompModuleOptions {
@@ -76,9 +78,10 @@ export interface StompModuleOptions {
   /** Time given to sockets to flush their close before they are destroyed (ms). Default 2000. */
   closeGraceMs?: number;
   /**
-   * Maps an error that has no `getStatus()` (e.g. a database driver's "connection lost") to a
-   * status and message, for handler errors on the error destination and for the ERROR frame when a
-   * SUBSCRIBE check fails. Return undefined to keep the default: a logged 500 `Internal server error`.
+   * Maps an application error that is not a {@link StompError} (e.g. the app's HTTP exceptions, or
+   * a database driver's "connection lost") to a status and message, for handler errors on the error
+   * destination and for the ERROR frame when a SUBSCRIBE check fails. Return undefined to keep the
+   * default: a logged 500 `Internal server error`.
    */
   mapError?: (error: unknown) => StompMappedError | undefined;
 }

@@ -1,5 +1,5 @@
 import { Client, IFrame, IMessage, StompSubscription } from '@stomp/stompjs';
-import { Controller, ForbiddenException, Get, Injectable, Module, Type } from '@nestjs/common';
+import { Controller, Get, Injectable, Module, Type } from '@nestjs/common';
 import { NestFactory } from '@nestjs/core';
 import { FastifyAdapter, NestFastifyApplication } from '@nestjs/platform-fastify';
 import { IsInt, IsString, MinLength } from 'class-validator';
@@ -17,6 +17,7 @@ import {
   StompBroker,
   StompConnectRequest,
   StompDecoder,
+  StompError,
   StompFrame,
   StompModule,
   StompModuleRootOptions,
@@ -63,7 +64,7 @@ export class ChatHandlers {
 
   @MessageMapping('chat.sendMessage')
   async send(@Payload() dto: SendMessageDto, @StompSessionParam() session: StompSessionInfo): Promise<void> {
-    if (dto.content === 'forbidden') throw new ForbiddenException('Not a member');
+    if (dto.content === 'forbidden') throw new StompError(403, 'Not a member');
     if (dto.content === 'crash') throw new Error('database exploded');
     await new Promise((resolve) => setTimeout(resolve, 5));
     this.received.push({ user: session.principal!.id, content: dto.content });

@@ -1,8 +1,8 @@
 import { TestUser, uniqueName } from '../../factories/users';
 
 /**
- * The authorization matrix of both REST surfaces and of STOMP, as CONTRACT.md and
- * docs/API-DECISIONS.md state it: ONE table, iterated by attack-authz.hardening-spec.ts, which
+ * The authorization matrix of both REST surfaces and of STOMP, as README ("The APIs", the STOMP
+ * tables) and docs/API-DECISIONS.md state it: ONE table, iterated by attack-authz.hardening-spec.ts, which
  * also checks that every route the app registers appears here.
  *
  * Roles: `anonymous` (no token), `stranger` (a user with no tie to the fixture), `member` (a
@@ -279,6 +279,24 @@ export const AUTHZ_TABLE: AuthzRow[] = [
     expect: [401, 403, 200, 200, 200],
   },
   {
+    route: 'GET /api/v1/messages/search',
+    note: "the caller's own rooms (a stranger finds nothing, admins too)",
+    path: () => '/api/v1/messages/search?q=fixture',
+    expect: [401, 200, 200, 200, 200],
+  },
+  {
+    route: 'GET /api/v1/messages/search',
+    note: 'one room: its members, or an admin',
+    path: (fx) => `/api/v1/messages/search?q=fixture&roomId=${fx.room.id}`,
+    expect: [401, 403, 200, 200, 200],
+  },
+  {
+    route: 'GET /api/v1/messages/search',
+    note: 'one PUBLIC room: members only too',
+    path: (fx) => `/api/v1/messages/search?q=fixture&roomId=${fx.channel.id}`,
+    expect: [401, 403, 200, 200, 200],
+  },
+  {
     route: 'POST /api/v1/messages/room/:roomId',
     path: (fx) => `/api/v1/messages/room/${fx.room.id}`,
     body: () => ({ content: 'authz' }),
@@ -325,6 +343,30 @@ export const AUTHZ_TABLE: AuthzRow[] = [
     path: (fx) => `/api/messages/${fx.messageId}`,
     expect: [401, 403, 200, 200, 200],
     fresh: true,
+  },
+  // ---- read state (EXTENSIONS.md §1): read state belongs to a membership, admins included ----------
+  ...['/api/v1/rooms/:roomId/read', '/api/messages/:conversationId/read'].map((route): AuthzRow => ({
+    route: `PUT ${route}`,
+    path: (fx) => route.replace(/:\w+/, String(fx.room.id)),
+    body: () => ({}),
+    expect: [401, 403, 200, 200, 403],
+  })),
+  {
+    route: 'PUT /api/v1/rooms/:roomId/read',
+    note: 'a message of the room',
+    path: (fx) => `/api/v1/rooms/${fx.room.id}/read`,
+    body: (fx) => ({ messageId: fx.messageId }),
+    expect: [401, 403, 200, 200, 403],
+  },
+  {
+    route: 'GET /api/v1/rooms/unread',
+    path: () => '/api/v1/rooms/unread',
+    expect: [401, 200, 200, 200, 200],
+  },
+  {
+    route: 'GET /api/v1/messages/:id/readers',
+    path: (fx) => `/api/v1/messages/${fx.messageId}/readers`,
+    expect: [401, 403, 200, 200, 200],
   },
   // ---- status -------------------------------------------------------------------------------------
   ...['/api/status', '/api/v1/status'].flatMap((base): AuthzRow[] => [
@@ -422,6 +464,16 @@ export const STOMP_TABLE: StompRow[] = [
   },
   {
     frame: 'SUBSCRIBE',
+    destination: () => '/user/queue/read',
+    expect: ['allowed', 'allowed', 'allowed', 'allowed'],
+  },
+  {
+    frame: 'SUBSCRIBE',
+    destination: (fx) => `/user/${fx.creator.id}/queue/read`,
+    expect: ['refused', 'refused', 'refused', 'refused'],
+  },
+  {
+    frame: 'SUBSCRIBE',
     destination: (fx) => `/user/${fx.creator.id}/queue/notifications`,
     expect: ['refused', 'refused', 'refused', 'refused'],
   },
@@ -444,6 +496,12 @@ export const STOMP_TABLE: StompRow[] = [
   },
   {
     frame: 'SEND',
+    destination: () => '/app/chat.read',
+    body: (fx) => ({ roomId: fx.room.id }),
+    expect: ['app-error 403', 'allowed', 'allowed', 'app-error 403'],
+  },
+  {
+    frame: 'SEND',
     destination: () => '/app/chat.addUser',
     body: () => ({ sender: { username: 'whoever' } }),
     expect: ['allowed', 'allowed', 'allowed', 'allowed'],
@@ -453,6 +511,7 @@ export const STOMP_TABLE: StompRow[] = [
     (fx: Fixture) => `${room(fx)}/events`,
     () => '/topic/status',
     () => '/user/queue/notifications',
+    () => '/user/queue/read',
     (fx: Fixture) => `/user/${fx.creator.id}/queue/notifications`,
     () => '/queue/errors',
   ].map((destination): StompRow => ({

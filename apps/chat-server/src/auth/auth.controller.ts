@@ -1,5 +1,6 @@
+import { ApiTextResponse, LoginResultSchema } from '../ops/api-schemas';
 import { Body, Controller, HttpCode, Ip, Post } from '@nestjs/common';
-import { ApiBearerAuth, ApiOperation, ApiTags } from '@nestjs/swagger';
+import { ApiBearerAuth, ApiOkResponse, ApiOperation, ApiTags } from '@nestjs/swagger';
 import { CurrentUser } from '../common/decorators/current-user.decorator';
 import { Public } from '../common/decorators/public.decorator';
 import { Principal } from '../common/principal';
@@ -7,7 +8,7 @@ import { LoginV1Dto, RegisterV1Dto } from '../users/dto/user-input.dto';
 import { UsersService } from '../users/users.service';
 import { AuthService, LoginResult } from './auth.service';
 
-/** v1 `/api/v1/auth`: register and login exactly as api-v1.md §1. */
+/** v1 `/api/v1/auth`: register and login as the OpenAPI document (/api/docs) describes them. */
 @ApiTags('v1 auth')
 @Controller('api/v1/auth')
 export class AuthController {
@@ -18,6 +19,7 @@ export class AuthController {
 
   @Public()
   @Post('register')
+  @ApiTextResponse(201, 'User registered successfully!')
   @ApiBearerAuth()
   @ApiOperation({ summary: 'Register a user (text body "User registered successfully!")' })
   async register(@Body() dto: RegisterV1Dto, @CurrentUser() caller?: Principal): Promise<string> {
@@ -27,6 +29,7 @@ export class AuthController {
 
   @Public()
   @Post('login')
+  @ApiOkResponse({ type: LoginResultSchema })
   @HttpCode(200)
   @ApiOperation({ summary: 'Log in with username or email' })
   login(@Body() dto: LoginV1Dto, @Ip() ip: string): Promise<LoginResult> {

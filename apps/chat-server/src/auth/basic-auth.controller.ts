@@ -1,12 +1,13 @@
+import { LoginResultSchema } from '../ops/api-schemas';
 import { Body, Controller, HttpCode, Ip, Post } from '@nestjs/common';
-import { ApiOperation, ApiTags } from '@nestjs/swagger';
+import { ApiCreatedResponse, ApiOkResponse, ApiOperation, ApiTags } from '@nestjs/swagger';
 import { Public } from '../common/decorators/public.decorator';
 import { UserDto } from '../users/dto/user.dto';
 import { LoginBasicDto, RegisterBasicDto } from '../users/dto/user-input.dto';
 import { UsersService } from '../users/users.service';
 import { AuthService, LoginResult } from './auth.service';
 
-/** Basic `/api/users/register` and `/api/users/login` (api-basic.md §1.1-1.2). */
+/** Basic `/api/users/register` and `/api/users/login` (see /api/docs and README "The APIs"). */
 @ApiTags('basic users')
 @Controller('api/users')
 export class BasicAuthController {
@@ -17,6 +18,7 @@ export class BasicAuthController {
 
   @Public()
   @Post('register')
+  @ApiCreatedResponse({ type: UserDto })
   @ApiOperation({ summary: 'Register a user; returns the created user' })
   async register(@Body() dto: RegisterBasicDto): Promise<UserDto> {
     return UserDto.from(await this.users.register(dto));
@@ -24,8 +26,11 @@ export class BasicAuthController {
 
   @Public()
   @Post('login')
+  @ApiOkResponse({ type: LoginResultSchema })
   @HttpCode(200)
-  @ApiOperation({ summary: 'Log in; same body as the v1 login' })
+  @ApiOperation({
+    summary: 'Log in with a username (body `{username, password}`); same answer as the v1 login',
+  })
   login(@Body() dto: LoginBasicDto, @Ip() ip: string): Promise<LoginResult> {
     return this.auth.login(dto.username, dto.password, ip);
   }

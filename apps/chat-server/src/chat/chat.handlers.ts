@@ -3,9 +3,10 @@ import { MessageMapping, Payload, StompSessionInfo, StompSessionParam } from '@a
 import { Principal } from '../common/principal';
 import { AppDestination } from '../common/realtime/destinations';
 import { MessagesService } from '../messages/messages.service';
+import { ReadStateService } from '../read-state/read-state.service';
 import { StatusService } from '../status/status.service';
 import { UsersService } from '../users/users.service';
-import { AddUserPayload, SendMessagePayload, TypingPayload } from './dto/chat-payloads.dto';
+import { AddUserPayload, ReadPayload, SendMessagePayload, TypingPayload } from './dto/chat-payloads.dto';
 import { sessionUserId } from './stomp-auth';
 import { TypingService } from './typing.service';
 
@@ -22,6 +23,7 @@ export class ChatHandlers {
     private readonly messages: MessagesService,
     private readonly typingService: TypingService,
     private readonly status: StatusService,
+    private readonly readState: ReadStateService,
   ) {}
 
   @MessageMapping(AppDestination.sendMessage)
@@ -51,6 +53,12 @@ export class ChatHandlers {
     @StompSessionParam() session: StompSessionInfo,
   ): Promise<void> {
     await this.typingService.typing(await this.caller(session), payload.roomId, payload.typing ?? true);
+  }
+
+  /** Moves the caller's read marker; the new state reaches all its sessions on `/user/queue/read`. */
+  @MessageMapping(AppDestination.read)
+  async read(@Payload() payload: ReadPayload, @StompSessionParam() session: StompSessionInfo): Promise<void> {
+    await this.readState.markRead(await this.caller(session), payload.roomId, payload.messageId);
   }
 
   /** The session's user as it is now: roles may have changed since CONNECT, and the account may be gone. */

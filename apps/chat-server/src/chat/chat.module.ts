@@ -11,6 +11,7 @@ import { RedisConnections } from '../cluster/redis-connections';
 import { AppConfig } from '../config/app-config';
 import { RealtimePublisher } from '../common/realtime/realtime-publisher';
 import { MessagesModule } from '../messages/messages.module';
+import { ReadStateModule } from '../read-state/read-state.module';
 import { RoomsModule } from '../rooms/rooms.module';
 import { StatusModule } from '../status/status.module';
 import { UsersModule } from '../users/users.module';
@@ -52,6 +53,7 @@ export const STOMP_PATH = '/ws/chat';
     UsersModule,
     RoomsModule,
     MessagesModule,
+    ReadStateModule,
     StatusModule,
   ],
   providers: [

@@ -21,6 +21,7 @@ const OPEN_DESTINATIONS = new Set<string>([
   Topic.status,
   userQueue(UserQueue.notifications),
   userQueue(UserQueue.errors),
+  userQueue(UserQueue.read),
 ]);
 
 /** The JWT of a CONNECT frame: `X-Auth-Token`, `Authorization: Bearer …` or `passcode`. */

@@ -73,6 +73,10 @@ export class RedisConnections implements OnModuleInit, OnApplicationShutdown {
   }
 
   async onApplicationShutdown(): Promise<void> {
-    await Promise.all([this.command, this.subscriber].map((c) => c?.quit().catch(() => c.disconnect())));
+    await Promise.all(
+      [this.command, this.subscriber].map(async (c) => {
+        await c?.quit().catch(() => c.disconnect());
+      }),
+    );
   }
 }

@@ -12,12 +12,16 @@ import { TypeOrmLogger } from './typeorm-logger';
 import { CreateUsers1732000000000 } from './migrations/1732000000000-create-users';
 import { CreateRoomsAndMessages1732000000001 } from './migrations/1732000000001-create-rooms-and-messages';
 import { CreateNotificationsAndStatuses1732000000002 } from './migrations/1732000000002-create-notifications-and-statuses';
+import { ReadStateAndMentions1732000000003 } from './migrations/1732000000003-read-state-and-mentions';
+import { MessageSearch1732000000005 } from './migrations/1732000000005-message-search';
 
 export const ENTITIES = [User, Room, RoomMember, Message, Notification, UserStatus];
 export const MIGRATIONS = [
   CreateUsers1732000000000,
   CreateRoomsAndMessages1732000000001,
   CreateNotificationsAndStatuses1732000000002,
+  ReadStateAndMentions1732000000003,
+  MessageSearch1732000000005,
 ];
 
 /**

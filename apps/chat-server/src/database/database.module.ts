@@ -1,7 +1,10 @@
 import { DynamicModule, Global, Module } from '@nestjs/common';
 import { TypeOrmModule } from '@nestjs/typeorm';
+import { DataSource } from 'typeorm';
+import { isDependencyUnavailable } from '../common/filters/all-exceptions.filter';
 import { AppSettings } from '../config/app-config';
 import { dataSourceOptions } from './data-source-options';
+import { runMigrationsExclusively } from './run-migrations';
 import { TransactionRunner } from './transaction-runner';
 
 /** The TypeORM connection and the one TransactionRunner every feature writes through. */
@@ -11,7 +14,31 @@ export class DatabaseModule {
   static forRoot(database: AppSettings['database']): DynamicModule {
     return {
       module: DatabaseModule,
-      imports: [TypeOrmModule.forRoot(dataSourceOptions(database))],
+      imports: [
+        TypeOrmModule.forRootAsync({
+          useFactory: () => ({
+            ...dataSourceOptions(database),
+            // Run below, under a lock, so that instances starting together migrate once.
+            migrationsRun: false,
+            // A database that is not up yet is waited for (10 tries, 3 s apart); a refusal that
+            // retrying cannot fix (bad password, unknown database or host) fails the start at once.
+            retryAttempts: 10,
+            retryDelay: 3000,
+            toRetry: isDependencyUnavailable,
+            verboseRetryLog: true,
+          }),
+          dataSourceFactory: async (options) => {
+            const dataSource = await new DataSource(options!).initialize();
+            try {
+              await runMigrationsExclusively(dataSource);
+            } catch (err) {
+              await dataSource.destroy();
+              throw err;
+            }
+            return dataSource;
+          },
+        }),
+      ],
       providers: [TransactionRunner],
       exports: [TransactionRunner],
     };

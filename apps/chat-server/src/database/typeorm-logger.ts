@@ -24,8 +24,16 @@ export class TypeOrmLogger implements Logger {
     this.logger.warn({ msg: 'Slow query', ms: time, query });
   }
 
+  /**
+   * TypeORM reports migrations through this method: the ones applied, and "No migrations are
+   * pending", are startup facts an operator wants at info level; the rest stays at debug.
+   */
   logSchemaBuild(message: string): void {
-    this.logger.debug?.(message);
+    const applied = /^Migration (\S+) has been executed successfully/.exec(message);
+    if (applied) this.logger.log({ msg: `Migration applied: ${applied[1]}`, migration: applied[1] });
+    else if (/^No migrations are pending/.test(message))
+      this.logger.log('Migrations: none pending, the schema is up to date');
+    else this.logger.debug?.(message);
   }
 
   logMigration(message: string): void {

@@ -1,3 +1,4 @@
+import { LivenessSchema, ReadinessSchema } from '../ops/api-schemas';
 import { Controller, Get, Res, ServiceUnavailableException } from '@nestjs/common';
 import { ApiOkResponse, ApiOperation, ApiServiceUnavailableResponse, ApiTags } from '@nestjs/swagger';
 import {
@@ -32,7 +33,7 @@ export class HealthController {
   @Public()
   @Get()
   @ApiOperation({ summary: 'Liveness: the process is up and serving (no dependency is checked)' })
-  @ApiOkResponse({ description: '`{ "status": "ok", "uptimeSeconds": 12.3 }`' })
+  @ApiOkResponse({ type: LivenessSchema })
   live(): { status: 'ok'; uptimeSeconds: number } {
     return { status: 'ok', uptimeSeconds: Math.round(process.uptime() * 10) / 10 };
   }
@@ -42,7 +43,7 @@ export class HealthController {
   @ApiOperation({
     summary: 'Readiness: database reachable, no pending migration, and every registered check (Redis, ...)',
   })
-  @ApiOkResponse({ description: 'Terminus result with `status: "ok"`' })
+  @ApiOkResponse({ type: ReadinessSchema, description: 'Terminus result with `status: "ok"`' })
   @ApiServiceUnavailableResponse({
     description: 'Terminus result with `status: "error"` and the failing checks',
   })

@@ -6,9 +6,15 @@ import { redactUrl } from './logger-options';
 const UNLOGGED = /^\/(health|metrics)/;
 
 /**
- * One JSON line per completed HTTP request: `req` (correlation id, method, URL with token-like query
- * parameters masked, client address), `res.statusCode`, `responseTime` in ms; level `error` for 5xx,
- * else `info`. Nothing is built when the level is disabled.
+ * One JSON line per completed HTTP request, with flat keys an operator can grep:
+ * `reqId` (the correlation id), `method`, `route` (the route pattern, `unmatched` for a 404),
+ * `url` (token-like query parameters masked), `statusCode`, `responseTime` (ms) and
+ * `remoteAddress` (the client; with TRUST_PROXY the address the proxy reports in X-Forwarded-For).
+ * Level `error` for 5xx, else `info`. Nothing is built when the level is disabled.
+ *
+ * The keys are not `req`/`res`: the root logger comes from pino-http, whose serializers for those
+ * keys expect Node's request/response objects and turned these values into `statusCode: null`
+ * without an address.
  */
 export function logRequests(fastify: FastifyInstance, logger: () => Logger | undefined): void {
   fastify.addHook('onResponse', (request, reply, done) => {
@@ -18,14 +24,13 @@ export function logRequests(fastify: FastifyInstance, logger: () => Logger | und
     if (log?.isLevelEnabled(level) && !UNLOGGED.test(request.url)) {
       log[level](
         {
-          req: {
-            id: String(request.id),
-            method: request.method,
-            url: redactUrl(request.url),
-            remoteAddress: request.ip,
-          },
-          res: { statusCode: status },
+          reqId: String(request.id),
+          method: request.method,
+          route: request.routeOptions.url ?? 'unmatched',
+          url: redactUrl(request.url),
+          statusCode: status,
           responseTime: Math.round(reply.elapsedTime),
+          remoteAddress: request.ip,
         },
         status >= 500 ? 'request errored' : 'request completed',
       );

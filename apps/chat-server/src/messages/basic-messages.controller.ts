@@ -1,5 +1,6 @@
+import { MessageBodySchema } from '../ops/api-schemas';
 import { Body, Controller, Delete, Get, Param, Post, Query, Res } from '@nestjs/common';
-import { ApiBearerAuth, ApiOperation, ApiResponse, ApiTags } from '@nestjs/swagger';
+import { ApiBearerAuth, ApiOkResponse, ApiOperation, ApiResponse, ApiTags } from '@nestjs/swagger';
 import { FastifyReply } from 'fastify';
 import { CurrentUser } from '../common/decorators/current-user.decorator';
 import { ParseIdPipe } from '../common/pipes/parse-id.pipe';
@@ -8,7 +9,7 @@ import { BasicMessageDto, HistoryQueryDto, SendBasicMessageDto } from './dto/mes
 import { MessageView } from './message-view';
 import { MessagesService } from './messages.service';
 
-/** Basic `/api/messages` (api-basic.md §2): the same rules as v1, addressed by user or room. */
+/** Basic `/api/messages` (see /api/docs): the same rules as v1, addressed by user or room. */
 @ApiTags('basic messages')
 @ApiBearerAuth()
 @Controller('api/messages')
@@ -49,6 +50,7 @@ export class BasicMessagesController {
   }
 
   @Delete(':messageId')
+  @ApiOkResponse({ type: MessageBodySchema })
   @ApiOperation({ summary: 'Delete a message (its sender, the room creator or an admin)' })
   async remove(
     @CurrentUser() caller: Principal,

@@ -8,6 +8,12 @@ export class MessageSenderDto {
   @ApiPropertyOptional({ example: 'user1@example.com', nullable: true, type: String }) email?: string | null;
 }
 
+/** A member mentioned by a message. */
+export class MentionDto {
+  @ApiProperty({ example: 2 }) id!: number;
+  @ApiProperty({ example: 'bob' }) username!: string;
+}
+
 /**
  * A message as every surface shows it: the live STOMP payload on `/topic/rooms/{id}` and a
  * history item are the same object.
@@ -20,6 +26,11 @@ export class MessageView {
   @ApiProperty({ example: '2026-11-21T10:55:00.000Z' }) sentAt!: string;
   @ApiPropertyOptional({ example: 'c-42', description: 'Present when the sender gave one' })
   clientMessageId?: string;
+  @ApiProperty({
+    type: [MentionDto],
+    description: 'Members mentioned with @username when it was sent, in order of appearance; [] when none',
+  })
+  mentions!: MentionDto[];
 }
 
 /** The fields a view is built from (an inserted row plus its sender, or a history row). */
@@ -30,6 +41,8 @@ export interface MessageParts {
   content: string;
   sentAt: Date;
   clientMessageId: string | null;
+  /** Mentioned members in order of appearance (loaded in one query per page); none when absent. */
+  mentions?: readonly MentionDto[];
 }
 
 export function toMessageView(m: MessageParts): MessageView {
@@ -42,5 +55,6 @@ export function toMessageView(m: MessageParts): MessageView {
     content: m.content,
     sentAt: m.sentAt.toISOString(),
     ...(m.clientMessageId ? { clientMessageId: m.clientMessageId } : {}),
+    mentions: m.mentions ? m.mentions.map((u) => ({ id: u.id, username: u.username })) : [],
   };
 }

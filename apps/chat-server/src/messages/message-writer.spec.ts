@@ -3,6 +3,7 @@ import { isUniqueViolation } from '../common/filters/all-exceptions.filter';
 import { ENTITIES, MIGRATIONS } from '../database/data-source-options';
 import { Message } from './message.entity';
 import { MessageWriter } from './message-writer';
+import { ReadStateRepository } from '../read-state/read-state.repository';
 import { MessagesRepository, NewMessage } from './messages.repository';
 
 describe('MessageWriter (SQLite)', () => {
@@ -35,7 +36,11 @@ describe('MessageWriter (SQLite)', () => {
     [roomA, roomB] = (await dataSource.query('SELECT id FROM rooms ORDER BY id')).map((r: { id: number }) =>
       Number(r.id),
     );
-    writer = new MessageWriter(dataSource, new MessagesRepository(dataSource));
+    writer = new MessageWriter(
+      dataSource,
+      new MessagesRepository(dataSource),
+      new ReadStateRepository(dataSource),
+    );
     statements = [];
     failMultiRow = undefined;
     const wrapped = new WeakSet<object>();

@@ -1,7 +1,8 @@
-import { Injectable } from '@nestjs/common';
+import { Injectable, Logger } from '@nestjs/common';
 import { InjectDataSource } from '@nestjs/typeorm';
 import { DataSource } from 'typeorm';
 import { isForeignKeyViolation, isUniqueViolation } from '../common/filters/all-exceptions.filter';
+import { ReadStateRepository, WrittenMessage } from '../read-state/read-state.repository';
 import { MessagesRepository, NewMessage } from './messages.repository';
 
 /** The most rows one multi-row INSERT carries. */
@@ -30,6 +31,11 @@ interface Pending {
  * back as a whole; its rows are then written one by one so that each caller gets exactly the
  * outcome of a lone send (replay, 404...). Any other error (connection lost...) rejects every
  * caller of the batch with that same error, which the exception filter maps (503).
+ *
+ * Read state: once a batch is committed, the senders' read markers move to their messages (ONE
+ * UPDATE per batch) and the mentions are stored (ONE INSERT per batch, only when some message
+ * mentions someone). That runs on another connection while the next batch's INSERT is in flight;
+ * callers are still settled batch after batch, each once its batch's follow-up is done.
  */
 @Injectable()
 export class MessageWriter {
@@ -37,10 +43,14 @@ export class MessageWriter {
   private writing = false;
   /** null: not probed yet; 0: batching off; otherwise the id step between consecutive rows. */
   private idStep: number | null = null;
+  /** Settles batches in order although their read-state follow-ups run concurrently. */
+  private settled: Promise<void> = Promise.resolve();
+  private readonly logger = new Logger(MessageWriter.name);
 
   constructor(
     @InjectDataSource() private readonly dataSource: DataSource,
     private readonly messages: MessagesRepository,
+    private readonly readState: ReadStateRepository,
   ) {}
 
   /** Persists one message; resolves with its id once committed. */
@@ -94,7 +104,10 @@ export class MessageWriter {
       }
       if (ids) {
         const written = ids;
-        return () => batch.forEach((p, i) => p.resolve(written[i]));
+        return this.afterInsert(
+          batch.map((p, i) => ({ ...p.message, id: written[i] })),
+          () => batch.forEach((p, i) => p.resolve(written[i])),
+        );
       }
     }
     const outcomes: Array<{ id: number } | { err: unknown }> = [];
@@ -105,12 +118,36 @@ export class MessageWriter {
         outcomes.push({ err });
       }
     }
-    return () =>
+    const written: WrittenMessage[] = [];
+    batch.forEach((p, i) => {
+      const outcome = outcomes[i];
+      if ('id' in outcome) written.push({ ...p.message, id: outcome.id });
+    });
+    return this.afterInsert(written, () =>
       batch.forEach((p, i) => {
         const outcome = outcomes[i];
         if ('id' in outcome) p.resolve(outcome.id);
         else p.reject(outcome.err);
-      });
+      }),
+    );
+  }
+
+  /**
+   * Starts the batch's read-state follow-up now; the returned settle waits for it (and for the
+   * previous batch's settle). A failed follow-up is logged: the messages are committed, so their
+   * senders still get their ids (a marker or mention lost to an outage is not worth a resend).
+   */
+  private afterInsert(written: WrittenMessage[], settle: () => void): () => void {
+    const followUp = written.length
+      ? this.readState
+          .afterInsert(written)
+          .catch((err) =>
+            this.logger.error({ err, messages: written.length }, 'Read state of sends not stored'),
+          )
+      : Promise.resolve();
+    return () => {
+      this.settled = this.settled.then(() => followUp).then(settle);
+    };
   }
 
   /**

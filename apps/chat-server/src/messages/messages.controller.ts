@@ -8,7 +8,7 @@ import { HistoryQueryDto, SendMessageDto } from './dto/message-input.dto';
 import { MessageView } from './message-view';
 import { MessagesService } from './messages.service';
 
-/** v1 `/api/v1/messages` (api-v1.md §4), plus sending and deleting over REST. */
+/** v1 `/api/v1/messages` (see /api/docs), plus sending and deleting over REST. */
 @ApiTags('v1 messages')
 @ApiBearerAuth()
 @Controller('api/v1/messages')

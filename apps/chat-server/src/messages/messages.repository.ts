@@ -17,6 +17,8 @@ export interface NewMessage {
   content: string;
   sentAt: Date;
   clientMessageId: string | null;
+  /** Mentioned user ids in order of appearance (stored by MessageWriter after the INSERT). */
+  mentions?: readonly number[];
 }
 
 interface HistoryRow {
@@ -151,6 +153,21 @@ export class MessagesRepository {
   /** Deletes a message; false when it was already gone. */
   async delete(id: number): Promise<boolean> {
     return !!(await this.dataSource.getRepository(Message).delete({ id })).affected;
+  }
+
+  /**
+   * `SELECT <history's columns> FROM <from> LEFT JOIN users u ... <rest>` (`m` is the messages
+   * alias): other message queries (search) share the history's columns and row mapping
+   * (`queryParts`), so every surface shows the same view.
+   */
+  viewSql(from: string, rest: string): string {
+    return `SELECT ${COLUMNS} FROM ${from} LEFT JOIN users u ON u.id = m.sender_id ${rest}`;
+  }
+
+  /** The message parts of a `viewSql` statement's rows. */
+  async queryParts(sql: string, params: unknown[]): Promise<MessageParts[]> {
+    const rows: HistoryRow[] = await this.dataSource.query(sql, params);
+    return rows.map((row) => this.toParts(row));
   }
 
   /** The `sentAt` column's metadata, looked up once (raw rows are hydrated through the driver). */

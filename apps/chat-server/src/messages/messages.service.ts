@@ -11,8 +11,10 @@ import { isAdmin, Principal } from '../common/principal';
 import { isWellFormedText } from '../common/validation/json-input';
 import { FieldError, ValidationFailedException } from '../common/validation/validation';
 import { RoomType } from '../rooms/room.entity';
+import { ReadStateRepository } from '../read-state/read-state.repository';
+import { ReadStateService } from '../read-state/read-state.service';
 import { RoomsService } from '../rooms/rooms.service';
-import { MessageView, toMessageView } from './message-view';
+import { MessageParts, MessageView, toMessageView } from './message-view';
 import { MessageWriter } from './message-writer';
 import { HistoryWindow, MessagesRepository } from './messages.repository';
 
@@ -85,6 +87,8 @@ export class MessagesService {
     private readonly rooms: RoomsService,
     private readonly events: DomainEvents,
     private readonly writer: MessageWriter,
+    private readonly readState: ReadStateService,
+    private readonly readStateRepo: ReadStateRepository,
   ) {}
 
   /**
@@ -105,6 +109,8 @@ export class MessagesService {
     const text = content as string;
     const clientId = typeof clientMessageId === 'string' ? clientMessageId : null;
     const room = await this.rooms.assertCanTakePart(caller, roomId);
+    // Resolved against the members now (one query, none without an '@'); stored with the message.
+    const mentions = await this.readState.mentionsIn(roomId, caller.id, text);
     const sentAt = new Date();
     let id: number;
     try {
@@ -114,6 +120,7 @@ export class MessagesService {
         content: text,
         sentAt,
         clientMessageId: clientId,
+        mentions: mentions.map((u) => u.id),
       });
     } catch (err) {
       if (clientId && isUniqueViolation(err)) return this.replay(caller, roomId, clientId, err);
@@ -128,6 +135,7 @@ export class MessagesService {
       content: text,
       sentAt,
       clientMessageId: clientId,
+      mentions,
     });
     this.events.emit('message.created', { message, room: { id: room.id, type: room.type } });
     return { message, created: true };
@@ -175,7 +183,7 @@ export class MessagesService {
         : query.after !== undefined
           ? { kind: 'after', id: query.after, size }
           : { kind: 'page', page: query.page ?? 0, size };
-    return (await this.messages.history(roomId, window)).map(toMessageView);
+    return this.views(await this.messages.history(roomId, window));
   }
 
   /** Deletes a message: its sender, the room's creator or an admin (403 others, 404 unknown). */
@@ -204,6 +212,12 @@ export class MessagesService {
     if (!original) throw cause;
     if (original.roomId !== roomId)
       throw new ConflictException('clientMessageId was already used for a message in another room');
-    return { message: toMessageView(original), created: false };
+    return { message: (await this.views([original]))[0], created: false };
+  }
+
+  /** Views of stored messages, with their mentions loaded in ONE query for all of them. */
+  private async views(parts: MessageParts[]): Promise<MessageView[]> {
+    const mentions = await this.readStateRepo.mentionsOf(parts.map((p) => p.id));
+    return parts.map((p) => toMessageView({ ...p, mentions: mentions.get(p.id) ?? [] }));
   }
 }

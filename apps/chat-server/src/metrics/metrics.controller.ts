@@ -1,5 +1,6 @@
+import { ApiPrometheusResponse } from '../ops/api-schemas';
 import { Controller, Get, Headers, Res, UnauthorizedException } from '@nestjs/common';
-import { ApiOkResponse, ApiOperation, ApiProduces, ApiTags } from '@nestjs/swagger';
+import { ApiOperation, ApiProduces, ApiTags } from '@nestjs/swagger';
 import { createHash, timingSafeEqual } from 'node:crypto';
 import { Public } from '../common/decorators/public.decorator';
 import { AppConfig } from '../config/app-config';
@@ -33,7 +34,7 @@ export class MetricsController {
     summary: 'Prometheus metrics (text format); bearer METRICS_TOKEN (or X-Metrics-Token) when configured',
   })
   @ApiProduces('text/plain')
-  @ApiOkResponse({ description: 'Prometheus text exposition format 0.0.4' })
+  @ApiPrometheusResponse()
   async scrape(
     @Headers('authorization') authorization: string | undefined,
     @Headers('x-metrics-token') headerToken: string | undefined,

@@ -8,6 +8,8 @@ export enum NotificationType {
   ROOM_INVITE = 'ROOM_INVITE',
   /** A direct message arrived. */
   DIRECT_MESSAGE = 'DIRECT_MESSAGE',
+  /** The user was @mentioned in a message of a PUBLIC or PRIVATE room. */
+  MENTION = 'MENTION',
 }
 
 @Entity({ name: 'notifications' })
@@ -38,6 +40,10 @@ export class Notification {
   /** The room it is about, when there is one. */
   @Column({ name: 'room_id', type: 'int', nullable: true })
   roomId!: number | null;
+
+  /** The message it is about (MENTION, DIRECT_MESSAGE, REPLY); null once that message is deleted. */
+  @Column({ name: 'message_id', type: 'int', nullable: true })
+  messageId!: number | null;
 
   @Column({ name: 'created_at', type: 'datetime', precision: 3 })
   createdAt!: Date;

@@ -11,7 +11,7 @@ import {
 } from './dto/notification.dto';
 import { NotificationsService } from './notifications.service';
 
-/** `/api/notifications` (api-basic.md §5) and `/api/v1/notifications`: one surface, both paths. */
+/** `/api/notifications` (see /api/docs) and `/api/v1/notifications`: one surface, both paths. */
 @ApiTags('notifications')
 @ApiBearerAuth()
 @Controller(['api/v1/notifications', 'api/notifications'])

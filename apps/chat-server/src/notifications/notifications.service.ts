@@ -36,6 +36,8 @@ interface NewNotification {
   message: string;
   actorId: number | null;
   roomId: number | null;
+  /** The message it is about (MENTION, DIRECT_MESSAGE). */
+  messageId?: number | null;
 }
 
 /**
@@ -130,6 +132,42 @@ export class NotificationsService {
     });
   }
 
+  /**
+   * Reading a room up to a message reads the notifications about the messages up to it
+   * (MENTION, DIRECT_MESSAGE, REPLY carry `messageId`): no badge for what the user has seen.
+   */
+  @OnDomainEvent('read.moved')
+  async onReadMoved(e: DomainEventMap['read.moved']): Promise<void> {
+    await this.notifications
+      .createQueryBuilder()
+      .update(Notification)
+      .set({ read: true })
+      .where('user_id = :userId AND room_id = :roomId AND message_id <= :upTo AND is_read = :unread', {
+        userId: e.userId,
+        roomId: e.roomId,
+        upTo: e.lastReadMessageId,
+        unread: false,
+      })
+      .execute();
+  }
+
+  /** Members mentioned in a PUBLIC or PRIVATE room (in a direct message, DIRECT_MESSAGE tells). */
+  @OnDomainEvent('message.created')
+  async onMentioned(e: DomainEventMap['message.created']): Promise<void> {
+    if (e.room.type === RoomType.DIRECT_MESSAGE || !e.message.mentions.length) return;
+    const room = await this.rooms.findOne({ where: { id: e.room.id }, select: { id: true, name: true } });
+    if (!room) return;
+    for (const user of e.message.mentions)
+      await this.create({
+        userId: user.id,
+        type: NotificationType.MENTION,
+        message: `${e.message.sender.username} mentioned you in ${room.name}`,
+        actorId: e.message.sender.id,
+        roomId: room.id,
+        messageId: e.message.id,
+      });
+  }
+
   /** A message in a direct-message room notifies the other member. */
   @OnDomainEvent('message.created')
   async onMessageCreated(e: DomainEventMap['message.created']): Promise<void> {
@@ -144,6 +182,7 @@ export class NotificationsService {
         message: `New direct message from ${e.message.sender.username}`,
         actorId: senderId,
         roomId: e.room.id,
+        messageId: e.message.id,
       });
     }
   }
@@ -160,11 +199,25 @@ export class NotificationsService {
   }
 
   /** Persists, then pushes live; a failing push is logged (the notification is stored and listed). */
+  /**
+   * A notification about a message the user has already read (its marker moved past it before
+   * the notification was written: another device was reading the room) is born read.
+   */
+  private async alreadyRead(input: NewNotification): Promise<boolean> {
+    if (input.messageId == null || input.roomId === null) return false;
+    const member = await this.members.findOne({
+      where: { roomId: input.roomId, userId: input.userId },
+      select: { roomId: true, lastReadMessageId: true },
+    });
+    return member?.lastReadMessageId != null && member.lastReadMessageId >= input.messageId;
+  }
+
   private async create(input: NewNotification): Promise<NotificationDto> {
     let saved: Notification;
     try {
       // save() opens a transaction: on SQLite it must wait for any other one (TransactionRunner).
-      const row = this.notifications.create({ ...input, read: false, createdAt: new Date() });
+      const read = await this.alreadyRead(input);
+      const row = this.notifications.create({ messageId: null, ...input, read, createdAt: new Date() });
       saved = await this.transactions.transaction((m) => m.getRepository(Notification).save(row));
     } catch (err) {
       // The recipient was deleted meanwhile (foreign key): the same answer as the check before.

@@ -1,5 +1,5 @@
 import { Body, Get, Injectable, Param, Post, Put } from '@nestjs/common';
-import { ApiOperation } from '@nestjs/swagger';
+import { ApiCreatedResponse, ApiOkResponse, ApiOperation } from '@nestjs/swagger';
 import { CurrentUser } from '../common/decorators/current-user.decorator';
 import { ParseIdPipe } from '../common/pipes/parse-id.pipe';
 import { Principal } from '../common/principal';
@@ -23,6 +23,7 @@ export abstract class BasicRoomsController {
   ) {}
 
   @Post()
+  @ApiCreatedResponse({ type: GroupDto })
   @ApiOperation({ summary: 'Create with members (all or nothing); the caller is creator and member' })
   async create(@CurrentUser() caller: Principal, @Body() dto: CreateGroupDto): Promise<GroupDto> {
     const { summary } = await this.rooms.create(caller, {
@@ -34,6 +35,7 @@ export abstract class BasicRoomsController {
   }
 
   @Put(':id/members')
+  @ApiOkResponse({ type: MembershipChangeDto })
   @ApiOperation({ summary: 'Add a non-member or remove a member (or as "action" says); says which' })
   async members(
     @CurrentUser() caller: Principal,
@@ -57,12 +59,14 @@ export abstract class BasicRoomsController {
   }
 
   @Get(':id')
+  @ApiOkResponse({ type: GroupDto })
   @ApiOperation({ summary: 'Details with members (members and admins; channels: anyone)' })
   get(@CurrentUser() caller: Principal, @Param('id', ParseIdPipe) id: number): Promise<GroupDto> {
     return this.details(caller, id);
   }
 
   @Get()
+  @ApiOkResponse({ type: [RoomDto] })
   @ApiOperation({ summary: 'The ones the caller belongs to' })
   async list(@CurrentUser() caller: Principal): Promise<RoomDto[]> {
     return (await this.rooms.listMine(caller, this.type)).map(RoomDto.from);

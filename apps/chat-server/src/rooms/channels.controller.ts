@@ -3,7 +3,7 @@ import { ApiBearerAuth, ApiTags } from '@nestjs/swagger';
 import { BasicRoomsController } from './basic-rooms.controller';
 import { RoomType } from './room.entity';
 
-/** Basic `/api/channels` (api-basic.md §3): PUBLIC rooms. A PRIVATE room id here is a 404. */
+/** Basic `/api/channels` (see /api/docs): PUBLIC rooms. A PRIVATE room id here is a 404. */
 @ApiTags('basic channels')
 @ApiBearerAuth()
 @Controller('api/channels')

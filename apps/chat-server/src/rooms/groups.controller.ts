@@ -3,7 +3,7 @@ import { ApiBearerAuth, ApiTags } from '@nestjs/swagger';
 import { BasicRoomsController } from './basic-rooms.controller';
 import { RoomType } from './room.entity';
 
-/** Basic `/api/groups` (api-basic.md §3): PRIVATE rooms. A PUBLIC room id here is a 404. */
+/** Basic `/api/groups` (see /api/docs): PRIVATE rooms. A PUBLIC room id here is a 404. */
 @ApiTags('basic groups')
 @ApiBearerAuth()
 @Controller('api/groups')

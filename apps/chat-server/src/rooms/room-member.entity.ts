@@ -20,4 +20,8 @@ export class RoomMember {
 
   @Column({ name: 'joined_at', type: 'datetime', precision: 3 })
   joinedAt!: Date;
+
+  /** The read marker: the newest message the user has read here (null: none it could have read). */
+  @Column({ name: 'last_read_message_id', type: 'int', nullable: true })
+  lastReadMessageId!: number | null;
 }

@@ -1,5 +1,6 @@
+import { ApiTextResponse } from '../ops/api-schemas';
 import { Body, Controller, Delete, Get, HttpCode, Param, Post, Put, Res } from '@nestjs/common';
-import { ApiBearerAuth, ApiOperation, ApiResponse, ApiTags } from '@nestjs/swagger';
+import { ApiBearerAuth, ApiOkResponse, ApiOperation, ApiResponse, ApiTags } from '@nestjs/swagger';
 import { FastifyReply } from 'fastify';
 import { CurrentUser } from '../common/decorators/current-user.decorator';
 import { ParseIdPipe } from '../common/pipes/parse-id.pipe';
@@ -10,7 +11,7 @@ import { RoomMembershipService } from './room-membership.service';
 import { RoomType } from './room.entity';
 import { RoomsService } from './rooms.service';
 
-/** v1 `/api/v1/rooms` (api-v1.md §3), plus find-or-create of direct-message rooms. */
+/** v1 `/api/v1/rooms` (see /api/docs), plus find-or-create of direct-message rooms. */
 @ApiTags('v1 rooms')
 @ApiBearerAuth()
 @Controller('api/v1/rooms')
@@ -52,12 +53,14 @@ export class RoomsController {
   }
 
   @Get()
+  @ApiOkResponse({ type: [RoomDto] })
   @ApiOperation({ summary: 'Rooms the caller may see: every PUBLIC room plus its own (admins: all)' })
   async list(@CurrentUser() caller: Principal): Promise<RoomDto[]> {
     return (await this.rooms.list(caller)).map(RoomDto.from);
   }
 
   @Get('user/:userId')
+  @ApiOkResponse({ type: [RoomDto] })
   @ApiOperation({ summary: 'Rooms a user is a member of (self or admin)' })
   async listForUser(
     @CurrentUser() caller: Principal,
@@ -67,12 +70,14 @@ export class RoomsController {
   }
 
   @Get(':id')
+  @ApiOkResponse({ type: RoomDto })
   @ApiOperation({ summary: 'A room (PUBLIC, or one the caller is in; admins: any)' })
   async get(@CurrentUser() caller: Principal, @Param('id', ParseIdPipe) id: number): Promise<RoomDto> {
     return RoomDto.from(await this.rooms.get(caller, id));
   }
 
   @Put(':id')
+  @ApiOkResponse({ type: RoomDto })
   @ApiOperation({ summary: 'Rename and/or switch PUBLIC <-> PRIVATE (creator or admin)' })
   async update(
     @CurrentUser() caller: Principal,
@@ -90,6 +95,7 @@ export class RoomsController {
   }
 
   @Post(':roomId/members/:userId')
+  @ApiTextResponse(200, 'User added to chat room successfully.')
   @HttpCode(200)
   @ApiOperation({ summary: 'Add a member (creator or admin; anyone may join a PUBLIC room itself)' })
   async addMember(
@@ -102,6 +108,7 @@ export class RoomsController {
   }
 
   @Delete(':roomId/members/:userId')
+  @ApiTextResponse(200, 'User removed from chat room successfully.')
   @ApiOperation({ summary: 'Remove a member (creator or admin), or leave (the user itself)' })
   async removeMember(
     @CurrentUser() caller: Principal,
@@ -113,6 +120,7 @@ export class RoomsController {
   }
 
   @Get(':roomId/members')
+  @ApiOkResponse({ type: [RoomMemberDto] })
   @ApiOperation({ summary: 'Members of a room the caller may see' })
   async members(
     @CurrentUser() caller: Principal,

@@ -134,9 +134,20 @@ export class RoomsRepository {
       .getMany();
   }
 
-  /** Inserts a membership (a duplicate is a unique violation, an unknown room or user a FK one). */
+  /**
+   * Inserts a membership (a duplicate is a unique violation, an unknown room or user a FK one).
+   * Its read marker starts at the room's newest message (an index lookup): a newcomer has nothing
+   * unread.
+   */
   async insertMember(roomId: number, userId: number): Promise<void> {
-    await this.dataSource.getRepository(RoomMember).insert({ roomId, userId, joinedAt: new Date() });
+    const newest: { id: number | string | null }[] = await this.dataSource.query(
+      'SELECT MAX(id) AS id FROM messages WHERE room_id = ?',
+      [roomId],
+    );
+    const lastReadMessageId = newest[0]?.id == null ? null : Number(newest[0].id);
+    await this.dataSource
+      .getRepository(RoomMember)
+      .insert({ roomId, userId, joinedAt: new Date(), lastReadMessageId });
   }
 
   /** Deletes a membership; false when there was none. */

@@ -7,7 +7,7 @@ import { SetStatusDto, StatusDto } from './dto/status.dto';
 import { ParseIdListPipe } from './parse-id-list.pipe';
 import { MAX_BULK_STATUS_IDS, StatusService } from './status.service';
 
-/** `/api/status` (api-basic.md §4) and `/api/v1/status`: one surface on both paths, plus a bulk read. */
+/** `/api/status` (see /api/docs) and `/api/v1/status`: one surface on both paths, plus a bulk read. */
 @ApiTags('status')
 @ApiBearerAuth()
 @Controller(['api/v1/status', 'api/status'])

@@ -1,5 +1,6 @@
+import { MessageBodySchema } from '../ops/api-schemas';
 import { Body, Controller, Delete, Get, Param, Put } from '@nestjs/common';
-import { ApiBearerAuth, ApiOperation, ApiTags } from '@nestjs/swagger';
+import { ApiBearerAuth, ApiOkResponse, ApiOperation, ApiTags } from '@nestjs/swagger';
 import { AuthService } from '../auth/auth.service';
 import { CurrentUser } from '../common/decorators/current-user.decorator';
 import { ParseIdPipe } from '../common/pipes/parse-id.pipe';
@@ -8,7 +9,7 @@ import { UpdateUserBasicDto } from './dto/user-input.dto';
 import { UserDto } from './dto/user.dto';
 import { UsersService } from './users.service';
 
-/** Basic `/api/users/:id` (api-basic.md §1.3-1.5): same rules as v1, except a user may delete itself. */
+/** Basic `/api/users/:id` (OpenAPI tag of the basic surface, /api/docs): same rules as v1, except a user may delete itself. */
 @ApiTags('basic users')
 @ApiBearerAuth()
 @Controller('api/users')
@@ -19,12 +20,14 @@ export class BasicUsersController {
   ) {}
 
   @Get(':id')
+  @ApiOkResponse({ type: UserDto })
   @ApiOperation({ summary: 'User details (self or admin)' })
   async get(@CurrentUser() caller: Principal, @Param('id', ParseIdPipe) id: number): Promise<UserDto> {
     return UserDto.from(await this.users.getVisible(caller, id));
   }
 
   @Put(':id')
+  @ApiOkResponse({ type: UserDto })
   @ApiOperation({ summary: 'Update username and/or password (self or admin)' })
   async update(
     @CurrentUser() caller: Principal,
@@ -39,6 +42,7 @@ export class BasicUsersController {
   }
 
   @Delete(':id')
+  @ApiOkResponse({ type: MessageBodySchema })
   @ApiOperation({ summary: 'Delete a user (itself, or an admin anyone)' })
   async remove(
     @CurrentUser() caller: Principal,

@@ -1,5 +1,5 @@
 import { Body, Controller, Delete, Get, HttpCode, Param, Put, Query } from '@nestjs/common';
-import { ApiBearerAuth, ApiOkResponse, ApiOperation, ApiTags } from '@nestjs/swagger';
+import { ApiBearerAuth, ApiNoContentResponse, ApiOkResponse, ApiOperation, ApiTags } from '@nestjs/swagger';
 import { AuthService } from '../auth/auth.service';
 import { CurrentUser } from '../common/decorators/current-user.decorator';
 import { Roles } from '../common/decorators/roles.decorator';
@@ -12,7 +12,7 @@ import { ROLE_ADMIN } from './user.entity';
 import { UserDirectoryService } from './user-directory.service';
 import { UsersService } from './users.service';
 
-/** v1 `/api/v1/users` (api-v1.md §2), plus password and roles endpoints. */
+/** v1 `/api/v1/users` (see /api/docs), plus password and roles endpoints. */
 @ApiTags('v1 users')
 @ApiBearerAuth()
 @Controller('api/v1/users')
@@ -26,6 +26,7 @@ export class UsersController {
   @Get()
   @Roles(ROLE_ADMIN)
   @ApiOperation({ summary: 'All users (admin only)' })
+  @ApiOkResponse({ type: [UserDto] })
   async list(): Promise<UserDto[]> {
     return (await this.users.list()).map(UserDto.from);
   }
@@ -44,17 +45,20 @@ export class UsersController {
 
   @Get('username/:username')
   @ApiOperation({ summary: 'A user by username (self or admin)' })
+  @ApiOkResponse({ type: UserDto })
   async byUsername(@CurrentUser() caller: Principal, @Param('username') username: string): Promise<UserDto> {
     return UserDto.from(await this.users.getVisibleByUsername(caller, username));
   }
 
   @Get(':id')
   @ApiOperation({ summary: 'A user by id (self or admin)' })
+  @ApiOkResponse({ type: UserDto })
   async get(@CurrentUser() caller: Principal, @Param('id', ParseIdPipe) id: number): Promise<UserDto> {
     return UserDto.from(await this.users.getVisible(caller, id));
   }
 
   @Put(':id')
+  @ApiOkResponse({ type: UserDto })
   @ApiOperation({ summary: 'Update username/email (self or admin); roles never change here' })
   async update(
     @CurrentUser() caller: Principal,
@@ -65,6 +69,10 @@ export class UsersController {
   }
 
   @Put(':id/password')
+  @ApiOkResponse({
+    type: UserDto,
+    description: 'The user; `token` is a fresh token when the caller changed its own password',
+  })
   @ApiOperation({
     summary: 'Change a password (self with currentPassword, or admin reset); older tokens stop working',
   })
@@ -78,6 +86,7 @@ export class UsersController {
   }
 
   @Put(':id/roles')
+  @ApiOkResponse({ type: UserDto })
   @Roles(ROLE_ADMIN)
   @ApiOperation({ summary: 'Set roles (admin only)' })
   async setRoles(
@@ -90,6 +99,7 @@ export class UsersController {
 
   @Delete(':id')
   @HttpCode(204)
+  @ApiNoContentResponse({ description: 'Deleted' })
   @Roles(ROLE_ADMIN)
   @ApiOperation({ summary: 'Delete a user (admin only)' })
   async remove(@CurrentUser() caller: Principal, @Param('id', ParseIdPipe) id: number): Promise<void> {

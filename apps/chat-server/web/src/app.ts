@@ -6,8 +6,10 @@ import {
 } from '../../src/common/realtime/destinations';
 import { ChatContext } from './controllers/context';
 import { MessagesController } from './controllers/messages';
+import { ReadController } from './controllers/read';
 import { RoomsController } from './controllers/rooms';
 import { SettingsController } from './controllers/settings';
+import { SearchController } from './controllers/search';
 import type { Api } from './net/api';
 import { Live, LiveState } from './net/live';
 import { LiveEvent, subscribeUserTopics } from './net/live-events';
@@ -16,7 +18,9 @@ import { MessagesState } from './state/messages';
 import { NotificationsState } from './state/notifications';
 import { PendingSends } from './state/pending-sends';
 import { PresenceState } from './state/presence';
+import { ReadState } from './state/read-state';
 import { roomName, RoomsState } from './state/rooms';
+import { SearchState } from './state/search';
 import { OwnTyping, TypingState } from './state/typing';
 import { AppNotification, isObject, Session } from './types';
 import { createChatViews } from './views/chat-page';
@@ -37,6 +41,8 @@ export class App {
   private readonly rooms: RoomsController;
   private readonly messages: MessagesController;
   private readonly settings: SettingsController;
+  private readonly search: SearchController;
+  private readonly read: ReadController;
   private liveState: LiveState = { kind: 'stopped' };
 
   constructor(root: HTMLElement, api: Api, me: Session, options: AppOptions) {
@@ -71,13 +77,22 @@ export class App {
         typing: new TypingState(),
         ownTyping: new OwnTyping(),
         notifications: new NotificationsState(),
+        search: new SearchState(),
+        read: new ReadState(me.id),
       },
       views: createChatViews(root, me, (userId) => presence.get(userId)),
     };
-    this.messages = new MessagesController(this.ctx, (sidebar) =>
-      sidebar ? this.rooms.renderSidebar() : this.rooms.updateTitle(),
+    this.read = new ReadController(this.ctx, () => {
+      this.rooms.renderSidebar();
+      this.renderNotifications();
+    });
+    this.messages = new MessagesController(
+      this.ctx,
+      (sidebar) => (sidebar ? this.rooms.renderSidebar() : this.rooms.updateTitle()),
+      this.read,
     );
     this.rooms = new RoomsController(this.ctx, this.messages, (event) => this.onLiveEvent(event));
+    this.search = new SearchController(this.ctx, this.rooms, this.messages);
     this.settings = new SettingsController(this.ctx, this.rooms, options.saveSession);
     this.bind(options);
     this.bindSettings(options);
@@ -91,9 +106,16 @@ export class App {
     live.start();
     window.addEventListener('hashchange', () => this.rooms.route());
     document.addEventListener('visibilitychange', () => {
-      if (document.visibilityState === 'visible') live.reconnectNow();
+      if (document.visibilityState === 'visible') {
+        live.reconnectNow();
+        this.read.seeCurrent();
+      }
     });
-    void this.rooms.refreshRooms().then(() => this.rooms.route());
+    // The read state first: the room opened by the route draws its "new messages" divider from it.
+    void this.rooms
+      .refreshRooms()
+      .then(() => this.read.load())
+      .then(() => this.rooms.route());
     void this.loadNotifications();
   }
 
@@ -116,6 +138,14 @@ export class App {
     views.pane.bindJoin(join);
     views.header.bindToggleMembers(() => rooms.toggleMembers());
     views.list.bindNearTop(() => messages.onNearTop());
+    views.list.bindNearBottom(() => messages.onNearBottom());
+    views.search.bindSearch((q) => void this.search.search(q));
+    views.search.bindMore(() => void this.search.more());
+    views.search.bindOpen((m) => void this.search.open(m));
+    views.list.bindScroll(() => this.read.seeCurrent());
+    views.composer.bindMentionSource(() =>
+      (this.ctx.state.rooms.currentEntry?.members ?? []).filter((u) => u.id !== this.ctx.me.id),
+    );
     views.pendingSends.bindRetry((p) => void messages.transmit(p));
     views.pendingSends.bindDiscard((p) => messages.discard(p));
     views.composer.bindSubmit((content) => {
@@ -182,6 +212,8 @@ export class App {
         return this.onNotification(event.notification);
       case 'error':
         return this.onStompError(event.error);
+      case 'read':
+        return this.read.onPush(event.state);
     }
   }
 
@@ -195,6 +227,7 @@ export class App {
     switch (ev.type) {
       case 'MESSAGE_DELETED':
         this.messages.removeMessage(roomId, ev.messageId);
+        this.search.removed(ev.messageId);
         break;
       case 'MEMBER_REMOVED':
         if (ev.userId === me.id) {
@@ -236,6 +269,8 @@ export class App {
     live
       .send(appDestination(AppDestination.addUser), { sender: { username: me.username } })
       .catch(() => undefined);
+    // Subscribed now: the counts from here on are exact (a message before this was not seen live).
+    void this.read.load();
     if (!reconnect) return void this.messages.resendFailed();
     await this.messages.catchUp();
     void this.messages.resendFailed();
@@ -268,8 +303,15 @@ export class App {
   }
 
   private onNotification(n: AppNotification): void {
+    // About a message the user has read (or is looking at): no toast, no badge.
+    const seen = this.read.alreadyRead(n);
+    if (!this.ctx.state.notifications.add(seen ? { ...n, read: true } : n)) return;
+    if (seen) {
+      void this.ctx.api.markRead(n.id).catch(() => undefined);
+      this.renderNotifications();
+      return;
+    }
     const { state, views } = this.ctx;
-    if (!state.notifications.add(n)) return;
     const visible = document.visibilityState === 'visible';
     const alert = alertFor(n, { roomInView: state.rooms.current, visible });
     this.renderNotifications();

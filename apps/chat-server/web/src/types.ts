@@ -1,4 +1,4 @@
-// Shapes of what the server sends over REST (api-v1.md and CONTRACT.md), read defensively: a
+// Shapes of what the server sends over REST (the OpenAPI document at /api/docs), read defensively: a
 // field the server leaves out must not break the page. What travels over STOMP (typing, presence,
 // room events, errors) is typed beside its destination in
 // `apps/chat-server/src/common/realtime/destinations.ts`.
@@ -42,6 +42,8 @@ export interface Message {
   content: string;
   sentAt: string;
   clientMessageId?: string;
+  /** Members mentioned with @username, in order of appearance. */
+  mentions?: UserRef[];
 }
 
 export interface AppNotification {
@@ -50,8 +52,9 @@ export interface AppNotification {
   message: string;
   read: boolean;
   createdAt: string;
-  /** The room it is about (a direct message, a mention, an invitation); null for others. */
   roomId?: number | null;
+  /** The message it is about (a mention, a direct message, a reply). */
+  messageId?: number | null;
 }
 
 export interface ErrorBody {
@@ -94,5 +97,10 @@ export function asMessage(v: unknown): Message | undefined {
     content: v.content,
     sentAt: typeof v.sentAt === 'string' ? v.sentAt : new Date().toISOString(),
     clientMessageId: typeof v.clientMessageId === 'string' ? v.clientMessageId : undefined,
+    mentions: Array.isArray(v.mentions)
+      ? v.mentions
+          .filter((u): u is { id: number; username: string } => isObject(u) && typeof u.id === 'number')
+          .map((u) => ({ id: u.id, username: String(u.username) }))
+      : [],
   };
 }

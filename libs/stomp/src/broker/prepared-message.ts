@@ -1,6 +1,5 @@
 import { encodeHeaderLine } from '../frame/stomp-encoder';
 import type { StompVersion } from '../frame/stomp-frame';
-import type { Subscription } from '../session/subscription';
 import { OutboundFrame } from '../transport/outbound-frame';
 
 const NUL = Buffer.from([0]);
@@ -24,19 +23,19 @@ export class PreparedMessage {
     readonly body: Buffer,
   ) {}
 
-  frameFor(subscription: Subscription, version: StompVersion): OutboundFrame {
+  /** The MESSAGE frame for subscription `subscriptionId` (`needsAck`: a client ack mode) in `version`. */
+  frameFor(subscriptionId: string, needsAck: boolean, version: StompVersion): OutboundFrame {
     const versionIndex = VERSION_INDEX[version];
-    const needsAck = subscription.ackMode !== 'auto';
     const slot = versionIndex * 2 + (needsAck ? 1 : 0);
     let bySubscription = this.frames[slot];
     if (!bySubscription) {
       bySubscription = new Map();
       this.frames[slot] = bySubscription;
     }
-    let frame = bySubscription.get(subscription.id);
+    let frame = bySubscription.get(subscriptionId);
     if (!frame) {
-      frame = this.build(subscription.id, version, versionIndex, needsAck);
-      bySubscription.set(subscription.id, frame);
+      frame = this.build(subscriptionId, version, versionIndex, needsAck);
+      bySubscription.set(subscriptionId, frame);
     }
     return frame;
   }

@@ -1,5 +1,5 @@
 import { matchesDestination } from '../bus/stomp-bus';
-import { matchesPrefix } from '../session/stomp-session';
+import { matchesPrefix } from '../destination-prefix';
 import { DestinationPattern } from './destination-pattern';
 
 describe('DestinationPattern', () => {

@@ -1,8 +1,9 @@
-import { BadRequestException, Injectable, Logger, OnModuleInit } from '@nestjs/common';
+import { Injectable, Logger, OnModuleInit } from '@nestjs/common';
 import { DiscoveryService, MetadataScanner } from '@nestjs/core';
 import { plainToInstance } from 'class-transformer';
 import { ValidationError, validate } from 'class-validator';
 import type { StompFrame } from '../frame/stomp-frame';
+import { StompError } from '../stomp.error';
 import type { StompSessionInfo } from '../stomp.interfaces';
 import { DestinationPattern } from './destination-pattern';
 import {
@@ -121,7 +122,7 @@ export class StompHandlerRegistry implements OnModuleInit {
     return undefined;
   }
 
-  /** Build the arguments of a handler call. Rejects with a 400 BadRequestException on a bad payload. */
+  /** Build the arguments of a handler call. Rejects with a 400 StompError on a bad payload. */
   async resolveArguments(handler: StompHandlerDefinition, call: StompHandlerCall): Promise<unknown[]> {
     const args: unknown[] = new Array(handler.paramTypes.length);
     for (const param of handler.params) {
@@ -155,22 +156,22 @@ export class StompHandlerRegistry implements OnModuleInit {
       try {
         parsed = JSON.parse(frame.body.toString('utf8'));
       } catch {
-        throw new BadRequestException('Malformed JSON payload');
+        throw new StompError(400, 'Malformed JSON payload');
       }
     }
     if (PLAIN_TYPES.has(type) || typeof type !== 'function') return parsed;
     if (parsed === undefined) parsed = {};
     if (parsed === null || typeof parsed !== 'object' || Array.isArray(parsed)) {
-      throw new BadRequestException('Payload must be a JSON object');
+      throw new StompError(400, 'Payload must be a JSON object');
     }
     // class-transformer recurses (a hostile nesting depth would overflow the stack: a 500) and
     // would copy a `__proto__` key into the instance's prototype instead of refusing it.
     const problem = payloadProblem(parsed, MAX_PAYLOAD_DEPTH);
-    if (problem) throw new BadRequestException(problem);
+    if (problem) throw new StompError(400, problem);
     const instance = plainToInstance(type as new () => object, parsed) as object;
     const errors = await validate(instance, { whitelist: true, forbidNonWhitelisted: true });
     if (errors.length > 0) {
-      throw new BadRequestException({ message: 'Validation failed', errors: flatten(errors) });
+      throw new StompError(400, 'Validation failed', flatten(errors));
     }
     return instance;
   }

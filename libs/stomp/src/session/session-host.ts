@@ -1,10 +1,15 @@
 import type { Logger } from '@nestjs/common';
+import type { StompExceptionHandler } from '../broker/stomp-exception-handler';
+import type { SubscriptionRegistry } from '../broker/subscription-registry';
 import type { StompFrame } from '../frame/stomp-frame';
 import type { ResolvedStompOptions } from '../stomp.options';
-import type { StompDisconnectReason, StompPrincipal } from '../stomp.interfaces';
+import type {
+  StompConnectRequest,
+  StompDisconnectReason,
+  StompPrincipal,
+  StompSessionInfo,
+} from '../stomp.interfaces';
 import type { PeriodicGroups } from './periodic-groups';
-import type { StompSession } from './stomp-session';
-import type { Subscription } from './subscription';
 
 /** Counters shared by all sessions of one broker. */
 export interface StompCounters {
@@ -17,29 +22,36 @@ export interface StompCounters {
   connectionsRefused: number;
 }
 
-/** What a session needs from the broker; implemented by StompBroker. */
+/** A session as the shared heart-beat timers see it. */
+export interface HeartbeatMember {
+  /** Outgoing heart-beat tick. */
+  heartbeatDue(): void;
+  /** Incoming heart-beat check. */
+  checkSilence(now: number): void;
+}
+
+/**
+ * What a session needs from the broker; implemented by StompBroker. Sessions are named by id (the
+ * broker finds them in its session registry), so this module does not depend on the session class.
+ */
 export interface SessionHost {
   readonly options: ResolvedStompOptions;
   readonly logger: Logger;
   readonly counters: StompCounters;
+  /** Every subscription of the broker, sessions' included (a session's own are `ofSession(id)`). */
+  readonly subscriptions: SubscriptionRegistry;
+  readonly exceptionHandler: StompExceptionHandler;
   /** Shared timers: outgoing heart-beats by send period, silence checks by check period. */
-  readonly heartbeatsOut: PeriodicGroups<StompSession>;
-  readonly heartbeatChecks: PeriodicGroups<StompSession>;
-  authenticate(session: StompSession, headers: Record<string, string>): Promise<StompPrincipal>;
-  canSubscribe(session: StompSession, destination: string): Promise<boolean>;
-  canSend(session: StompSession, destination: string): Promise<boolean>;
+  readonly heartbeatsOut: PeriodicGroups<HeartbeatMember>;
+  readonly heartbeatChecks: PeriodicGroups<HeartbeatMember>;
+  authenticate(request: StompConnectRequest): Promise<StompPrincipal>;
+  canSubscribe(session: StompSessionInfo, destination: string): Promise<boolean>;
+  canSend(session: StompSessionInfo, destination: string): Promise<boolean>;
   /** Run the application handler of a SEND; rejects with the handler's error. */
-  dispatch(session: StompSession, destination: string, frame: StompFrame): Promise<void>;
+  dispatch(session: StompSessionInfo, destination: string, frame: StompFrame): Promise<void>;
   /** Deliver an application error to the session's error destination. */
-  reportError(
-    session: StompSession,
-    destination: string,
-    error: unknown,
-    receiptId: string | undefined,
-  ): void;
-  addSubscription(subscription: Subscription): void;
-  removeSubscription(subscription: Subscription): void;
-  sessionConnected(session: StompSession): void;
-  sessionClosed(session: StompSession, reason: StompDisconnectReason, wasConnected: boolean): void;
-  nacked(session: StompSession, subscriptionId: string, messageId: string): void;
+  reportError(sessionId: string, destination: string, error: unknown, receiptId: string | undefined): void;
+  sessionConnected(sessionId: string): void;
+  sessionClosed(sessionId: string, reason: StompDisconnectReason, wasConnected: boolean): void;
+  nacked(sessionId: string, subscriptionId: string, messageId: string): void;
 }

@@ -4,6 +4,7 @@ import { FakeConnection, settle } from '../../test/fake-connection';
 import { StompBroker } from '../broker/stomp-broker';
 import type { StompHandlerRegistry } from '../handlers/stomp-handler.registry';
 import { STOMP_AUTHENTICATOR, STOMP_AUTHORIZER } from '../stomp.constants';
+import { StompError } from '../stomp.error';
 import type { StompAuthenticator, StompAuthorizer, StompDisconnectedEvent } from '../stomp.interfaces';
 import { StompModuleOptions, resolveStompOptions } from '../stomp.options';
 
@@ -176,10 +177,7 @@ describe('StompSession', () => {
 
     it('reports handler failures on /user/queue/errors with the receipt id and sends no RECEIPT', async () => {
       ctx.handlers.set('fail', async () => {
-        throw Object.assign(new Error('nope'), {
-          getStatus: () => 403,
-          getResponse: () => ({ message: 'Not a member' }),
-        });
+        throw new StompError(403, 'Not a member');
       });
       const { connection } = await ctx.connect();
       connection.receive('SUBSCRIBE\nid:e\ndestination:/user/queue/errors\n\n\0');

@@ -2,7 +2,7 @@ import { Type } from 'class-transformer';
 import { IsBoolean, IsInt, IsObject, IsOptional, IsString, Length, Matches, Max, Min } from 'class-validator';
 import { MAX_ID } from '../../common/pipes/parse-id.pipe';
 
-/** `/app/chat.sendMessage` body (api-v1.md §5.1). Content rules are checked by MessagesService. */
+/** `/app/chat.sendMessage` body (README, "Client SENDs"). Content rules are checked by MessagesService. */
 export class SendMessagePayload {
   @IsInt({ message: 'roomId must be a positive integer id' })
   @Min(1, { message: 'roomId must be a positive integer id' })
@@ -25,12 +25,26 @@ class SenderInfo {
   @IsOptional() @IsString() @Length(0, 64) username?: string;
 }
 
-/** `/app/chat.addUser` body (api-v1.md §5.2): may be empty; the session's own user is what counts. */
+/** `/app/chat.addUser` body (README, "Client SENDs"): may be empty; the session's own user is what counts. */
 export class AddUserPayload {
   @IsOptional()
   @IsObject()
   @Type(() => SenderInfo)
   sender?: SenderInfo;
+}
+
+/** `/app/chat.read` body: the room, and the newest message read (default: the room's newest). */
+export class ReadPayload {
+  @IsInt({ message: 'roomId must be a positive integer id' })
+  @Min(1, { message: 'roomId must be a positive integer id' })
+  @Max(MAX_ID, { message: 'roomId must be a positive integer id' })
+  roomId!: number;
+
+  @IsOptional()
+  @IsInt({ message: 'messageId must be a positive integer id' })
+  @Min(1, { message: 'messageId must be a positive integer id' })
+  @Max(MAX_ID, { message: 'messageId must be a positive integer id' })
+  messageId?: number;
 }
 
 /** `/app/chat.typing` body. `typing` defaults to true. */

@@ -26,6 +26,18 @@ export interface DomainEventMap {
   'message.created': { message: MessageView; room: { id: number; type: RoomType } };
   /** A message was deleted (emitted by MessagesService after the commit). */
   'message.deleted': { roomId: number; messageId: number };
+  /**
+   * A user's read marker of a room moved forward through a read (REST or STOMP), with the counts
+   * after it (emitted by ReadStateService after the commit). A send moves the sender's marker
+   * too: that is `message.created`.
+   */
+  'read.moved': {
+    userId: number;
+    roomId: number;
+    lastReadMessageId: number;
+    unreadCount: number;
+    mentionCount: number;
+  };
 }
 
 export type DomainEventName = keyof DomainEventMap;

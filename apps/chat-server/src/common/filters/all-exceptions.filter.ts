@@ -68,6 +68,16 @@ export function toErrorBody(
   correlationId: string,
 ): { body: ErrorBody; headers: Record<string, string> } {
   const headers: Record<string, string> = {};
+  // Nest's Fastify error handler wraps Fastify's own 4xx errors (malformed JSON, body too large,
+  // unsupported content type) in an HttpException with a generic message: map the original.
+  const cause: unknown = exception instanceof HttpException ? exception.cause : undefined;
+  if (
+    cause &&
+    !(cause instanceof HttpException) &&
+    typeof (cause as { statusCode?: unknown }).statusCode === 'number'
+  ) {
+    exception = cause;
+  }
   if (exception instanceof HttpException) {
     const status = exception.getStatus();
     const response = exception.getResponse();

@@ -1,7 +1,7 @@
 import { STATUS_CODES } from 'node:http';
 import { FieldError } from '../validation/validation';
 
-/** The one error body of both REST surfaces, for every status (see CONTRACT.md). */
+/** The one error body of both REST surfaces, for every status (README "The APIs"; `ErrorBody` in the OpenAPI document). */
 export interface ErrorBody {
   timestamp: string;
   status: number;

@@ -11,6 +11,8 @@ export const AppDestination = {
   sendMessage: 'chat.sendMessage',
   addUser: 'chat.addUser',
   typing: 'chat.typing',
+  /** Moves the caller's read marker of a room ({@link ReadStatePayload} comes back on `UserQueue.read`). */
+  read: 'chat.read',
 } as const;
 export type AppDestinationName = (typeof AppDestination)[keyof typeof AppDestination];
 
@@ -56,6 +58,8 @@ export const UserQueue = {
   notifications: '/queue/notifications',
   /** Errors of `/app/...` frames ({@link StompErrorPayload}). */
   errors: '/queue/errors',
+  /** The user's read markers as they move, on every device ({@link ReadStatePayload}). */
+  read: '/queue/read',
 } as const;
 export type UserQueueName = (typeof UserQueue)[keyof typeof UserQueue];
 
@@ -78,8 +82,18 @@ export type RoomEventPayload =
   | { type: 'MEMBER_ADDED'; roomId: number; userId: number; actorId: number | null }
   | { type: 'MEMBER_REMOVED'; roomId: number; userId: number; actorId: number | null }
   | { type: 'ROOM_UPDATED'; roomId: number; name: string; roomType: string }
-  | { type: 'ROOM_DELETED'; roomId: number };
+  | { type: 'ROOM_DELETED'; roomId: number }
+  /** A read receipt: at most about one a second per user and room, the latest marker wins. */
+  | { type: 'READ'; roomId: number; userId: number; lastReadMessageId: number };
 export type RoomEventType = RoomEventPayload['type'];
+
+/** `/user/queue/read`: a read marker of the user moved (also the answer of `PUT .../read`). */
+export interface ReadStatePayload {
+  roomId: number;
+  lastReadMessageId: number | null;
+  unreadCount: number;
+  mentionCount: number;
+}
 
 /** `/topic/status`. */
 export interface StatusEventPayload {

@@ -20,12 +20,14 @@ export function flattenValidationErrors(errors: ValidationError[], parent = ''):
   const out: FieldError[] = [];
   for (const error of errors) {
     const field = parent ? `${parent}.${error.property}` : error.property;
-    for (const message of Object.values(error.constraints ?? {})) {
-      out.push({
-        field,
-        message: message.replace(/^property (\S+) should not exist$/, 'unknown field "$1"'),
-      });
-    }
+    // Several constraints of one field may share a message (a pattern and its type check): each
+    // problem is reported once.
+    const messages = new Set(
+      Object.values(error.constraints ?? {}).map((m) =>
+        m.replace(/^property (\S+) should not exist$/, 'unknown field "$1"'),
+      ),
+    );
+    for (const message of messages) out.push({ field, message });
     if (error.children?.length) out.push(...flattenValidationErrors(error.children, field));
   }
   return out;

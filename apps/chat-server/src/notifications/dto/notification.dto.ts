@@ -66,6 +66,13 @@ export class NotificationDto {
   @ApiProperty({ example: '2026-11-21T10:55:00.000Z' }) createdAt!: string;
   @ApiProperty({ example: 101, nullable: true, type: Number, description: 'The room it is about, if any' })
   roomId!: number | null;
+  @ApiProperty({
+    example: 203,
+    nullable: true,
+    type: Number,
+    description: 'The message it is about (MENTION, DIRECT_MESSAGE, REPLY), if any',
+  })
+  messageId!: number | null;
 
   static from(n: Notification): NotificationDto {
     return {
@@ -75,6 +82,7 @@ export class NotificationDto {
       read: n.read,
       createdAt: n.createdAt.toISOString(),
       roomId: n.roomId,
+      messageId: n.messageId ?? null,
     };
   }
 }

@@ -13,7 +13,7 @@ export interface RoomSummary {
   memberCount: number;
 }
 
-/** The v1 ChatRoomDTO (api-v1.md §3.1); `creator` is null once the creator's account is deleted. */
+/** The v1 room view (`RoomDto` in the OpenAPI document); `creator` is null once the creator's account is deleted. */
 export class RoomDto {
   @ApiProperty({ example: 101 }) id!: number;
   @ApiProperty({ example: 'My New Public Room' }) name!: string;

@@ -22,7 +22,8 @@ export const PasswordField =
 export const EmailField = () => (target: object, key: string) => {
   Transform(({ value }) => (typeof value === 'string' ? value.trim() : value))(target, key);
   IsEmail({}, { message: 'email must be a valid email address' })(target, key);
-  TextLength(1, 254, { message: 'email must be at most 254 characters' })(target, key);
+  // Only the upper bound here: an empty address is "not a valid email address", not a length problem.
+  TextLength(0, 254, { message: 'email must be at most 254 characters' })(target, key);
 };
 
 export class RegisterV1Dto {

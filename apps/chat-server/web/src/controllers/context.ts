@@ -4,7 +4,9 @@ import type { MessagesState } from '../state/messages';
 import type { NotificationsState } from '../state/notifications';
 import type { PendingSends } from '../state/pending-sends';
 import type { PresenceState } from '../state/presence';
+import type { ReadState } from '../state/read-state';
 import type { RoomsState } from '../state/rooms';
+import type { SearchState } from '../state/search';
 import type { OwnTyping, TypingState } from '../state/typing';
 import type { Session } from '../types';
 import type { ChatViews } from '../views/chat-page';
@@ -18,6 +20,8 @@ export interface ChatState {
   typing: TypingState;
   ownTyping: OwnTyping;
   notifications: NotificationsState;
+  search: SearchState;
+  read: ReadState;
 }
 
 /** What every controller works with. */

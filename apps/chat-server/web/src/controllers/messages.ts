@@ -12,6 +12,7 @@ import type { Message } from '../types';
 import { MAX_CONTENT } from '../views/composer';
 import type { MessageContext } from '../views/message';
 import type { ChatContext } from './context';
+import type { ReadController } from './read';
 
 /** Messages arrive in pages of this many when a room opens and when scrolling up. */
 export const HISTORY_PAGE = 50;
@@ -30,6 +31,7 @@ export class MessagesController {
     private readonly ctx: ChatContext,
     /** Unread counts changed in rooms not on screen: the sidebar and title follow. */
     private readonly unreadChanged: (sidebar: boolean) => void,
+    private readonly read: ReadController,
   ) {}
 
   /** Adds messages to a room's history; our own replace their pending sends. Returns the new ones. */
@@ -51,6 +53,7 @@ export class MessagesController {
   onMessage(m: Message): void {
     const { messages, rooms } = this.ctx.state;
     if (!rooms.get(m.roomId)) return;
+    if (messages.of(m.roomId).newerMissing) return this.waitForNewer(m);
     this.deliver(m.roomId, [m]);
     if (messages.of(m.roomId).loaded) messages.synced(m.roomId, [m]);
   }
@@ -74,9 +77,9 @@ export class MessagesController {
       if (fromOthers.filter((m) => state.typing.stopped(m.sender?.id ?? -1)).length) this.renderTyping();
       if (atBottom || fromOthers.length === 0) views.list.scrollToBottom();
       else views.list.showJump(true);
-      if (document.hidden) state.rooms.countUnread(roomId, fromOthers.length);
+      this.read.arrived(roomId, added);
     } else if (!current) {
-      state.rooms.countUnread(roomId, fromOthers.length);
+      this.read.arrived(roomId, added);
     }
     this.unreadChanged(!current);
   }
@@ -93,6 +96,17 @@ export class MessagesController {
     views.list.render(state.messages.of(entry.room.id).messages, this.messageContext(entry.room.id));
     this.renderTop(entry);
     this.renderPending();
+  }
+
+  /**
+   * The room was opened and its first page is here: the "new messages" divider goes where the
+   * read marker was, the view starts there (or at the bottom), and what is on screen is read.
+   */
+  openedRoom(roomId: number): void {
+    this.read.opened(roomId);
+    this.renderMessages();
+    if (!this.ctx.views.list.scrollToDivider()) this.ctx.views.list.scrollToBottom();
+    this.read.seeCurrent();
   }
 
   renderTop(entry: RoomEntry): void {
@@ -125,6 +139,59 @@ export class MessagesController {
     }
   }
 
+  // ---------------------------------------------------------------- a window around a message
+
+  /**
+   * Holds a window of the room's history around message `id` (the older half ends with it), unless
+   * the message is held already: a search result opens there. False when it could not load.
+   */
+  async loadAround(roomId: number, id: number): Promise<boolean> {
+    const { api, state, views } = this.ctx;
+    if (state.messages.of(roomId).messages.some((m) => m.id === id)) return true;
+    const half = HISTORY_PAGE / 2;
+    try {
+      const [older, newer] = await Promise.all([
+        api.history(roomId, { before: id + 1, size: half }),
+        api.history(roomId, { after: id, size: half }),
+      ]);
+      this.settleOwn(state.messages.around(roomId, older, newer, half));
+      return true;
+    } catch (err) {
+      views.toasts.error(err, 'Could not load that message');
+      return false;
+    }
+  }
+
+  /** Scrolled near the bottom of a window: the next newer page. */
+  onNearBottom(): void {
+    const entry = this.ctx.state.rooms.currentEntry;
+    if (entry) void this.loadNewer(entry.room.id);
+  }
+
+  private async loadNewer(roomId: number): Promise<void> {
+    const { api, state, views } = this.ctx;
+    const after = state.messages.startNewer(roomId);
+    if (after === undefined) return;
+    let page: Message[] | undefined;
+    try {
+      page = await api.history(roomId, { after, size: HISTORY_PAGE });
+    } catch (err) {
+      views.toasts.error(err, 'Could not load newer messages');
+    }
+    this.settleOwn(state.messages.newerPage(roomId, page, HISTORY_PAGE));
+    if (state.rooms.current === roomId && page?.length) this.renderMessages();
+  }
+
+  /** A live message while newer pages are still to load: they will bring it. */
+  private waitForNewer(m: Message): void {
+    const { state, views, me } = this.ctx;
+    if (state.rooms.current === m.roomId) views.list.showJump(true);
+    else if (m.sender?.id !== me.id) {
+      state.rooms.countUnread(m.roomId, 1);
+      this.unreadChanged(true);
+    }
+  }
+
   async deleteMessage(m: Message): Promise<void> {
     if (!window.confirm('Delete this message for everyone?')) return;
     try {
@@ -149,6 +216,7 @@ export class MessagesController {
       isDelivered: (id) => state.pending.isDelivered(id),
       presence: (userId) => state.presence.get(userId),
       onDelete: (m) => void this.deleteMessage(m),
+      newSince: this.read.newSince(roomId),
     };
   }
 

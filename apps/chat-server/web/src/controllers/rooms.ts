@@ -200,8 +200,7 @@ export class RoomsController {
     this.subscribe(id);
     views.pane.show(views.list.scroller, views.list.jump);
     views.composer.show(placeholder(entry));
-    this.messages.renderMessages();
-    views.list.scrollToBottom();
+    this.messages.openedRoom(id);
     if (window.matchMedia('(pointer: fine)').matches) views.composer.focus();
     void this.loadMembers(entry);
   }

@@ -13,6 +13,7 @@ import {
   DirectoryEntry,
 } from '../types';
 import { statusWords } from '../format/rules';
+import type { UnreadItem } from '../state/read-state';
 import { ApiError } from './api-error';
 
 export interface HistoryQuery {
@@ -122,6 +123,16 @@ export class Api {
       .map((m) => ({ ...m, roomId: Number.isFinite(m.roomId) ? m.roomId : roomId }));
   }
 
+  /** Full-text search of the caller's rooms, newest first (docs/API-DECISIONS.md, "Message search"). */
+  async searchMessages(q: string, query: { before?: number; size?: number } = {}): Promise<Message[]> {
+    const params = new URLSearchParams({ q, size: String(query.size ?? 20) });
+    if (query.before !== undefined) params.set('before', String(query.before));
+    const body = await this.request('GET', `/api/v1/messages/search?${params}`);
+    return items<unknown>(body)
+      .map(asMessage)
+      .filter((m): m is Message => m !== undefined);
+  }
+
   /** Sends over REST; `clientMessageId` makes a retry idempotent, as over STOMP. */
   async postMessage(roomId: number, content: string, clientMessageId?: string): Promise<Message | undefined> {
     const body = clientMessageId ? { content, clientMessageId } : { content };
@@ -145,6 +156,16 @@ export class Api {
 
   markRead(id: number): Promise<AppNotification> {
     return this.request('PUT', `/api/v1/notifications/${id}/read`);
+  }
+
+  /** The unread and mention counts of each of the user's rooms. */
+  async unread(): Promise<UnreadItem[]> {
+    return items<UnreadItem>(await this.request('GET', '/api/v1/rooms/unread'));
+  }
+
+  /** Moves the read marker of a room (the REST twin of `/app/chat.read`, when not connected). */
+  markRoomRead(roomId: number, messageId: number): Promise<unknown> {
+    return this.request('PUT', `/api/v1/rooms/${roomId}/read`, { messageId });
   }
 
   markAllRead(): Promise<unknown> {

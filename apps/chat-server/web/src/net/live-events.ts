@@ -1,4 +1,5 @@
 import {
+  ReadStatePayload,
   RoomEventPayload,
   RoomTopic,
   StatusEventPayload,
@@ -18,6 +19,7 @@ export type LiveEvent =
   | { kind: 'typing'; event: TypingEventPayload }
   | { kind: 'status'; userId: number; status: string }
   | { kind: 'notification'; notification: AppNotification }
+  | { kind: 'read'; state: ReadStatePayload }
   | { kind: 'error'; error: StompErrorPayload };
 
 export type LiveEventHandler = (event: LiveEvent) => void;
@@ -27,6 +29,7 @@ export function subscribeUserTopics(live: Live, handler: LiveEventHandler): void
   live.subscribe(Topic.status, (body) => emit(handler, parseStatus(body)));
   live.subscribe(userQueue(UserQueue.notifications), (body) => emit(handler, parseNotification(body)));
   live.subscribe(userQueue(UserQueue.errors), (body) => emit(handler, parseError(body)));
+  live.subscribe(userQueue(UserQueue.read), (body) => emit(handler, parseReadState(body)));
 }
 
 /**
@@ -90,6 +93,17 @@ function parseStatus(body: unknown): LiveEvent | undefined {
 function parseNotification(body: unknown): LiveEvent | undefined {
   if (!isObject(body) || typeof body.message !== 'string') return undefined;
   return { kind: 'notification', notification: body as unknown as AppNotification };
+}
+
+function parseReadState(body: unknown): LiveEvent | undefined {
+  if (!isObject(body) || typeof body.roomId !== 'number') return undefined;
+  const state: ReadStatePayload = {
+    roomId: body.roomId,
+    lastReadMessageId: typeof body.lastReadMessageId === 'number' ? body.lastReadMessageId : null,
+    unreadCount: Number(body.unreadCount) || 0,
+    mentionCount: Number(body.mentionCount) || 0,
+  };
+  return { kind: 'read', state };
 }
 
 function parseError(body: unknown): LiveEvent {

@@ -70,4 +70,23 @@ describe('MessagesState older pages', () => {
     s.newestPage(1, [msg(7), msg(8)], false);
     expect(s.of(1)).toMatchObject({ hasMore: false, syncedId: 8 });
   });
+
+  it('holds a window around an older message, then loads newer pages until the newest', () => {
+    const s = new MessagesState();
+    s.firstPage(1, [msg(90), msg(91)], 50);
+    expect(s.around(1, [msg(9), msg(10)], [msg(11), msg(12)], 2).map((m) => m.id)).toEqual([9, 10, 11, 12]);
+    expect(s.of(1)).toMatchObject({ loaded: true, hasMore: true, newerMissing: true, syncedId: 12 });
+    expect(s.of(1).messages.map((m) => m.id)).toEqual([9, 10, 11, 12]);
+    expect(s.startNewer(1)).toBe(12);
+    expect(s.startNewer(1)).toBeUndefined();
+    expect(s.newerPage(1, undefined, 2)).toEqual([]);
+    expect(s.of(1)).toMatchObject({ loadingNewer: false, newerMissing: true });
+    expect(s.startNewer(1)).toBe(12);
+    expect(s.newerPage(1, [msg(13)], 2).map((m) => m.id)).toEqual([13]);
+    expect(s.of(1)).toMatchObject({ newerMissing: false, syncedId: 13 });
+    expect(s.startNewer(1)).toBeUndefined();
+    // A short window at the start of the room: nothing older, nothing newer.
+    s.around(2, [msg(1)], [], 25);
+    expect(s.of(2)).toMatchObject({ hasMore: false, newerMissing: false, syncedId: 1 });
+  });
 });

@@ -15,6 +15,12 @@ export interface RoomHistory {
    * ahead of messages we have not seen yet. Reconnect catch-ups start after it.
    */
   syncedId?: number;
+  /**
+   * The page holds a window around a message (a search result) and newer messages exist after
+   * it: they load page by page while scrolling down; live ones wait for those pages.
+   */
+  newerMissing?: boolean;
+  loadingNewer?: boolean;
 }
 
 /** The loaded history of every room, deduplicated by id. No DOM, no network. */
@@ -88,6 +94,41 @@ export class MessagesState {
   newestPage(roomId: number, page: Message[], hasMore: boolean): void {
     this.entry(roomId).hasMore = hasMore;
     this.synced(roomId, page);
+  }
+
+  /**
+   * A window around one message replaces what was held (search results jump there): `older` ends
+   * with it, `newer` follows it. Everything up to the window's end counts as held from its start
+   * (older pages load by scrolling up, newer ones by scrolling down).
+   */
+  around(roomId: number, older: Message[], newer: Message[], pageSize: number): Message[] {
+    this.reset(roomId);
+    const h = this.entry(roomId);
+    const added = this.merge(roomId, [...older, ...newer]);
+    h.hasMore = older.length >= pageSize;
+    h.newerMissing = newer.length >= pageSize;
+    h.loaded = true;
+    this.synced(roomId, added);
+    return added;
+  }
+
+  /** The next newer page after a window is wanted: the id to load after, or undefined. */
+  startNewer(roomId: number): number | undefined {
+    const h = this.entry(roomId);
+    if (!h.newerMissing || h.loadingNewer) return undefined;
+    h.loadingNewer = true;
+    return this.last(roomId)?.id;
+  }
+
+  /** The newer page arrived (or failed: `page` undefined); returns the messages it did not hold. */
+  newerPage(roomId: number, page: Message[] | undefined, pageSize: number): Message[] {
+    const h = this.entry(roomId);
+    h.loadingNewer = false;
+    if (!page) return [];
+    h.newerMissing = page.length >= pageSize;
+    const added = this.merge(roomId, page);
+    this.synced(roomId, page);
+    return added;
   }
 
   /** Messages the server broadcast or a catch-up fetched: everything up to them is held. */

@@ -3,8 +3,10 @@ import type { Room, UserRef } from '../types';
 /** What the page knows of one room besides its messages. */
 export interface RoomEntry {
   room: Room;
-  /** Messages that arrived while the room was not on screen (or the tab was hidden). */
+  /** Messages after the user's read marker (the server's count, kept live by ReadState). */
   unread: number;
+  /** Of those, the ones that mention the user. */
+  mentions?: number;
   members?: UserRef[];
   /** A direct message's other member: the room is named after them. */
   dmPeer?: UserRef;
@@ -125,6 +127,14 @@ export class RoomsState {
     const ids = new Set<number>();
     for (const entry of this.entries.values()) for (const m of entry.members ?? []) ids.add(m.id);
     return [...ids];
+  }
+
+  /** The read state's counts, shown by the sidebar. */
+  setCounts(id: number, unread: number, mentions: number): void {
+    const entry = this.entries.get(id);
+    if (!entry) return;
+    entry.unread = unread;
+    entry.mentions = mentions;
   }
 
   countUnread(id: number, count: number): void {

@@ -15,6 +15,7 @@ import { RoomHeaderView } from './room-header';
 import { RoomFinderDialog } from './room-finder-dialog';
 import { RoomPaneView } from './room-pane';
 import { RoomSettingsDialog } from './room-settings-dialog';
+import { SearchView } from './search';
 import { ShellView } from './shell';
 import { SidebarView } from './sidebar';
 import { ToastsView } from './toasts';
@@ -41,6 +42,7 @@ export interface ChatViews {
   roomSettings: RoomSettingsDialog;
   account: AccountDialog;
   finder: RoomFinderDialog;
+  search: SearchView;
   /** A user's status changed: every dot and status text of theirs follows. */
   paintPresence(userId: number, status: string): void;
 }
@@ -72,12 +74,15 @@ export function createChatViews(root: HTMLElement, me: Session, presence: Presen
     roomSettings: new RoomSettingsDialog(dialog),
     account: new AccountDialog(dialog),
     finder: new RoomFinderDialog(dialog),
+    search: new SearchView(),
   };
   const shell = new ShellView(root, {
     sidebar: views.sidebar.el,
     title: header.title,
     subtitle: header.subtitle,
     membersButton: header.membersButton,
+    search: views.search.form,
+    searchResults: views.search.panel,
     bell: notifications.bell,
     notifications: notifications.panel,
     banner: connection.banner,

@@ -1,7 +1,9 @@
 import { replaceShortcodes } from '../format/emoji';
 import { h } from '../dom';
+import type { UserRef } from '../types';
+import { MentionPickerView } from './mention-picker';
 
-/** The longest message the server stores (api-v1.md). */
+/** The longest message the server stores (SendMessageDto in the OpenAPI document: 1-4000 characters). */
 export const MAX_CONTENT = 4000;
 const MAX_HEIGHT_PX = 200;
 
@@ -15,6 +17,7 @@ export class ComposerView {
     attrs: { rows: '1' },
   });
   private readonly counter = h('span', { class: 'counter', hidden: true });
+  private readonly picker = new MentionPickerView(this.input);
 
   constructor() {
     const send = h('button', { class: 'btn primary', type: 'submit' }, 'Send');
@@ -27,7 +30,7 @@ export class ComposerView {
       ' for a new line',
       this.counter,
     );
-    this.el.replaceChildren(h('div', { class: 'composer-box' }, this.input, send), hint);
+    this.el.replaceChildren(this.picker.el, h('div', { class: 'composer-box' }, this.input, send), hint);
     this.input.addEventListener('input', () => {
       this.emoji();
       this.autoGrow();
@@ -50,6 +53,11 @@ export class ComposerView {
         submit();
       }
     });
+  }
+
+  /** Who `@` offers to mention. */
+  bindMentionSource(source: () => readonly UserRef[]): void {
+    this.picker.bindSource(source);
   }
 
   /** Each keystroke: whether the box holds any text (typing indicators follow it). */
@@ -75,6 +83,7 @@ export class ComposerView {
   }
 
   clear(): void {
+    this.picker.close();
     this.input.value = '';
     this.autoGrow();
   }

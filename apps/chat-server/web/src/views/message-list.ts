@@ -29,12 +29,37 @@ export class MessageListView {
     aria: { live: 'polite', label: 'Messages' },
   });
 
+  /** The "new messages" divider is drawn (at most one). */
+  private dividerShown = false;
+
   constructor(pendingList: HTMLElement) {
     this.scroller.replaceChildren(this.top, this.list, pendingList);
     this.jump.addEventListener('click', () => this.scrollToBottom());
     this.scroller.addEventListener('scroll', () => {
       if (this.nearBottom()) this.jump.hidden = true;
     });
+  }
+
+  /** Any scroll (passive); the handler decides what to do, cheaply: it must not hit the network. */
+  bindScroll(handler: () => void): void {
+    this.scroller.addEventListener('scroll', handler, { passive: true });
+  }
+
+  /** The newest message whose top is on screen, or undefined. */
+  lastVisibleId(): number | undefined {
+    const bottom = this.scroller.getBoundingClientRect().bottom;
+    const shown = [...this.list.querySelectorAll<HTMLElement>('.msg[data-id]')];
+    for (let i = shown.length - 1; i >= 0; i--)
+      if (shown[i].getBoundingClientRect().top < bottom) return Number(shown[i].dataset.id);
+    return undefined;
+  }
+
+  /** Brings the "new messages" divider into view; false when there is none. */
+  scrollToDivider(): boolean {
+    const divider = this.list.querySelector<HTMLElement>('.new-divider');
+    if (!divider) return false;
+    this.scroller.scrollTop = Math.max(0, divider.offsetTop - this.scroller.offsetTop - 40);
+    return true;
   }
 
   /** Scrolled close to the top: time for the next older page. */
@@ -48,7 +73,28 @@ export class MessageListView {
     );
   }
 
+  /** Scrolled close to the bottom: time for the next newer page (a window around a message). */
+  bindNearBottom(handler: () => void): void {
+    this.scroller.addEventListener(
+      'scroll',
+      () => {
+        if (this.nearBottom()) handler();
+      },
+      { passive: true },
+    );
+  }
+
+  /** Brings message `id` into the middle of the view and marks it for a moment. */
+  reveal(id: number): void {
+    const el = this.list.querySelector<HTMLElement>(`.msg[data-id="${id}"]`);
+    if (!el) return;
+    el.scrollIntoView({ block: 'center' });
+    el.classList.add('flash');
+    window.setTimeout(() => el.classList.remove('flash'), 2500);
+  }
+
   render(messages: readonly Message[], ctx: MessageContext): void {
+    this.dividerShown = false;
     const nodes: Node[] = [];
     let prev: Message | undefined;
     for (const m of messages) {
@@ -131,6 +177,13 @@ export class MessageListView {
       !!prevAt &&
       prev.sender?.id === m.sender?.id &&
       at.getTime() - prevAt.getTime() < GROUP_WINDOW_MS;
+    const since = ctx.newSince;
+    const firstNew =
+      since && m.id > since.after && m.id <= since.upTo && m.sender?.id !== ctx.meId && !this.dividerShown;
+    if (firstNew) {
+      this.dividerShown = true;
+      nodes.push(h('div', { class: 'new-divider', role: 'separator' }, h('span', {}, 'New messages')));
+    }
     nodes.push(renderMessage(m, ctx, compact));
     return nodes;
   }

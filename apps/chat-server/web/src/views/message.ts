@@ -1,5 +1,6 @@
 import { avatar, formatFull, formatTime, h, parseTime } from '../dom';
 import { icon } from '../icons';
+import { mentionRuns } from '../../../src/read-state/mentions';
 import type { Message } from '../types';
 import { PresenceLookup, presenceDot } from './presence-dot';
 import { renderRichText } from './rich-text';
@@ -13,6 +14,11 @@ export interface MessageContext {
   isDelivered(messageId: number): boolean;
   presence: PresenceLookup;
   onDelete(m: Message): void;
+  /**
+   * The "new messages" divider: before the first message of others after `after` (the marker as
+   * the room opened) and up to `upTo` (the newest message then). Absent: no divider.
+   */
+  newSince?: { after: number; upTo: number };
 }
 
 /**
@@ -30,7 +36,7 @@ export function renderMessage(m: Message, ctx: MessageContext, compact: boolean)
       'div',
       { class: 'msg-body' },
       compact ? null : messageMeta(m, ctx),
-      messageText(m),
+      messageText(m, ctx.meId),
       mine && ctx.isDelivered(m.id) ? h('div', { class: 'msg-status delivered' }, '✓ Delivered') : null,
     ),
     messageActions(m, ctx),
@@ -69,9 +75,50 @@ function messageMeta(m: Message, ctx: MessageContext): HTMLElement {
   );
 }
 
-/** The text as the safe Markdown subset (views/rich-text.ts): never raw markup. */
-export function messageText(m: Pick<Message, 'content'>): HTMLElement {
-  return h('div', { class: 'msg-text' }, renderRichText(m.content));
+/**
+ * The text as the safe Markdown subset (views/rich-text.ts, never raw markup), with the members
+ * it mentions highlighted (the mention of `meId` more strongly); never inside code.
+ */
+export function messageText(m: Pick<Message, 'content' | 'mentions'>, meId?: number): HTMLElement {
+  const el = h('div', { class: 'msg-text' }, renderRichText(m.content));
+  const byName = new Map((m.mentions ?? []).map((u) => [u.username.toLowerCase(), u]));
+  if (byName.size) highlightMentions(el, byName, meId);
+  return el;
+}
+
+function highlightMentions(
+  root: HTMLElement,
+  byName: Map<string, { id: number | null; username: string }>,
+  meId?: number,
+): void {
+  const walker = document.createTreeWalker(root, NodeFilter.SHOW_TEXT);
+  const texts: Text[] = [];
+  for (let n = walker.nextNode(); n; n = walker.nextNode())
+    if (!n.parentElement?.closest('code, pre')) texts.push(n as Text);
+  for (const node of texts) {
+    const text = node.data;
+    const parts: (Node | string)[] = [];
+    let last = 0;
+    for (const run of mentionRuns(text)) {
+      const name = run.variants.find((v) => byName.has(v));
+      if (!name || run.start < last) continue;
+      const user = byName.get(name)!;
+      const end = run.start + 1 + name.length;
+      if (run.start > last) parts.push(text.slice(last, run.start));
+      const me = user.id === meId;
+      parts.push(
+        h(
+          'span',
+          { class: `mention${me ? ' mention-me' : ''}`, title: me ? 'You were mentioned' : user.username },
+          text.slice(run.start, end),
+        ),
+      );
+      last = end;
+    }
+    if (!parts.length) continue;
+    if (last < text.length) parts.push(text.slice(last));
+    node.replaceWith(...parts);
+  }
 }
 
 function messageActions(m: Message, ctx: MessageContext): HTMLElement | null {

@@ -7,6 +7,8 @@ export interface ShellParts {
   title: HTMLElement;
   subtitle: HTMLElement;
   membersButton: HTMLElement;
+  search: HTMLElement;
+  searchResults: HTMLElement;
   bell: HTMLElement;
   notifications: HTMLElement;
   banner: HTMLElement;
@@ -37,6 +39,7 @@ export class ShellView {
       { class: 'topbar' },
       menu,
       h('div', { class: 'room-heading' }, parts.title, parts.subtitle),
+      h('div', { class: 'search-wrap' }, parts.search, parts.searchResults),
       parts.membersButton,
       h('div', { class: 'bell-wrap' }, parts.bell, parts.notifications),
     );

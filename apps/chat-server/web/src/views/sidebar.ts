@@ -1,6 +1,7 @@
 import { avatar, h, replace } from '../dom';
 import { icon } from '../icons';
 import { roomName, RoomEntry, SidebarLists } from '../state/rooms';
+import { badgeText } from '../state/read-state';
 import type { Session } from '../types';
 import { PresenceLookup, presenceDot } from './presence-dot';
 
@@ -139,6 +140,7 @@ export class SidebarView {
 
   private roomItem(entry: RoomEntry, current: number | undefined): HTMLElement {
     const { room, unread } = entry;
+    const mentions = entry.mentions ?? 0;
     const marker =
       room.type === 'DIRECT_MESSAGE' && entry.dmPeer
         ? presenceDot(entry.dmPeer.id, this.presence(entry.dmPeer.id))
@@ -153,7 +155,14 @@ export class SidebarView {
       },
       marker,
       h('span', { class: 'room-name' }, roomName(entry)),
-      unread ? h('span', { class: 'count', aria: { label: `${unread} unread` } }, String(unread)) : null,
+      mentions
+        ? h(
+            'span',
+            { class: 'mention-count', aria: { label: `${mentions} mentions` }, title: 'Mentions of you' },
+            `@${badgeText(mentions)}`,
+          )
+        : null,
+      unread ? h('span', { class: 'count', aria: { label: `${unread} unread` } }, badgeText(unread)) : null,
     );
     return h('li', {}, link);
   }

@@ -1,0 +1,135 @@
+import { Injectable, Logger, OnModuleDestroy } from '@nestjs/common';
+import { DomainEventMap } from '../common/events/domain-events';
+import { OnDomainEvent } from '../common/events/on-domain-event.decorator';
+import { RoomEventPayload, RoomTopic, UserQueue } from '../common/realtime/destinations';
+import { RealtimePublisher } from '../common/realtime/realtime-publisher';
+import { ReadStateService } from './read-state.service';
+
+/** At most one READ receipt per user and room in this interval (per instance); the latest wins. */
+export const RECEIPT_INTERVAL_MS = 1000;
+/** The marker moves of sends are pushed to the sender's sessions after this delay, coalesced. */
+export const SEND_PUSH_DELAY_MS = 1000;
+
+interface ReceiptSlot {
+  sentAt: number;
+  pending: number | null;
+  timer: NodeJS.Timeout | null;
+}
+
+/**
+ * Live read state. A read (REST or STOMP) is pushed at once to all the user's sessions on
+ * `/user/queue/read` with its counts; a send moves the sender's marker too, and those moves are
+ * pushed coalesced: every SEND_PUSH_DELAY_MS, ONE recount for all the (user, room) pairs that
+ * sent meanwhile, so a send costs no count query. Room members get READ receipts on the events
+ * topic, at most one per user and room every RECEIPT_INTERVAL_MS: the first at once, later ones
+ * by a trailing timer that sends the newest marker.
+ */
+@Injectable()
+export class ReadStateLive implements OnModuleDestroy {
+  private readonly logger = new Logger(ReadStateLive.name);
+  private readonly receipts = new Map<string, ReceiptSlot>();
+  private readonly sentPairs = new Map<string, { userId: number; roomId: number }>();
+  private pushTimer: NodeJS.Timeout | null = null;
+  private lastSweep = Date.now();
+
+  constructor(
+    private readonly realtime: RealtimePublisher,
+    private readonly readState: ReadStateService,
+  ) {}
+
+  @OnDomainEvent('read.moved')
+  onReadMoved(e: DomainEventMap['read.moved']): void {
+    this.realtime.toUser(e.userId, UserQueue.read, {
+      roomId: e.roomId,
+      lastReadMessageId: e.lastReadMessageId,
+      unreadCount: e.unreadCount,
+      mentionCount: e.mentionCount,
+    });
+    this.receipt(e.roomId, e.userId, e.lastReadMessageId);
+  }
+
+  /** Sending moved the sender's marker to its message (if it is a member). */
+  @OnDomainEvent('message.created')
+  onMessageCreated({ message, room }: DomainEventMap['message.created']): void {
+    const userId = message.sender.id;
+    if (userId === null) return;
+    this.receipt(room.id, userId, message.id);
+    this.sentPairs.set(`${room.id}:${userId}`, { userId, roomId: room.id });
+    this.pushTimer ??= setTimeout(() => void this.pushSent(), SEND_PUSH_DELAY_MS).unref();
+  }
+
+  /** A member who left (or a deleted room) gets no receipt any more. */
+  @OnDomainEvent('membership.removed')
+  onMembershipRemoved({ roomId, userId }: DomainEventMap['membership.removed']): void {
+    this.drop(`${roomId}:${userId}`);
+  }
+
+  @OnDomainEvent('room.deleted')
+  onRoomDeleted({ roomId, memberIds }: DomainEventMap['room.deleted']): void {
+    for (const userId of memberIds) this.drop(`${roomId}:${userId}`);
+  }
+
+  onModuleDestroy(): void {
+    for (const slot of this.receipts.values()) if (slot.timer) clearTimeout(slot.timer);
+    this.receipts.clear();
+    if (this.pushTimer) clearTimeout(this.pushTimer);
+    this.pushTimer = null;
+    this.sentPairs.clear();
+  }
+
+  private receipt(roomId: number, userId: number, lastReadMessageId: number, now = Date.now()): void {
+    const key = `${roomId}:${userId}`;
+    const slot = this.receipts.get(key);
+    if (!slot || (!slot.timer && now - slot.sentAt >= RECEIPT_INTERVAL_MS)) {
+      this.receipts.set(key, { sentAt: now, pending: null, timer: null });
+      this.publishReceipt(roomId, userId, lastReadMessageId);
+      this.sweep(now);
+      return;
+    }
+    slot.pending = Math.max(slot.pending ?? 0, lastReadMessageId);
+    slot.timer ??= setTimeout(
+      () => {
+        slot.timer = null;
+        slot.sentAt = Date.now();
+        if (slot.pending !== null) this.publishReceipt(roomId, userId, slot.pending);
+        slot.pending = null;
+      },
+      Math.max(0, slot.sentAt + RECEIPT_INTERVAL_MS - now),
+    ).unref();
+  }
+
+  private publishReceipt(roomId: number, userId: number, lastReadMessageId: number): void {
+    const event: RoomEventPayload = { type: 'READ', roomId, userId, lastReadMessageId };
+    this.realtime.toTopic(RoomTopic.events(roomId), event);
+  }
+
+  private drop(key: string): void {
+    const slot = this.receipts.get(key);
+    if (slot?.timer) clearTimeout(slot.timer);
+    this.receipts.delete(key);
+    this.sentPairs.delete(key);
+  }
+
+  /** One recount for every pair that sent since the last push, then one push per pair. */
+  private async pushSent(): Promise<void> {
+    this.pushTimer = null;
+    const pairs = [...this.sentPairs.values()];
+    this.sentPairs.clear();
+    try {
+      for (const state of await this.readState.states(pairs)) {
+        const { userId, ...payload } = state;
+        this.realtime.toUser(userId, UserQueue.read, payload);
+      }
+    } catch (err) {
+      this.logger.error({ err, pairs: pairs.length }, 'Read state push after sends failed');
+    }
+  }
+
+  /** Forgets receipt slots idle for a minute (bounded memory). */
+  private sweep(now: number): void {
+    if (now - this.lastSweep < 60_000) return;
+    this.lastSweep = now;
+    for (const [key, slot] of this.receipts)
+      if (!slot.timer && now - slot.sentAt > 60_000) this.receipts.delete(key);
+  }
+}

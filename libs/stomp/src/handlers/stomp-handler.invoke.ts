@@ -1,0 +1,32 @@
+import { matchesPrefix } from '../destination-prefix';
+import type { StompFrame } from '../frame/stomp-frame';
+import { StompError } from '../stomp.error';
+import type { StompSessionInfo } from '../stomp.interfaces';
+import type { StompHandlerDefinition, StompHandlerRegistry } from './stomp-handler.registry';
+
+/** A handler call that completed: the handler (for its `@SendTo`/`@SendToUser`) and what it returned. */
+export interface StompHandlerOutcome {
+  handler: StompHandlerDefinition;
+  result: unknown;
+}
+
+/**
+ * Run the `@MessageMapping` handler of a SEND to an application destination. Rejects with a 404
+ * {@link StompError} when no handler matches, and with whatever the handler or its argument
+ * resolution throws.
+ */
+export async function invokeHandler(
+  handlers: StompHandlerRegistry,
+  applicationPrefixes: readonly string[],
+  session: StompSessionInfo,
+  destination: string,
+  frame: StompFrame,
+): Promise<StompHandlerOutcome> {
+  const prefix = applicationPrefixes.find((p) => matchesPrefix(destination, [p])) ?? '';
+  const path = destination.slice(prefix.length).replace(/^\/+/, '');
+  const match = handlers.find(path);
+  if (!match) throw new StompError(404, `No handler for ${destination}`);
+  const { handler, variables } = match;
+  const args = await handlers.resolveArguments(handler, { session, destination, frame, variables });
+  return { handler, result: await handler.invoke(...args) };
+}

@@ -1,0 +1,212 @@
+import type { Browser, Page } from 'playwright-core';
+import request from 'supertest';
+import { createRoom } from '../factories/rooms';
+import { bearer, createUser, TestUser, uniqueName } from '../factories/users';
+import { TestApp } from '../helpers/test-app';
+import {
+  buildWebClient,
+  composer,
+  describeInChromium,
+  launchChromium,
+  loginThroughUi,
+  messages,
+  openUserPage,
+  removeWebBuild,
+  seeText,
+  startWebTestApp,
+  UI_TIMEOUT_MS,
+  UserPage,
+} from './browser-support';
+
+jest.setTimeout(240_000);
+
+/** EXTENSIONS.md §8: unread and mention badges, the divider, reading, `@` autocomplete, highlights. */
+describeInChromium('web client: read state and mentions in Chromium', () => {
+  let t: TestApp;
+  let browser: Browser;
+  let webDir: string | undefined;
+  const pages: UserPage[] = [];
+
+  beforeAll(async () => {
+    webDir = buildWebClient();
+    [t, browser] = await Promise.all([startWebTestApp(webDir), launchChromium()]);
+  });
+  afterEach(async () => {
+    const errors = pages.flatMap((p) => p.errors);
+    await Promise.all(pages.splice(0).map((p) => p.context.close()));
+    expect(errors).toEqual([]);
+  });
+  afterAll(async () => {
+    await browser?.close();
+    await t?.close();
+    removeWebBuild(webDir);
+  });
+
+  const user = (prefix: string) => createUser(t, { username: uniqueName(prefix).slice(0, 30) });
+  const signIn = async (u: TestUser, hash = '') => {
+    const p = await openUserPage(browser);
+    pages.push(p);
+    await loginThroughUi(p.page, `${t.url}/${hash}`, u.username, u.password);
+    await seeText(p.page.locator('#connection-status'), 'Connected via websocket');
+    return p.page;
+  };
+  const post = async (u: TestUser, roomId: number, content: string) =>
+    (
+      await request(t.url)
+        .post(`/api/v1/messages/room/${roomId}`)
+        .set(bearer(u))
+        .send({ content })
+        .expect(201)
+    ).body;
+  const serverUnread = async (u: TestUser, roomId: number) =>
+    (await request(t.url).get('/api/v1/rooms/unread').set(bearer(u)).expect(200)).body.find(
+      (i: { roomId: number }) => i.roomId === roomId,
+    );
+  const eventually = async (check: () => Promise<boolean>, what: string) => {
+    const deadline = Date.now() + UI_TIMEOUT_MS;
+    while (!(await check())) {
+      if (Date.now() > deadline) throw new Error(`timed out waiting for ${what}`);
+      await new Promise((r) => setTimeout(r, 200));
+    }
+  };
+  const roomLink = (page: Page, roomId: number) => page.locator(`.room-link[data-room-id="${roomId}"]`);
+
+  it('shows bold rooms with unread and mention badges; opening one shows the divider, clears them and moves the marker', async () => {
+    const [alice, bob] = [await user('alice'), await user('bob')];
+    const room = await createRoom(t, alice, { members: [bob] });
+    const first = await post(alice, room.id, 'already read before');
+    const bobPage = await signIn(bob);
+    await request(t.url).put(`/api/v1/rooms/${room.id}/read`).set(bearer(bob)).send({}).expect(200);
+    await post(alice, room.id, 'first unread');
+    await post(alice, room.id, `ping @${bob.username} please`);
+    const last = await post(alice, room.id, 'third unread');
+
+    const link = roomLink(bobPage, room.id);
+    await seeText(link.locator('.count'), '3');
+    await seeText(link.locator('.mention-count'), '@1');
+    expect(await link.evaluate((el) => el.classList.contains('unread'))).toBe(true);
+
+    await link.click();
+    const list = messages(bobPage);
+    await seeText(list, 'third unread');
+    const divider = list.locator('.new-divider');
+    await divider.waitFor({ state: 'visible' });
+    // The divider sits right before the first unread message.
+    expect(await divider.evaluate((el) => el.nextElementSibling?.textContent ?? '')).toContain(
+      'first unread',
+    );
+    await seeText(list.locator('.mention.mention-me'), `@${bob.username}`);
+    await link.locator('.count').waitFor({ state: 'hidden' });
+    await link.locator('.mention-count').waitFor({ state: 'hidden' });
+    await eventually(
+      async () => (await serverUnread(bob, room.id)).lastReadMessageId === last.id,
+      'the marker',
+    );
+    expect(first.id).toBeLessThan(last.id);
+  });
+
+  it('moves the marker while scrolling, batched (not one send per scroll event)', async () => {
+    const [alice, bob] = [await user('alice'), await user('bob')];
+    const room = await createRoom(t, alice, { members: [bob] });
+    await post(alice, room.id, 'seen already');
+    await request(t.url).put(`/api/v1/rooms/${room.id}/read`).set(bearer(bob)).send({}).expect(200);
+    let newest = 0;
+    for (let i = 0; i < 40; i++)
+      newest = (await post(alice, room.id, `line ${i} ${'lorem ipsum '.repeat(6)}`)).id;
+    const bobPage = await signIn(bob);
+    let readFrames = 0;
+    bobPage.on('websocket', (ws) =>
+      ws.on('framesent', ({ payload }) => {
+        if (String(payload).includes('destination:/app/chat.read')) readFrames++;
+      }),
+    );
+    await bobPage.reload();
+    await roomLink(bobPage, room.id).click();
+    await messages(bobPage).locator('.new-divider').waitFor({ state: 'visible' });
+    // 40 small scrolls, one per animation frame, then to the bottom (as a wheel would).
+    const scrollEvents = await bobPage.locator('.scroller').evaluate(async (scroller) => {
+      let events = 0;
+      scroller.addEventListener('scroll', () => events++);
+      const frame = () =>
+        new Promise((r) =>
+          (globalThis as unknown as { requestAnimationFrame(cb: () => void): void }).requestAnimationFrame(
+            () => r(null),
+          ),
+        );
+      for (let i = 0; i < 40; i++) {
+        scroller.scrollTop += 60;
+        await frame();
+      }
+      scroller.scrollTop = scroller.scrollHeight;
+      await frame();
+      return events;
+    });
+    await eventually(
+      async () => (await serverUnread(bob, room.id)).lastReadMessageId === newest,
+      'the marker',
+    );
+    expect(scrollEvents).toBeGreaterThan(10);
+    expect(readFrames).toBeGreaterThanOrEqual(1);
+    expect(readFrames).toBeLessThan(scrollEvents);
+  });
+
+  it('clears the badge live when another tab reads the room', async () => {
+    const [alice, bob] = [await user('alice'), await user('bob')];
+    const room = await createRoom(t, alice, { members: [bob] });
+    const other = await createRoom(t, alice, { members: [bob] });
+    const tabA = await signIn(bob, `#/room/${other.id}`);
+    await seeText(tabA.locator('.room-title'), other.name);
+    await post(alice, room.id, 'for bob');
+    await seeText(roomLink(tabA, room.id).locator('.count'), '1');
+    const tabB = await signIn(bob, `#/room/${room.id}`);
+    await seeText(messages(tabB), 'for bob');
+    await roomLink(tabA, room.id).locator('.count').waitFor({ state: 'hidden' });
+  });
+
+  it('offers members after @, highlights mentions (mine more strongly), and no toast for the room being read', async () => {
+    const [alice, bob] = [await user('alice'), await user('bob')];
+    const room = await createRoom(t, alice, { members: [bob] });
+    const elsewhere = await createRoom(t, bob, { members: [alice] });
+    await request(t.url).put('/api/v1/notifications/read-all').set(bearer(alice)).expect(200);
+    const alicePage = await signIn(alice, `#/room/${room.id}`);
+    await seeText(alicePage.locator('.room-title'), room.name);
+    const bobPage = await signIn(bob, `#/room/${room.id}`);
+    await seeText(bobPage.locator('.room-title'), room.name);
+
+    const box = composer(bobPage);
+    await box.fill('');
+    await box.pressSequentially(`hey @${alice.username.slice(0, 4)}`);
+    const picker = bobPage.getByRole('listbox', { name: 'Mention someone' });
+    await seeText(picker, `@${alice.username}`);
+    expect(await picker.getByRole('option').allTextContents()).not.toContain(`@${bob.username}`);
+    await box.press('Enter');
+    await picker.waitFor({ state: 'hidden' });
+    expect(await box.inputValue()).toBe(`hey @${alice.username} `);
+    await box.pressSequentially('look');
+    await box.press('Enter');
+
+    const mine = messages(alicePage).locator('.mention.mention-me');
+    await seeText(mine, `@${alice.username}`);
+    const theirs = messages(bobPage)
+      .locator('.mention')
+      .filter({ hasText: `@${alice.username}` });
+    await theirs.waitFor({ state: 'visible' });
+    expect(await theirs.evaluate((el) => el.classList.contains('mention-me'))).toBe(false);
+
+    // Alice reads the room as the mention arrives: no toast, no notification badge.
+    await eventually(
+      async () =>
+        (await request(t.url).get('/api/v1/notifications').set(bearer(alice)).expect(200)).body.some(
+          (n: { type: string; read: boolean }) => n.type === 'MENTION' && n.read,
+        ),
+      'the MENTION notification read',
+    );
+    expect(await alicePage.locator('.toasts').getByText('mentioned you').count()).toBe(0);
+    expect(await alicePage.locator('#notification-badge').isVisible()).toBe(false);
+
+    // A mention in a room Alice is not looking at does toast.
+    await post(bob, elsewhere.id, `@${alice.username} over here`);
+    await seeText(alicePage.locator('.toasts'), 'mentioned you');
+    await seeText(roomLink(alicePage, elsewhere.id).locator('.mention-count'), '@1');
+  });
+});

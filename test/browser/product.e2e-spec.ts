@@ -68,6 +68,7 @@ const FAKE_NOTIFICATIONS = `(() => {
   window.Notification = FakeNotification;
   window.shownNotifications = shown;
   Object.defineProperty(document, 'visibilityState', { get: () => 'hidden', configurable: true });
+  Object.defineProperty(document, 'hidden', { get: () => true, configurable: true });
 })()`;
 
 describeInChromium('web client as a product', () => {

@@ -78,6 +78,12 @@ describeInChromium('web client: reconnect after the server goes away', () => {
     server = undefined;
     await seeText(page.locator('.banner'), /Reconnecting in \d+ s/);
     await screenshot(page, 'reconnecting');
+    // With no server at all the send fails; it goes out again by itself once reconnected.
+    await sendThroughUi(page, 'failed while the server was away');
+    await seeText(
+      page.locator('.msg.mine').filter({ hasText: 'failed while the server was away' }),
+      'Not delivered',
+    );
 
     // The same server again: same port, same database (the page's token stays valid).
     server = await startWebTestApp(webDir!, { database: db, port: t.port });
@@ -92,12 +98,17 @@ describeInChromium('web client: reconnect after the server goes away', () => {
     await seeText(messages(page), 'sent while you were away (1)');
     await seeText(messages(page), 'sent while you were away (2)');
     await page.locator('.banner').waitFor({ state: 'hidden' });
+    await seeText(
+      page.locator('.msg.mine').filter({ hasText: 'failed while the server was away' }),
+      '✓ Delivered',
+    );
     const shown = await messages(page).locator('.msg-text').allTextContents();
     expect(shown).toEqual([
       'before the restart',
       'sent while you were away (1)',
       'sent while you were away (2)',
       'written while offline',
+      'failed while the server was away',
     ]);
 
     // Live again in both directions: a new message arrives once, and Bob's own is stored.
@@ -114,6 +125,7 @@ describeInChromium('web client: reconnect after the server goes away', () => {
       'sent while you were away (1)',
       'sent while you were away (2)',
       'written while offline',
+      'failed while the server was away',
       'and live again',
       'glad to be back',
     ]);

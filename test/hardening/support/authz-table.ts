@@ -87,6 +87,11 @@ export const AUTHZ_TABLE: AuthzRow[] = [
   // ---- users v1 (creator = the subject user, "self") ------------------------------------------
   { route: 'GET /api/v1/users', path: () => '/api/v1/users', expect: [401, 403, 403, 403, 200] },
   {
+    route: 'GET /api/v1/users/directory',
+    path: () => '/api/v1/users/directory?q=a&size=5',
+    expect: [401, 200, 200, 200, 200],
+  },
+  {
     route: 'GET /api/v1/users/username/:username',
     path: (fx) => `/api/v1/users/username/${fx.creator.username}`,
     expect: [401, 403, 403, 200, 200],

@@ -1,13 +1,15 @@
-import { Body, Controller, Delete, Get, HttpCode, Param, Put } from '@nestjs/common';
+import { Body, Controller, Delete, Get, HttpCode, Param, Put, Query } from '@nestjs/common';
 import { ApiBearerAuth, ApiNoContentResponse, ApiOkResponse, ApiOperation, ApiTags } from '@nestjs/swagger';
 import { AuthService } from '../auth/auth.service';
 import { CurrentUser } from '../common/decorators/current-user.decorator';
 import { Roles } from '../common/decorators/roles.decorator';
 import { ParseIdPipe } from '../common/pipes/parse-id.pipe';
 import { Principal } from '../common/principal';
+import { DirectoryEntryDto, DirectoryQueryDto } from './dto/directory.dto';
 import { ChangePasswordDto, SetRolesDto, UpdateUserV1Dto } from './dto/user-input.dto';
 import { UserDto } from './dto/user.dto';
 import { ROLE_ADMIN } from './user.entity';
+import { UserDirectoryService } from './user-directory.service';
 import { UsersService } from './users.service';
 
 /** v1 `/api/v1/users` (see /api/docs), plus password and roles endpoints. */
@@ -18,6 +20,7 @@ export class UsersController {
   constructor(
     private readonly users: UsersService,
     private readonly auth: AuthService,
+    private readonly directory: UserDirectoryService,
   ) {}
 
   @Get()
@@ -26,6 +29,18 @@ export class UsersController {
   @ApiOkResponse({ type: [UserDto] })
   async list(): Promise<UserDto[]> {
     return (await this.users.list()).map(UserDto.from);
+  }
+
+  @Get('directory')
+  @ApiOperation({
+    summary: 'Find people by username prefix (any signed-in user); 429 over 60 searches a minute',
+  })
+  @ApiOkResponse({ type: DirectoryEntryDto, isArray: true })
+  directorySearch(
+    @CurrentUser() caller: Principal,
+    @Query() query: DirectoryQueryDto,
+  ): Promise<DirectoryEntryDto[]> {
+    return this.directory.search(caller, query);
   }
 
   @Get('username/:username')

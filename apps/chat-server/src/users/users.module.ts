@@ -5,12 +5,14 @@ import { PasswordHasher } from './password-hasher';
 import { PrincipalCache } from './principal-cache';
 import { User } from './user.entity';
 import { UsersController } from './users.controller';
+import { UserDirectoryService } from './user-directory.service';
+import { UsersRepository } from './users.repository';
 import { UsersService } from './users.service';
 
 @Module({
   imports: [TypeOrmModule.forFeature([User])],
   controllers: [UsersController, BasicUsersController],
-  providers: [UsersService, PasswordHasher, PrincipalCache],
+  providers: [UsersService, UsersRepository, UserDirectoryService, PasswordHasher, PrincipalCache],
   exports: [UsersService, PasswordHasher],
 })
 export class UsersModule {}

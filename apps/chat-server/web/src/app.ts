@@ -9,10 +9,12 @@ import { MessageChangesController } from './controllers/message-changes';
 import { MessagesController } from './controllers/messages';
 import { ReadController } from './controllers/read';
 import { RoomsController } from './controllers/rooms';
+import { SettingsController } from './controllers/settings';
 import { SearchController } from './controllers/search';
 import type { Api } from './net/api';
 import { Live, LiveState } from './net/live';
 import { LiveEvent, subscribeUserTopics } from './net/live-events';
+import { alertFor } from './state/alerts';
 import { MessagesState } from './state/messages';
 import { NotificationsState } from './state/notifications';
 import { PendingSends } from './state/pending-sends';
@@ -23,10 +25,12 @@ import { SearchState } from './state/search';
 import { OwnTyping, TypingState } from './state/typing';
 import { AppNotification, isObject, Session } from './types';
 import { createChatViews } from './views/chat-page';
+import { roomHash } from './views/sidebar';
 
 export interface AppOptions {
   transports?: string[];
   logout(message?: string): void;
+  saveSession(): void;
 }
 
 /**
@@ -38,6 +42,7 @@ export class App {
   private readonly rooms: RoomsController;
   private readonly messages: MessagesController;
   private readonly changes: MessageChangesController;
+  private readonly settings: SettingsController;
   private readonly search: SearchController;
   private readonly read: ReadController;
   private liveState: LiveState = { kind: 'stopped' };
@@ -91,7 +96,9 @@ export class App {
     this.changes = new MessageChangesController(this.ctx, this.messages);
     this.rooms = new RoomsController(this.ctx, this.messages, (event) => this.onLiveEvent(event));
     this.search = new SearchController(this.ctx, this.rooms, this.messages);
+    this.settings = new SettingsController(this.ctx, this.rooms, options.saveSession);
     this.bind(options);
+    this.bindSettings(options);
   }
 
   start(): void {
@@ -144,7 +151,11 @@ export class App {
     );
     views.pendingSends.bindRetry((p) => void messages.transmit(p));
     views.pendingSends.bindDiscard((p) => messages.discard(p));
-    views.composer.bindSubmit((content) => messages.submit(content));
+    views.composer.bindSubmit((content) => {
+      views.desktop.askOnce();
+      messages.submit(content);
+    });
+    views.desktop.bindOpen((roomId) => (location.hash = roomHash(roomId)));
     views.composer.bindInput((hasText) => messages.onComposerInput(hasText));
     views.typing.bindExpire(() => messages.renderTyping());
     views.members.bindClose(() => rooms.closeMembers());
@@ -159,6 +170,34 @@ export class App {
     views.connection.bindReconnectNow(() => live.reconnectNow());
     views.createRoom.bindCreate((name, type) => rooms.createRoom(name, type));
     views.newDirect.bindOpenDirect((userId) => rooms.openDirect(userId));
+  }
+
+  /** Finding people and rooms, channel settings, the account (controllers/settings.ts). */
+  private bindSettings(options: AppOptions): void {
+    const { live, views } = this.ctx;
+    const { settings } = this;
+    const search = (q: string) => settings.searchPeople(q);
+    views.newDirect.bindSearchPeople(search);
+    views.members.bindSearchPeople(search);
+    views.members.bindRemove((roomId, member) => void settings.removeMember(roomId, member));
+    views.members.bindSettings(() => settings.showRoomSettings());
+    views.roomSettings.bindSave((roomId, changes) => settings.saveRoom(roomId, changes));
+    views.roomSettings.bindDelete((roomId) => settings.deleteRoom(roomId));
+    views.sidebar.bindAccount(() => settings.showAccount());
+    views.sidebar.bindJump(() => settings.showSwitcher());
+    views.sidebar.bindBrowse(() => settings.showBrowse());
+    views.finder.bindOpen((roomId) => settings.openRoom(roomId));
+    views.finder.bindJoin((roomId) => void this.rooms.join(roomId));
+    views.account.bind({
+      setStatus: (status) => settings.setStatus(status),
+      saveProfile: (changes) => settings.saveProfile(changes),
+      changePassword: (current, next) => settings.changePassword(current, next),
+      logout: () => {
+        live.stop();
+        options.logout();
+      },
+    });
+    document.addEventListener('keydown', (ev) => settings.onKey(ev));
   }
 
   // ---------------------------------------------------------------- live events
@@ -238,7 +277,7 @@ export class App {
       if (p) this.messages.failPending(p, err.message);
     }
     if (err.destination === appDestination(AppDestination.typing)) return;
-    views.toasts.show(`${err.message}${err.status ? ` (${err.status})` : ''}`);
+    views.toasts.show(err.message);
   }
 
   // ---------------------------------------------------------------- live connection
@@ -250,8 +289,9 @@ export class App {
       .catch(() => undefined);
     // Subscribed now: the counts from here on are exact (a message before this was not seen live).
     void this.read.load();
-    if (!reconnect) return;
+    if (!reconnect) return void this.messages.resendFailed();
     await this.messages.catchUp();
+    void this.messages.resendFailed();
     await Promise.all([this.rooms.fetchPresence(state.rooms.knownUserIds()), this.loadNotifications()]);
   }
 
@@ -289,8 +329,14 @@ export class App {
       this.renderNotifications();
       return;
     }
+    const { state, views } = this.ctx;
+    const visible = document.visibilityState === 'visible';
+    const alert = alertFor(n, { roomInView: state.rooms.current, visible });
     this.renderNotifications();
-    this.ctx.views.toasts.show(n.message, 'info', 'bell');
+    if (alert.toast) views.toasts.show(n.message, 'info', 'bell');
+    if (alert.desktop) views.desktop.show(n);
+    const stored = state.notifications.all().find((x) => x.id === n.id);
+    if (alert.markRead && stored) void this.markRead(stored);
     // Being added to a room or sent a direct message shows up in the sidebar at once.
     void this.rooms.refreshRooms();
   }

@@ -73,24 +73,6 @@ export function replace(parent: Node, ...children: Child[]): void {
   append(parent, ...children);
 }
 
-const URL_RE = /\bhttps?:\/\/[^\s<>"']+[^\s<>"'.,;:!?)\]]/gi;
-
-/** Message text with http(s) links made clickable; everything else stays plain text. */
-export function richText(text: string): DocumentFragment {
-  const frag = document.createDocumentFragment();
-  let last = 0;
-  for (const match of text.matchAll(URL_RE)) {
-    const at = match.index ?? 0;
-    if (at > last) frag.appendChild(document.createTextNode(text.slice(last, at)));
-    frag.appendChild(
-      h('a', { href: match[0], target: '_blank', rel: 'noopener noreferrer nofollow' }, match[0]),
-    );
-    last = at + match[0].length;
-  }
-  if (last < text.length) frag.appendChild(document.createTextNode(text.slice(last)));
-  return frag;
-}
-
 /** Initials for an avatar: "alice_smith" -> "AS", "bob" -> "B", "user42_7" -> "U". */
 export function initials(name: string): string {
   const parts = name.split(/[\s._-]+/).filter(Boolean);

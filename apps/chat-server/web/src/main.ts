@@ -3,8 +3,10 @@ import { AuthView } from './views/auth-view';
 import { App } from './app';
 import { isObject, Session } from './types';
 
-// The token lives in sessionStorage: it survives a reload but not the tab, and is never a cookie
-// (so no CSRF surface).
+// The session lives in localStorage, so every tab of this browser is logged in, and it is never a
+// cookie (so no CSRF surface). Script on the page could read it: the page allows no script but
+// its own bundle (see the README's "Where the session lives"). Logging out in one tab ends it in
+// all of them (the `storage` event).
 const SESSION_KEY = 'chat.session';
 const FLASH_KEY = 'chat.flash';
 
@@ -25,7 +27,7 @@ const TRANSPORTS = new Set([
 
 function loadSession(): Session | undefined {
   try {
-    const raw = sessionStorage.getItem(SESSION_KEY);
+    const raw = localStorage.getItem(SESSION_KEY);
     const value: unknown = raw ? JSON.parse(raw) : undefined;
     if (
       isObject(value) &&
@@ -55,7 +57,7 @@ let session = loadSession();
 
 /** Ends the session: back to the login screen, with a message when it was not the user's choice. */
 function endSession(message?: string): void {
-  sessionStorage.removeItem(SESSION_KEY);
+  localStorage.removeItem(SESSION_KEY);
   session = undefined;
   if (message) {
     sessionStorage.setItem(FLASH_KEY, message);
@@ -71,8 +73,20 @@ const api = new Api(
   (message) => endSession(`Your session has ended (${message}). Please log in again.`),
 );
 
+// Another tab logged out (or in as someone else): this one follows.
+window.addEventListener('storage', (ev) => {
+  if (ev.key !== SESSION_KEY && ev.key !== null) return;
+  const next = loadSession();
+  if (next?.token !== session?.token) location.reload();
+});
+
 function startChat(s: Session): void {
-  new App(root, api, s, { transports: transportsFromUrl(), logout: endSession }).start();
+  new App(root, api, s, {
+    transports: transportsFromUrl(),
+    logout: endSession,
+    // The session changed in place (a new token, username or e-mail): every tab takes it.
+    saveSession: () => localStorage.setItem(SESSION_KEY, JSON.stringify(s)),
+  }).start();
 }
 
 if (session) {
@@ -94,7 +108,7 @@ if (session) {
       email: s.email ?? null,
       roles: s.roles ?? [],
     };
-    sessionStorage.setItem(SESSION_KEY, JSON.stringify(session));
+    localStorage.setItem(SESSION_KEY, JSON.stringify(session));
     startChat(session);
   });
   auth.render(flash);

@@ -19,6 +19,13 @@ export interface UserRef {
   email?: string | null;
 }
 
+/** One person found in the directory (`GET /api/v1/users/directory`). */
+export interface DirectoryEntry {
+  id: number;
+  username: string;
+  status: string;
+}
+
 export interface Room {
   id: number;
   name: string | null;

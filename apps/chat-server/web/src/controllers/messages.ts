@@ -267,13 +267,13 @@ export class MessagesController {
         if (state.rooms.get(p.roomId)) this.deliver(p.roomId, [outcome.message]);
         break;
       case 'failed':
-        if (state.pending.isSending(p)) this.failPending(p, outcome.error);
+        if (state.pending.isSending(p)) this.failPending(p, outcome.error, outcome.offline);
         break;
     }
   }
 
-  failPending(p: PendingSend, error: string): void {
-    this.ctx.state.pending.fail(p, error);
+  failPending(p: PendingSend, error: string, offline = false): void {
+    this.ctx.state.pending.fail(p, error, offline);
     this.drawPending(p);
   }
 
@@ -293,6 +293,11 @@ export class MessagesController {
   // ---------------------------------------------------------------- catch-up
 
   /** After a reconnect: everything sent while we were away, in every loaded room. */
+  /** Back online: what failed for want of a connection goes out again, in order, same ids. */
+  async resendFailed(): Promise<void> {
+    for (const p of this.ctx.state.pending.toResend()) await this.transmit(p);
+  }
+
   async catchUp(): Promise<void> {
     const { api, state, views } = this.ctx;
     for (const roomId of state.messages.loadedRooms()) {

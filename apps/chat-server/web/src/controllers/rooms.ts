@@ -283,13 +283,8 @@ export class RoomsController {
   }
 
   /** "Add people": true when the member was added. */
-  async addMember(roomId: number, typed: string): Promise<boolean> {
+  async addMember(roomId: number, userId: number): Promise<boolean> {
     const { api, state, views } = this.ctx;
-    const userId = Number(typed);
-    if (!Number.isInteger(userId) || userId <= 0) {
-      views.toasts.show('Enter a user id (a positive number).');
-      return false;
-    }
     try {
       await api.addMember(roomId, userId);
     } catch (err) {
@@ -345,10 +340,7 @@ export class RoomsController {
   }
 
   showNewDirect(): void {
-    const { me, state, views } = this.ctx;
-    const entry = state.rooms.currentEntry;
-    const people = (entry?.members ?? []).filter((m) => m.id !== me.id);
-    views.newDirect.show({ roomName: entry ? roomName(entry) : 'this room', people });
+    this.ctx.views.newDirect.show();
   }
 
   /** "Create a channel": rejects with the server's error, which the form shows. */

@@ -11,9 +11,4 @@ export class ApiError extends Error {
   ) {
     super(message);
   }
-
-  /** "403 Forbidden" style label, or "Network error" when the server was unreachable. */
-  get label(): string {
-    return this.status === 0 ? 'Network error' : `${this.status} ${this.error || 'Error'}`;
-  }
 }

@@ -10,7 +10,9 @@ import {
   RoomType,
   Session,
   UserRef,
+  DirectoryEntry,
 } from '../types';
+import { statusWords } from '../format/rules';
 import type { UnreadItem } from '../state/read-state';
 import { ApiError } from './api-error';
 
@@ -58,7 +60,7 @@ export class Api {
           ? err.message
           : typeof data === 'string' && data && data.length < 300
             ? data
-            : res.statusText || `Request failed with status ${res.status}`;
+            : statusWords(res.status);
       const error = typeof err.error === 'string' ? err.error : res.statusText;
       if (res.status === 401 && token && !path.startsWith('/api/v1/auth/')) this.onUnauthorized(message);
       throw new ApiError(res.status, message, path, error, Array.isArray(err.errors) ? err.errors : []);
@@ -193,5 +195,32 @@ export class Api {
 
   markAllRead(): Promise<unknown> {
     return this.request('PUT', '/api/v1/notifications/read-all');
+  }
+
+  /** People by username prefix (EXTENSIONS.md §9). */
+  async directory(q: string, size = 8): Promise<DirectoryEntry[]> {
+    const params = new URLSearchParams({ q, size: String(size) });
+    return items<DirectoryEntry>(await this.request('GET', `/api/v1/users/directory?${params}`));
+  }
+
+  updateRoom(id: number, changes: { name?: string; type?: RoomType }): Promise<Room> {
+    return this.request('PUT', `/api/v1/rooms/${id}`, changes);
+  }
+
+  deleteRoom(id: number): Promise<unknown> {
+    return this.request('DELETE', `/api/v1/rooms/${id}`);
+  }
+
+  setStatus(userId: number, status: string): Promise<unknown> {
+    return this.request('PUT', '/api/v1/status', { userId, status });
+  }
+
+  updateUser(id: number, changes: { username?: string; email?: string }): Promise<UserRef> {
+    return this.request('PUT', `/api/v1/users/${id}`, changes);
+  }
+
+  /** Answers a fresh token: every older one (other tabs, other browsers) stops working. */
+  changePassword(id: number, currentPassword: string, newPassword: string): Promise<{ token?: string }> {
+    return this.request('PUT', `/api/v1/users/${id}/password`, { currentPassword, newPassword });
   }
 }

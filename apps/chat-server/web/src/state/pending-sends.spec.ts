@@ -54,4 +54,17 @@ describe('PendingSends', () => {
     s.fail(a, 'no');
     expect(s.forError('unknown')).toBe(b);
   });
+
+  it('lists for re-sending only the sends that failed while offline, oldest first', () => {
+    const s = new PendingSends();
+    const a = s.add(1, 'one', 'a');
+    const b = s.add(1, 'two', 'b');
+    const c = s.add(2, 'three', 'c');
+    s.fail(a, 'Cannot reach the server', true);
+    s.fail(b, 'You are not a member of this room');
+    s.fail(c, 'Cannot reach the server', true);
+    expect(s.toResend()).toEqual([a, c]);
+    s.retry(a);
+    expect(s.toResend()).toEqual([c]);
+  });
 });

@@ -10,6 +10,8 @@ export interface PendingSend {
   readonly content: string;
   state: SendState;
   error?: string;
+  /** It failed because the server could not be reached: it goes out again once connected. */
+  resendWhenOnline?: boolean;
 }
 
 /**
@@ -43,6 +45,7 @@ export class PendingSends {
   retry(p: PendingSend): void {
     p.state = 'sending';
     p.error = undefined;
+    p.resendWhenOnline = false;
   }
 
   /** The server confirmed the send (a RECEIPT) before its broadcast arrived. */
@@ -50,9 +53,16 @@ export class PendingSends {
     p.state = 'delivered';
   }
 
-  fail(p: PendingSend, error: string): void {
+  /** `offline`: the server was not reached (not a refusal), so reconnecting re-sends it. */
+  fail(p: PendingSend, error: string, offline = false): void {
     p.state = 'failed';
     p.error = error;
+    p.resendWhenOnline = offline;
+  }
+
+  /** Sends that failed while offline, oldest first: re-sent (same clientMessageId) on reconnect. */
+  toResend(): PendingSend[] {
+    return this.list.filter((p) => p.state === 'failed' && p.resendWhenOnline);
   }
 
   drop(p: PendingSend): void {

@@ -1,3 +1,5 @@
+import { check, emailError, passwordError, usernameError } from '../format/rules';
+import { showFieldErrors } from './field-errors';
 import { h, replace } from '../dom';
 import { icon } from '../icons';
 import { ApiError } from '../net/api-error';
@@ -85,6 +87,17 @@ export class AuthView {
     );
     form.addEventListener('submit', (event) => {
       event.preventDefault();
+      // The server's rules, checked first: each problem under its field.
+      const problems =
+        this.mode === 'register'
+          ? check({
+              username: usernameError(username.value.trim()),
+              email: emailError(email.value.trim()),
+              password: passwordError(password.value),
+            })
+          : [];
+      showFieldErrors(form, problems);
+      if (problems.length) return;
       void this.submit(submit, error, notice, username.value.trim(), email.value.trim(), password.value);
     });
 
@@ -126,12 +139,12 @@ export class AuthView {
     } catch (err) {
       error.hidden = false;
       if (err instanceof ApiError) {
+        const form = error.closest('form');
+        const rest = form ? showFieldErrors(form, err.fieldErrors) : err.fieldErrors;
         replace(
           error,
           h('strong', {}, err.message),
-          err.fieldErrors.length
-            ? h('ul', {}, ...err.fieldErrors.map((f) => h('li', {}, `${f.field}: ${f.message}`)))
-            : null,
+          rest.length ? h('ul', {}, ...rest.map((f) => h('li', {}, `${f.field}: ${f.message}`))) : null,
         );
       } else {
         error.textContent = 'Something went wrong. Please try again.';

@@ -2,6 +2,8 @@ import type { Session } from '../types';
 import { ComposerView } from './composer';
 import { ConnectionView } from './connection';
 import { CreateRoomDialog } from './create-room-dialog';
+import { AccountDialog } from './account-dialog';
+import { DesktopNotifier } from './desktop-notifier';
 import { DialogView } from './dialog';
 import { MembersPanelView } from './members-panel';
 import { MessageListView } from './message-list';
@@ -10,7 +12,9 @@ import { NotificationsPanelView } from './notifications-panel';
 import { PendingSendsView } from './pending-sends';
 import { paintPresence, PresenceLookup } from './presence-dot';
 import { RoomHeaderView } from './room-header';
+import { RoomFinderDialog } from './room-finder-dialog';
 import { RoomPaneView } from './room-pane';
+import { RoomSettingsDialog } from './room-settings-dialog';
 import { SearchView } from './search';
 import { ShellView } from './shell';
 import { SidebarView } from './sidebar';
@@ -36,6 +40,10 @@ export interface ChatViews {
   createRoom: CreateRoomDialog;
   newDirect: NewDirectDialog;
   toasts: ToastsView;
+  desktop: DesktopNotifier;
+  roomSettings: RoomSettingsDialog;
+  account: AccountDialog;
+  finder: RoomFinderDialog;
   search: SearchView;
   /** A user's status changed: every dot and status text of theirs follows. */
   paintPresence(userId: number, status: string): void;
@@ -63,8 +71,12 @@ export function createChatViews(root: HTMLElement, me: Session, presence: Presen
     thread: new ThreadPanelView(),
     dialog,
     createRoom: new CreateRoomDialog(dialog),
-    newDirect: new NewDirectDialog(dialog, me.id, presence),
+    newDirect: new NewDirectDialog(dialog, me.id),
     toasts: new ToastsView(),
+    desktop: new DesktopNotifier(),
+    roomSettings: new RoomSettingsDialog(dialog),
+    account: new AccountDialog(dialog),
+    finder: new RoomFinderDialog(dialog),
     search: new SearchView(),
   };
   const shell = new ShellView(root, {

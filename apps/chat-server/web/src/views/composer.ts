@@ -1,3 +1,4 @@
+import { replaceShortcodes } from '../format/emoji';
 import { h } from '../dom';
 import type { UserRef } from '../types';
 import { MentionPickerView } from './mention-picker';
@@ -30,7 +31,10 @@ export class ComposerView {
       this.counter,
     );
     this.el.replaceChildren(this.picker.el, h('div', { class: 'composer-box' }, this.input, send), hint);
-    this.input.addEventListener('input', () => this.autoGrow());
+    this.input.addEventListener('input', () => {
+      this.emoji();
+      this.autoGrow();
+    });
   }
 
   /** The user sends: the trimmed text, never empty. */
@@ -92,5 +96,15 @@ export class ComposerView {
     this.counter.hidden = length < MAX_CONTENT - 500;
     this.counter.textContent = ` · ${length}/${MAX_CONTENT}`;
     this.counter.classList.toggle('over', length > MAX_CONTENT);
+  }
+
+  /** `:shortcode:` becomes its emoji as soon as the closing colon is typed. */
+  private emoji(): void {
+    const input = this.input;
+    if (!input.value.includes(':')) return;
+    const { text, caret } = replaceShortcodes(input.value, input.selectionStart ?? input.value.length);
+    if (text === input.value) return;
+    input.value = text;
+    input.setSelectionRange(caret, caret);
   }
 }

@@ -1,5 +1,6 @@
 import { h, replace } from '../dom';
 import { ApiError } from '../net/api-error';
+import { showFieldErrors } from './field-errors';
 
 /** The one modal `<dialog>` of the page; the forms in it are their own views. */
 export class DialogView {
@@ -22,17 +23,19 @@ export class DialogView {
   }
 }
 
-/** A form's error box: the server's message, its status, and each field error. */
+/**
+ * A form's error box: the server's message in words; field errors go under their fields (those
+ * the form has) or into the box.
+ */
 export function showFormError(box: HTMLElement, err: unknown): void {
   box.hidden = false;
   if (err instanceof ApiError) {
+    const form = box.closest('form');
+    const rest = form ? showFieldErrors(form, err.fieldErrors) : err.fieldErrors;
     replace(
       box,
       h('strong', {}, err.message),
-      err.status ? ` (${err.status})` : '',
-      err.fieldErrors.length
-        ? h('ul', {}, ...err.fieldErrors.map((f) => h('li', {}, `${f.field}: ${f.message}`)))
-        : null,
+      rest.length ? h('ul', {}, ...rest.map((f) => h('li', {}, `${f.field}: ${f.message}`))) : null,
     );
   } else {
     box.textContent = err instanceof Error ? err.message : String(err);

@@ -2,6 +2,7 @@ import { avatar, h, replace } from '../dom';
 import { icon } from '../icons';
 import type { RoomEntry } from '../state/rooms';
 import type { UserRef } from '../types';
+import { PeoplePicker, PeopleSearch } from './people-picker';
 import { PresenceLookup, presenceDot, presenceLabel } from './presence-dot';
 
 export interface MembersPanelData {
@@ -18,7 +19,10 @@ export class MembersPanelView {
   readonly el = h('aside', { class: 'members-panel', hidden: true, aria: { label: 'Members' } });
   private onClose: () => void = () => undefined;
   private onMessage: (userId: number) => void = () => undefined;
-  private onAdd: (roomId: number, userId: string) => Promise<boolean> = async () => false;
+  private onAdd: (roomId: number, userId: number) => Promise<boolean> = async () => false;
+  private onRemove: (roomId: number, member: UserRef) => void = () => undefined;
+  private onSettings: () => void = () => undefined;
+  private searchPeople: PeopleSearch = async () => [];
   private onLeave: (roomId: number) => void = () => undefined;
 
   constructor(private readonly presence: PresenceLookup) {}
@@ -35,9 +39,24 @@ export class MembersPanelView {
     this.onMessage = handler;
   }
 
-  /** "Add": the text typed (a user id); resolves true when the member was added (the box empties). */
-  bindAdd(handler: (roomId: number, userId: string) => Promise<boolean>): void {
+  /** "Add people": a person picked by name; resolves true when the member was added. */
+  bindAdd(handler: (roomId: number, userId: number) => Promise<boolean>): void {
     this.onAdd = handler;
+  }
+
+  /** The name autocomplete's search (the directory). */
+  bindSearchPeople(search: PeopleSearch): void {
+    this.searchPeople = search;
+  }
+
+  /** "Channel settings" (room creator or admin). */
+  bindSettings(handler: () => void): void {
+    this.onSettings = handler;
+  }
+
+  /** "Remove" beside a member (room creator or admin). */
+  bindRemove(handler: (roomId: number, member: UserRef) => void): void {
+    this.onRemove = handler;
   }
 
   bindLeave(handler: (roomId: number) => void): void {
@@ -57,13 +76,21 @@ export class MembersPanelView {
     );
     close.addEventListener('click', () => this.onClose());
     const sorted = [...(members ?? [])].sort((a, b) => a.username.localeCompare(b.username));
-    const rows = sorted.map((m) => this.row(m, meId));
-    const addForm = canManage && room.type !== 'DIRECT_MESSAGE' ? this.addForm(room.id) : null;
+    const manage = canManage && room.type !== 'DIRECT_MESSAGE';
+    const rows = sorted.map((m) => this.row(m, meId, manage ? room.id : undefined));
+    const addForm = manage
+      ? this.addForm(
+          room.id,
+          sorted.map((m) => m.id),
+        )
+      : null;
     const leave =
       isMember && room.type !== 'DIRECT_MESSAGE'
         ? h('button', { class: 'btn danger small', type: 'button' }, 'Leave channel')
         : null;
     leave?.addEventListener('click', () => this.onLeave(room.id));
+    const settings = manage ? h('button', { class: 'btn small', type: 'button' }, 'Channel settings') : null;
+    settings?.addEventListener('click', () => this.onSettings());
     replace(
       this.el,
       h(
@@ -74,11 +101,11 @@ export class MembersPanelView {
       ),
       members ? h('ul', { class: 'member-list' }, ...rows) : h('div', { class: 'loading small' }, 'Loading…'),
       addForm,
-      leave ? h('div', { class: 'panel-section' }, leave) : null,
+      leave || settings ? h('div', { class: 'panel-section panel-actions' }, settings, leave) : null,
     );
   }
 
-  private row(m: UserRef, meId: number): HTMLElement {
+  private row(m: UserRef, meId: number, manageRoomId?: number): HTMLElement {
     const status = this.presence(m.id);
     const dm =
       m.id !== meId
@@ -94,6 +121,15 @@ export class MembersPanelView {
           )
         : null;
     dm?.addEventListener('click', () => this.onMessage(m.id));
+    const remove =
+      manageRoomId !== undefined && m.id !== meId
+        ? h(
+            'button',
+            { class: 'btn tiny', type: 'button', aria: { label: `Remove ${m.username}` } },
+            'Remove',
+          )
+        : null;
+    remove?.addEventListener('click', () => this.onRemove(manageRoomId ?? 0, m));
     return h(
       'li',
       { class: 'member' },
@@ -105,28 +141,16 @@ export class MembersPanelView {
         h('small', { class: 'muted', dataset: { presenceText: String(m.id) } }, presenceLabel(status)),
       ),
       dm,
+      remove,
     );
   }
 
-  private addForm(roomId: number): HTMLElement {
-    const input = h('input', {
-      name: 'memberId',
-      placeholder: 'User id',
-      attrs: { inputmode: 'numeric' },
-      aria: { label: 'User id to add' },
-    });
-    const form = h(
-      'form',
-      { class: 'inline-form' },
-      input,
-      h('button', { class: 'btn small', type: 'submit' }, 'Add'),
+  private addForm(roomId: number, memberIds: number[]): HTMLElement {
+    const picker = new PeoplePicker(
+      (q) => this.searchPeople(q),
+      (person) => void this.onAdd(roomId, person.id),
+      { label: 'Add people by name', excludeIds: memberIds },
     );
-    form.addEventListener('submit', (ev) => {
-      ev.preventDefault();
-      void this.onAdd(roomId, input.value.trim()).then((added) => {
-        if (added) input.value = '';
-      });
-    });
-    return h('div', { class: 'panel-section' }, h('h4', {}, 'Add people'), form);
+    return h('div', { class: 'panel-section' }, h('h4', {}, 'Add people'), picker.el);
   }
 }

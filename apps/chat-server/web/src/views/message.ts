@@ -1,9 +1,10 @@
-import { avatar, formatFull, formatTime, h, parseTime, richText } from '../dom';
+import { avatar, formatFull, formatTime, h, parseTime } from '../dom';
 import { icon } from '../icons';
 import { mentionRuns } from '../../../src/read-state/mentions';
 import { PICKER_EMOJIS, reactedBy, repliesLabel } from '../state/message-changes';
 import type { Message } from '../types';
 import { PresenceLookup, presenceDot } from './presence-dot';
+import { renderRichText } from './rich-text';
 
 /** What rendering a message needs besides the message. */
 export interface MessageContext {
@@ -182,32 +183,49 @@ function messageMeta(m: Message, ctx: MessageContext): HTMLElement {
 }
 
 /**
- * The text, with http(s) links made clickable (never markup) and the members it mentions
- * highlighted (the mention of `meId` more strongly).
+ * The text as the safe Markdown subset (views/rich-text.ts, never raw markup), with the members
+ * it mentions highlighted (the mention of `meId` more strongly); never inside code.
  */
 export function messageText(m: Pick<Message, 'content' | 'mentions'>, meId?: number): HTMLElement {
+  const el = h('div', { class: 'msg-text' }, renderRichText(m.content));
   const byName = new Map((m.mentions ?? []).map((u) => [u.username.toLowerCase(), u]));
-  const parts: Node[] = [];
-  let last = 0;
-  if (byName.size)
-    for (const run of mentionRuns(m.content)) {
+  if (byName.size) highlightMentions(el, byName, meId);
+  return el;
+}
+
+function highlightMentions(
+  root: HTMLElement,
+  byName: Map<string, { id: number | null; username: string }>,
+  meId?: number,
+): void {
+  const walker = document.createTreeWalker(root, NodeFilter.SHOW_TEXT);
+  const texts: Text[] = [];
+  for (let n = walker.nextNode(); n; n = walker.nextNode())
+    if (!n.parentElement?.closest('code, pre')) texts.push(n as Text);
+  for (const node of texts) {
+    const text = node.data;
+    const parts: (Node | string)[] = [];
+    let last = 0;
+    for (const run of mentionRuns(text)) {
       const name = run.variants.find((v) => byName.has(v));
-      if (!name) continue;
+      if (!name || run.start < last) continue;
       const user = byName.get(name)!;
       const end = run.start + 1 + name.length;
-      if (run.start > last) parts.push(richText(m.content.slice(last, run.start)));
+      if (run.start > last) parts.push(text.slice(last, run.start));
       const me = user.id === meId;
       parts.push(
         h(
           'span',
           { class: `mention${me ? ' mention-me' : ''}`, title: me ? 'You were mentioned' : user.username },
-          m.content.slice(run.start, end),
+          text.slice(run.start, end),
         ),
       );
       last = end;
     }
-  if (last < m.content.length) parts.push(richText(m.content.slice(last)));
-  return h('div', { class: 'msg-text' }, ...parts);
+    if (!parts.length) continue;
+    if (last < text.length) parts.push(text.slice(last));
+    node.replaceWith(...parts);
+  }
 }
 
 function action(label: string, content: Node | string, onClick: () => void): HTMLElement {

@@ -1,22 +1,15 @@
-import { avatar, h } from '../dom';
-import type { UserRef } from '../types';
+import { h } from '../dom';
 import { DialogView, formErrorBox, showFormError } from './dialog';
-import { PresenceLookup, presenceDot } from './presence-dot';
+import { PeoplePicker, PeopleSearch } from './people-picker';
 
-/** People to pick from: the open room's members but the user. */
-export interface DirectCandidates {
-  roomName: string;
-  people: UserRef[];
-}
-
-/** "New direct message": a user id, or one of the open room's members. */
+/** "New direct message": pick a person by name (the directory's autocomplete). */
 export class NewDirectDialog {
   private onOpen: (userId: number) => Promise<void> = async () => undefined;
+  private searchPeople: PeopleSearch = async () => [];
 
   constructor(
     private readonly dialog: DialogView,
     private readonly meId: number,
-    private readonly presence: PresenceLookup,
   ) {}
 
   /** Resolves once the conversation is open; a rejection shows in the form. */
@@ -24,78 +17,32 @@ export class NewDirectDialog {
     this.onOpen = handler;
   }
 
-  show(candidates: DirectCandidates): void {
-    const input = h('input', {
-      name: 'userId',
-      required: true,
-      placeholder: 'User id, e.g. 42',
-      attrs: { inputmode: 'numeric' },
-      autocomplete: 'off',
-    });
+  bindSearchPeople(search: PeopleSearch): void {
+    this.searchPeople = search;
+  }
+
+  show(): void {
     const error = formErrorBox();
-    const submit = h('button', { class: 'btn primary', type: 'submit' }, 'Start conversation');
-    const open = (userId: number) => this.onOpen(userId);
-    const { people } = candidates;
-    const pick = people.length
-      ? h(
-          'div',
-          { class: 'pick' },
-          h('h4', {}, `People in ${candidates.roomName}`),
-          h(
-            'ul',
-            { class: 'member-list' },
-            ...people.map((m) => {
-              const b = h(
-                'button',
-                { class: 'member pick-member', type: 'button' },
-                h(
-                  'span',
-                  { class: 'avatar-wrap' },
-                  avatar(m.username, m.id),
-                  presenceDot(m.id, this.presence(m.id)),
-                ),
-                h('span', { class: 'member-name' }, m.username),
-              );
-              b.addEventListener(
-                'click',
-                () => void open(m.id).catch((err: unknown) => showFormError(error, err)),
-              );
-              return h('li', {}, b);
-            }),
-          ),
-        )
-      : h('p', { class: 'muted small' }, 'Tip: open a room and its members appear here to pick from.');
+    const picker = new PeoplePicker(
+      (q) => this.searchPeople(q),
+      (person) => void this.onOpen(person.id).catch((err: unknown) => showFormError(error, err)),
+      { label: 'Name', excludeIds: [this.meId], name: 'username' },
+    );
     const form = h(
       'form',
       { class: 'dialog-form' },
       h('h2', {}, 'New direct message'),
       h(
-        'label',
+        'div',
         { class: 'field' },
-        h('span', { class: 'field-label' }, 'User id'),
-        input,
-        h('small', {}, `Ask them for the number next to their name (yours is #${this.meId}).`),
+        h('span', { class: 'field-label', aria: { hidden: 'true' } }, 'To'),
+        picker.el,
+        h('small', {}, 'Start typing a name, then pick the person.'),
       ),
-      pick,
       error,
-      h('div', { class: 'dialog-actions' }, this.dialog.cancelButton(), submit),
+      h('div', { class: 'dialog-actions' }, this.dialog.cancelButton()),
     );
-    form.addEventListener('submit', (ev) => {
-      ev.preventDefault();
-      const id = Number(input.value.trim().replace(/^#/, ''));
-      if (!Number.isInteger(id) || id <= 0) {
-        showFormError(error, new Error('Enter a user id (a positive number).'));
-        return;
-      }
-      submit.disabled = true;
-      open(id).then(
-        () => undefined,
-        (err: unknown) => {
-          submit.disabled = false;
-          showFormError(error, err);
-        },
-      );
-    });
-    this.dialog.open(form, input);
+    form.addEventListener('submit', (ev) => ev.preventDefault());
+    this.dialog.open(form, picker.input);
   }
 }

@@ -45,8 +45,12 @@ export class RoomHeaderView {
         ? `${kind} · created by ${room.creator.username}`
         : kind;
     this.membersButton.hidden = false;
-    this.membersButton.replaceChildren(icon('users'), count !== undefined ? `${count}` : 'Members');
-    this.membersButton.setAttribute('aria-label', `Members${count !== undefined ? ` (${count})` : ''}`);
+    // The name holds the visible count (axe: label-content-name-mismatch): "Members 3".
+    this.membersButton.replaceChildren(
+      icon('users'),
+      count !== undefined ? h('span', { class: 'sr-only' }, 'Members ') : 'Members',
+      count !== undefined ? `${count}` : '',
+    );
     document.title = `${name} · Chat`;
   }
 

@@ -66,7 +66,6 @@ export class RoomPaneView {
         h('div', { class: 'empty-emoji' }, icon(status === 403 ? 'lock' : 'compass')),
         h('h2', {}, heading),
         h('p', {}, err instanceof Error ? err.message : String(err)),
-        err instanceof ApiError ? h('p', { class: 'error-code' }, err.label) : null,
         h('div', { class: 'actions' }, back),
       ),
     );

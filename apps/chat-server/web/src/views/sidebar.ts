@@ -17,6 +17,18 @@ export class SidebarView {
   private readonly newChannel = addButton('Create a channel');
   private readonly newDm = addButton('New direct message');
   private readonly logout = h('button', { class: 'btn ghost small light', type: 'button' }, 'Log out');
+  private readonly account = h('button', { class: 'btn ghost small light', type: 'button' }, 'Account');
+  private readonly jump = h(
+    'button',
+    { class: 'jump-to', type: 'button', aria: { keyshortcuts: 'Control+K Meta+K' } },
+    'Jump to…',
+    h('kbd', {}, 'Ctrl K'),
+  );
+  private readonly browseAll = h(
+    'button',
+    { class: 'btn ghost small light', type: 'button' },
+    'Browse channels',
+  );
   private onJoin: (roomId: number) => void = () => undefined;
 
   constructor(
@@ -56,11 +68,13 @@ export class SidebarView {
       h(
         'div',
         { class: 'side-scroll' },
+        h('div', { class: 'side-jump' }, this.jump),
         h(
           'section',
           { class: 'side-section' },
           h('div', { class: 'side-heading' }, h('h3', {}, 'Channels'), this.newChannel),
           this.channels,
+          h('div', { class: 'side-more' }, this.browseAll),
         ),
         h(
           'section',
@@ -70,7 +84,7 @@ export class SidebarView {
         ),
         this.browseSection,
       ),
-      h('footer', { class: 'side-footer' }, connection, this.logout),
+      h('footer', { class: 'side-footer' }, connection, this.account, this.logout),
     );
   }
 
@@ -84,6 +98,24 @@ export class SidebarView {
 
   bindLogout(handler: () => void): void {
     this.logout.addEventListener('click', handler);
+  }
+
+  bindAccount(handler: () => void): void {
+    this.account.addEventListener('click', handler);
+  }
+
+  bindJump(handler: () => void): void {
+    this.jump.addEventListener('click', handler);
+  }
+
+  bindBrowse(handler: () => void): void {
+    this.browseAll.addEventListener('click', handler);
+  }
+
+  /** The user's own name changed (profile). */
+  setMe(username: string): void {
+    const name = this.el.querySelector('#me-name');
+    if (name) name.textContent = username;
   }
 
   bindJoin(handler: (roomId: number) => void): void {

@@ -36,7 +36,7 @@ export class ToastsView {
   error(err: unknown, context: string): void {
     if (err instanceof ApiError) {
       if (err.status === 401) return;
-      this.show(`${context}: ${err.message}${err.status ? ` (${err.status})` : ''}`);
+      this.show(`${context}: ${err.message}`);
     } else {
       this.show(`${context}: ${err instanceof Error ? err.message : String(err)}`);
     }

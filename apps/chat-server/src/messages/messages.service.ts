@@ -18,14 +18,7 @@ import { RoomsService } from '../rooms/rooms.service';
 import { MessageView, toMessageView } from './message-view';
 import { MessageViews } from './message-views';
 import { MessageWriter } from './message-writer';
-import {
-  HistoryWindow,
-  MessagesRepository,
-  ReplyWindow,
-  StoredParts,
-  ThreadCounts,
-} from './messages.repository';
-import { ReactionsRepository } from './reactions.repository';
+import { HistoryWindow, MessagesRepository, ReplyWindow, ThreadCounts } from './messages.repository';
 
 export const MAX_CONTENT_LENGTH = 4000;
 /** What a TEXT column holds on MySQL in utf8mb4 (65535 bytes), so "stored as sent" never fails. */

@@ -156,7 +156,7 @@ async function runU1(w, { log }) {
           'SET rm.last_read_message_id = x.hi - ? WHERE rm.user_id IN (?, ?)',
         [w.unread, smallUser.id, bigUser.id],
       );
-      const [[count]] = await db.query('SELECT COUNT(*) AS n FROM messages');
+      const [[count]] = /** @type {[any[], unknown]} */ (await db.query('SELECT COUNT(*) AS n FROM messages'));
       log(`  U1: seeded ${count.n} messages over ${2 * w.rooms} rooms in ${Date.now() - t0} ms`);
     } finally {
       await db.end();

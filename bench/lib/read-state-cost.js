@@ -28,7 +28,7 @@ async function main() {
   const insert = async (rows) => {
     const params = [];
     for (const r of rows) params.push(r.room, r.sender, 'x'.repeat(120), new Date(), null);
-    const [res] = await pool.query(`INSERT INTO messages (room_id, sender_id, content, sent_at, client_message_id) VALUES ${rows.map(() => '(?, ?, ?, ?, ?)').join(', ')}`, params);
+    const [res] = /** @type {[any, unknown]} */ (await pool.query(`INSERT INTO messages (room_id, sender_id, content, sent_at, client_message_id) VALUES ${rows.map(() => '(?, ?, ?, ?, ?)').join(', ')}`, params));
     return rows.map((r, i) => ({ ...r, id: res.insertId + i }));
   };
   const followUp = async (written) => {

@@ -53,7 +53,7 @@ describeInChromium('web client: message search in Chromium', () => {
         .expect(201)
     ).body as { id: number; name: string };
 
-  it('Ctrl+K focuses the box; results show room, sender, time and the marked words; a click opens the message in its history', async () => {
+  it('Ctrl+Shift+F focuses the box; results show room, sender, time and the marked words; a click opens the message in its history', async () => {
     const user = await createUser(t, { username: uniqueName('finder') });
     const other = await createUser(t, { username: uniqueName('other') });
     const archive = await room(user, 'PUBLIC');
@@ -70,7 +70,7 @@ describeInChromium('web client: message search in Chromium', () => {
     await loginThroughUi(page, `${t.url}/#/room/${recent.id}`, user.username, user.password);
     await seeText(messages(page), 'quarterly numbers look fine');
 
-    await page.keyboard.press('Control+k');
+    await page.keyboard.press('Control+Shift+F');
     const box = page.getByRole('searchbox', { name: 'Search messages' });
     await box.waitFor();
     expect(await box.evaluate((el) => el === el.ownerDocument.activeElement)).toBe(true);

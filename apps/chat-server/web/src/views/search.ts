@@ -14,7 +14,7 @@ export interface SearchResults {
 }
 
 /**
- * The search box in the top bar (Ctrl+K, or "/" outside a text field, focuses it) and its results
+ * The search box in the top bar (Ctrl/Cmd-Shift-F, or "/" outside a text field, focuses it) and its results
  * under it: room, sender, time, the text with the searched words marked. Choosing a result asks
  * for the jump to it; the view never searches itself.
  */
@@ -48,7 +48,9 @@ export class SearchView {
       const target = ev.target as HTMLElement | null;
       const editing =
         !!target && (target.isContentEditable || /^(INPUT|TEXTAREA|SELECT)$/.test(target.tagName));
-      if ((ev.key === 'k' && (ev.ctrlKey || ev.metaKey)) || (ev.key === '/' && !editing)) {
+      // Ctrl/Cmd-K belongs to the room switcher; search is Ctrl/Cmd-Shift-F (or "/").
+      const searchKeys = (ev.ctrlKey || ev.metaKey) && ev.shiftKey && ev.key.toLowerCase() === 'f';
+      if (searchKeys || (ev.key === '/' && !editing)) {
         ev.preventDefault();
         this.input.focus();
         this.input.select();

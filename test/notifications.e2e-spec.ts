@@ -232,7 +232,8 @@ describe('notifications (v1 and basic)', () => {
         expect(items).toEqual([expected]);
         return items;
       });
-      expect(realtime.toUserQueue(bob.id, QUEUE)).toEqual([invite]);
+      // The push follows the commit: a list can answer between the two.
+      await eventually(async () => expect(realtime.toUserQueue(bob.id, QUEUE)).toEqual([invite]));
 
       const pub = await request(t.url)
         .post('/api/v1/rooms')
@@ -273,7 +274,8 @@ describe('notifications (v1 and basic)', () => {
         ]);
         return items;
       });
-      expect(realtime.toUserQueue(bob.id, QUEUE)).toEqual([dm]);
+      // The push follows the commit: a list can answer between the two.
+      await eventually(async () => expect(realtime.toUserQueue(bob.id, QUEUE)).toEqual([dm]));
       // bob's reply notifies alice: once it is there, alice got nothing for her own message.
       await request(t.url)
         .post('/api/messages')

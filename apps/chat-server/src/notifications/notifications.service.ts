@@ -224,7 +224,6 @@ export class NotificationsService {
     return row !== undefined && row !== null;
   }
 
-  /** Persists, then pushes live; a failing push is logged (the notification is stored and listed). */
   /**
    * A notification about a message the user has already read (its marker moved past it before
    * the notification was written: another device was reading the room) is born read.
@@ -238,6 +237,7 @@ export class NotificationsService {
     return member?.lastReadMessageId != null && member.lastReadMessageId >= input.messageId;
   }
 
+  /** Persists, then pushes live; a failing push is logged (the notification is stored and listed). */
   private async create(input: NewNotification): Promise<NotificationDto> {
     let saved: Notification;
     try {

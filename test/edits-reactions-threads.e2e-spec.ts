@@ -88,7 +88,13 @@ describe('edits, reactions and threads', () => {
       expect(res.body).toEqual({ ...m, content: 'hello', editedAt: expect.stringMatching(/^\d{4}-.*Z$/) });
       expect(await find(m.id)).toEqual(res.body);
       expect(named('message.edited')).toEqual([
-        { message: res.body, previousContent: 'helo', room: { id: roomId, type: 'PRIVATE' } },
+        {
+          message: res.body,
+          previousContent: 'helo',
+          room: { id: roomId, type: 'PRIVATE' },
+          mentionsAdded: [],
+          mentionsRemoved: [],
+        },
       ]);
       // the same content again changes nothing: no event, editedAt kept
       events.length = 0;

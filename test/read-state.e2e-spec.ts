@@ -333,6 +333,97 @@ describe('read state and mentions', () => {
       );
       expect(mentions).toEqual([]);
     });
+
+    it('an edit that adds a mention notifies the newly mentioned users only; counts follow the content', async () => {
+      const [dave, erin] = [await createUser(t), await createUser(t)];
+      const here = await createRoom(t, alice, { members: [bob, dave, erin] });
+      const mentionsOf = async (u: TestUser, id: number) =>
+        (await notifications(u)).filter(
+          (n: { type: string; messageId: number }) => n.type === 'MENTION' && n.messageId === id,
+        );
+      const m = await send(alice, here.id, `@${bob.username} first`);
+      await eventually(async () => (await mentionsOf(bob, m.id)).length === 1, "bob's MENTION");
+      const tab = await stomp(dave);
+      await tab.subscribeConfirmed(userQueue(UserQueue.read));
+      const edit = (content: string) =>
+        api().patch(`/api/v1/messages/${m.id}`).set(bearer(alice)).send({ content }).expect(200);
+
+      const added = await edit(`@${bob.username} and @${dave.username} and @nobody_such`);
+      expect(added.body.mentions).toEqual([
+        { id: bob.id, username: bob.username },
+        { id: dave.id, username: dave.username },
+      ]);
+      await eventually(async () => (await mentionsOf(dave, m.id)).length === 1, "dave's MENTION");
+      expect(await unreadOf(dave, here.id)).toMatchObject({ mentionCount: 1 });
+      // dave's devices learn the new count without reading anything.
+      const pushes = () =>
+        tab.bodies(userQueue(UserQueue.read)).filter((p: { roomId: number }) => p.roomId === here.id);
+      await tab.until(() => pushes().length >= 1, "dave's recount on /user/queue/read");
+      expect(pushes()[0]).toMatchObject({ roomId: here.id, unreadCount: 1, mentionCount: 1 });
+
+      // The basic surface's edit, removing bob and adding erin: erin is told, bob's count drops.
+      await api()
+        .put(`/api/messages/${m.id}`)
+        .set(bearer(alice))
+        .send({ content: `@${dave.username} @${erin.username}` })
+        .expect(200);
+      await eventually(async () => (await mentionsOf(erin, m.id)).length === 1, "erin's MENTION");
+      expect(await unreadOf(bob, here.id)).toMatchObject({ mentionCount: 0 });
+      expect(await unreadOf(erin, here.id)).toMatchObject({ mentionCount: 1 });
+      // Mentioning bob again later is a new mention (he was not mentioned by the text before it).
+      await edit(`@${dave.username} @${erin.username} @${bob.username}`);
+      await eventually(async () => (await mentionsOf(bob, m.id)).length === 2, "bob's second MENTION");
+      // Nobody already mentioned was told twice.
+      expect(await mentionsOf(dave, m.id)).toHaveLength(1);
+      expect(await mentionsOf(erin, m.id)).toHaveLength(1);
+      const history = await api().get(`/api/v1/messages/room/${here.id}?size=1`).set(bearer(dave)).expect(200);
+      expect(history.body[0].mentions.map((u: { id: number }) => u.id)).toEqual([dave.id, erin.id, bob.id]);
+    });
+
+    it('a mention the edited text still makes stays, even when that user has left the room since', async () => {
+      const [dave, erin] = [await createUser(t), await createUser(t)];
+      const here = await createRoom(t, alice, { members: [dave, erin] });
+      const m = await send(alice, here.id, `@${dave.username} bring the slides`);
+      await api().delete(`/api/v1/rooms/${here.id}/members/${dave.id}`).set(bearer(alice)).expect(200);
+      const res = await api()
+        .patch(`/api/v1/messages/${m.id}`)
+        .set(bearer(alice))
+        .send({ content: `@${dave.username} bring the slides, @${erin.username} the coffee` })
+        .expect(200);
+      expect(res.body.mentions).toEqual([
+        { id: dave.id, username: dave.username },
+        { id: erin.id, username: erin.username },
+      ]);
+      // A DM edit adds no MENTION: the DIRECT_MESSAGE notification already told.
+      const dm = (await api().post(`/api/v1/rooms/direct/${bob.id}`).set(bearer(erin)).expect(201)).body;
+      const d = await send(erin, dm.id, 'hello');
+      await api()
+        .patch(`/api/v1/messages/${d.id}`)
+        .set(bearer(erin))
+        .send({ content: `hello @${bob.username}` })
+        .expect(200);
+      await eventually(
+        async () =>
+          (await notifications(bob)).some(
+            (n: { type: string; messageId: number }) => n.type === 'DIRECT_MESSAGE' && n.messageId === d.id,
+          ),
+        'the DIRECT_MESSAGE notification',
+      );
+      // A later MENTION elsewhere is the marker that the edit's listeners have run.
+      const marker = await send(alice, here.id, `@${erin.username} marker`);
+      await eventually(
+        async () =>
+          (await notifications(erin)).some(
+            (n: { type: string; messageId: number }) => n.type === 'MENTION' && n.messageId === marker.id,
+          ),
+        'the marker MENTION',
+      );
+      expect(
+        (await notifications(bob)).filter(
+          (n: { type: string; messageId: number }) => n.type === 'MENTION' && n.messageId === d.id,
+        ),
+      ).toEqual([]);
+    });
   });
 
   describe('live (STOMP)', () => {

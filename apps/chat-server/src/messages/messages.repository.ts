@@ -239,15 +239,34 @@ export class MessagesRepository {
     return rows.length ? this.toParts(rows[0]) : null;
   }
 
-  /** Replaces a message's content; false when the message is gone. */
-  async edit(id: number, content: string, editedAt: Date): Promise<boolean> {
-    const result = await this.dataSource
-      .createQueryBuilder()
-      .update(Message)
-      .set({ content, editedAt })
-      .where('id = :id', { id })
-      .execute();
-    return !!result.affected;
+  /**
+   * Replaces a message's content, and with `mentions` its mention rows (in order of appearance),
+   * in one transaction; false when the message is gone.
+   */
+  edit(
+    id: number,
+    content: string,
+    editedAt: Date,
+    mentions: { roomId: number; userIds: readonly number[] } | null,
+  ): Promise<boolean> {
+    const at = this.dataSource.driver.preparePersistentValue(editedAt, this.sentAtColumn);
+    return this.transactions.script(function* (): TransactionScript<boolean> {
+      const updated = yield {
+        sql: 'UPDATE messages SET content = ?, edited_at = ? WHERE id = ?',
+        params: [content, at, id],
+      };
+      if (!updated.affected) return false;
+      if (!mentions) return true;
+      yield { sql: 'DELETE FROM message_mentions WHERE message_id = ?', params: [id] };
+      if (mentions.userIds.length)
+        yield {
+          sql:
+            'INSERT INTO message_mentions (message_id, user_id, room_id, position) VALUES ' +
+            mentions.userIds.map(() => '(?, ?, ?, ?)').join(', '),
+          params: mentions.userIds.flatMap((userId, position) => [id, userId, mentions.roomId, position]),
+        };
+      return true;
+    });
   }
 
   /** One window of a thread's replies (index `(parent_id, id)`), oldest to newest. */

@@ -12,6 +12,7 @@ import { isWellFormedText } from '../common/validation/json-input';
 import { MAX_ID } from '../common/pipes/parse-id.pipe';
 import { FieldError, ValidationFailedException } from '../common/validation/validation';
 import { RoomType } from '../rooms/room.entity';
+import { MentionedUser } from '../read-state/mentions';
 import { ReadStateRepository } from '../read-state/read-state.repository';
 import { ReadStateService } from '../read-state/read-state.service';
 import { RoomsService } from '../rooms/rooms.service';
@@ -268,6 +269,8 @@ export class MessagesService {
    * Edits a message (EXTENSIONS.md §3): its sender only, while it may still post in the room
    * (admins and room creators may delete, never put words in someone's mouth): 403 otherwise.
    * 400 invalid content, 404 unknown or deleted. The same content again changes nothing.
+   * The mentions are resolved again (EXTENSIONS.md §2): see ReadStateService.mentionsIn; the
+   * event tells who was added (notified) and removed.
    */
   async edit(caller: Principal, messageId: number, content: unknown): Promise<MessageView> {
     const errors = validateMessage(content, undefined);
@@ -277,17 +280,29 @@ export class MessagesService {
     if (!meta) throw new NotFoundException(`Message ${messageId} not found`);
     if (meta.senderId !== caller.id) throw new ForbiddenException('Only the sender may edit a message');
     const room = await this.rooms.assertCanTakePart(caller, meta.roomId);
-    if (meta.content !== text && !(await this.messages.edit(messageId, text, new Date())))
+    if (meta.content === text) {
+      const parts = await this.messages.findParts(messageId);
+      if (!parts) throw new NotFoundException(`Message ${messageId} not found`);
+      return (await this.views.of([parts]))[0];
+    }
+    const before = (await this.readStateRepo.mentionsOf([messageId])).get(messageId) ?? [];
+    const after = await this.readState.mentionsIn(meta.roomId, caller.id, text, before);
+    const changed = !sameUsers(before, after);
+    const mentions = changed ? { roomId: meta.roomId, userIds: after.map((u) => u.id) } : null;
+    if (!(await this.messages.edit(messageId, text, new Date(), mentions)))
       throw new NotFoundException(`Message ${messageId} not found`);
     const parts = await this.messages.findParts(messageId);
     if (!parts) throw new NotFoundException(`Message ${messageId} not found`);
     const [message] = await this.views.of([parts]);
-    if (meta.content !== text)
-      this.events.emit('message.edited', {
-        message,
-        previousContent: meta.content,
-        room: { id: room.id, type: room.type },
-      });
+    const had = new Set(before.map((u) => u.id));
+    const has = new Set(after.map((u) => u.id));
+    this.events.emit('message.edited', {
+      message,
+      previousContent: meta.content,
+      room: { id: room.id, type: room.type },
+      mentionsAdded: after.filter((u) => !had.has(u.id)),
+      mentionsRemoved: before.filter((u) => !has.has(u.id)),
+    });
     return message;
   }
 
@@ -327,4 +342,9 @@ export class MessagesService {
       throw new ConflictException('clientMessageId was already used for a message in another room');
     return { message: (await this.views.of([original]))[0], created: false };
   }
+}
+
+/** The same users in the same order (mentions are stored in order of appearance). */
+function sameUsers(a: readonly MentionedUser[], b: readonly MentionedUser[]): boolean {
+  return a.length === b.length && a.every((u, i) => u.id === b[i].id);
 }

@@ -13,6 +13,8 @@ import { UserQueue } from '../common/realtime/destinations';
 import { isAdmin, Principal } from '../common/principal';
 import { RealtimePublisher } from '../common/realtime/realtime-publisher';
 import { TransactionRunner } from '../database/transaction-runner';
+import type { MessageView } from '../messages/message-view';
+import type { MentionedUser } from '../read-state/mentions';
 import { RoomMember } from '../rooms/room-member.entity';
 import { Room, RoomType } from '../rooms/room.entity';
 import { UsersService } from '../users/users.service';
@@ -154,17 +156,31 @@ export class NotificationsService {
   /** Members mentioned in a PUBLIC or PRIVATE room (in a direct message, DIRECT_MESSAGE tells). */
   @OnDomainEvent('message.created')
   async onMentioned(e: DomainEventMap['message.created']): Promise<void> {
-    if (e.room.type === RoomType.DIRECT_MESSAGE || !e.message.mentions.length) return;
-    const room = await this.rooms.findOne({ where: { id: e.room.id }, select: { id: true, name: true } });
+    await this.notifyMentioned(e.room, e.message, e.message.mentions);
+  }
+
+  /** An edit that adds a mention notifies the newly mentioned users only (EXTENSIONS.md §2). */
+  @OnDomainEvent('message.edited')
+  async onMentionedByEdit(e: DomainEventMap['message.edited']): Promise<void> {
+    await this.notifyMentioned(e.room, e.message, e.mentionsAdded);
+  }
+
+  private async notifyMentioned(
+    where: { id: number; type: RoomType },
+    message: MessageView,
+    users: readonly MentionedUser[],
+  ): Promise<void> {
+    if (where.type === RoomType.DIRECT_MESSAGE || !users.length) return;
+    const room = await this.rooms.findOne({ where: { id: where.id }, select: { id: true, name: true } });
     if (!room) return;
-    for (const user of e.message.mentions)
+    for (const user of users)
       await this.create({
         userId: user.id,
         type: NotificationType.MENTION,
-        message: `${e.message.sender.username} mentioned you in ${room.name}`,
-        actorId: e.message.sender.id,
+        message: `${message.sender.username} mentioned you in ${room.name}`,
+        actorId: message.sender.id,
         roomId: room.id,
-        messageId: e.message.id,
+        messageId: message.id,
       });
   }
 

@@ -20,7 +20,7 @@ interface ReceiptSlot {
  * Live read state. A read (REST or STOMP) is pushed at once to all the user's sessions on
  * `/user/queue/read` with its counts; a send moves the sender's marker too, and those moves are
  * pushed coalesced: every SEND_PUSH_DELAY_MS, ONE recount for all the (user, room) pairs that
- * sent meanwhile, so a send costs no count query. Room members get READ receipts on the events
+ * sent meanwhile (or whose mentions an edit changed), so a send costs no count query. Room members get READ receipts on the events
  * topic, at most one per user and room every RECEIPT_INTERVAL_MS: the first at once, later ones
  * by a trailing timer that sends the newest marker.
  */
@@ -56,6 +56,18 @@ export class ReadStateLive implements OnModuleDestroy {
     this.receipt(room.id, userId, message.id);
     this.sentPairs.set(`${room.id}:${userId}`, { userId, roomId: room.id });
     this.pushTimer ??= setTimeout(() => void this.pushSent(), SEND_PUSH_DELAY_MS).unref();
+  }
+
+  /**
+   * An edit that added or removed a mention changed those users' mention counts in the room: they
+   * are recounted with the next coalesced push.
+   */
+  @OnDomainEvent('message.edited')
+  onMessageEdited({ room, mentionsAdded, mentionsRemoved }: DomainEventMap['message.edited']): void {
+    for (const { id: userId } of [...mentionsAdded, ...mentionsRemoved])
+      this.sentPairs.set(`${room.id}:${userId}`, { userId, roomId: room.id });
+    if (this.sentPairs.size)
+      this.pushTimer ??= setTimeout(() => void this.pushSent(), SEND_PUSH_DELAY_MS).unref();
   }
 
   /** A member who left (or a deleted room) gets no receipt any more. */

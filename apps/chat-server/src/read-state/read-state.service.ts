@@ -74,12 +74,25 @@ export class ReadStateService {
   /**
    * The members a text mentions (bounded: see mentions.ts); one query, and none at all without
    * an `@`. Names that are not members are plain text: nothing says whether such a user exists.
+   * For an edit, `previous` are the users the message mentioned before: one whose `@name` is still
+   * in the text stays mentioned even if it has left the room since (an edit does not take back a
+   * mention the text still makes); everyone else is resolved against the members now.
    */
-  async mentionsIn(roomId: number, senderId: number, content: string): Promise<MentionedUser[]> {
+  async mentionsIn(
+    roomId: number,
+    senderId: number,
+    content: string,
+    previous: readonly MentionedUser[] = [],
+  ): Promise<MentionedUser[]> {
     if (!content.includes('@')) return [];
     const { occurrences, lookups } = mentionCandidates(content);
     if (!lookups.length) return [];
-    return resolveMentions(occurrences, await this.repo.membersNamed(roomId, lookups), senderId);
+    const found = await this.repo.membersNamed(roomId, lookups);
+    for (const user of previous) {
+      const key = user.username.toLowerCase();
+      if (!found.has(key)) found.set(key, user);
+    }
+    return resolveMentions(occurrences, found, senderId);
   }
 
   /** The current state of several memberships (for the coalesced pushes after sends). */

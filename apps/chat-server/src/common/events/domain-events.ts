@@ -2,6 +2,7 @@ import { Injectable, Logger, OnModuleInit } from '@nestjs/common';
 import { DiscoveryService, MetadataScanner } from '@nestjs/core';
 import type { MessageView } from '../../messages/message-view';
 import type { RoomType } from '../../rooms/room.entity';
+import type { MentionedUser } from '../../read-state/mentions';
 import { ON_DOMAIN_EVENT_METADATA } from './on-domain-event.decorator';
 
 /**
@@ -38,8 +39,17 @@ export interface DomainEventMap {
     unreadCount: number;
     mentionCount: number;
   };
-  /** A message's content changed (not emitted when the same content is sent again). */
-  'message.edited': { message: MessageView; previousContent: string; room: { id: number; type: RoomType } };
+  /**
+   * A message's content changed (not emitted when the same content is sent again). The mentions
+   * the edit added (they are notified) and removed (their counts change), beside the new view.
+   */
+  'message.edited': {
+    message: MessageView;
+    previousContent: string;
+    room: { id: number; type: RoomType };
+    mentionsAdded: MentionedUser[];
+    mentionsRemoved: MentionedUser[];
+  };
   /** A user's reaction was stored / removed; `count` is the emoji's count on the message now. */
   'reaction.added': { roomId: number; messageId: number; emoji: string; userId: number; count: number };
   'reaction.removed': { roomId: number; messageId: number; emoji: string; userId: number; count: number };

@@ -82,6 +82,35 @@ describeInChromium('web client: edits, reactions and threads in Chromium', () =>
     for (const p of [alice, bob]) await seeNoText(messages(p), 'hello world');
   });
 
+  it('arrow-up in the empty message box edits the newest own message; Esc returns to the box', async () => {
+    const { alice, bob } = await pair();
+    await sendThroughUi(alice, 'first thing');
+    await sendThroughUi(bob, 'a reply from bob');
+    await sendThroughUi(alice, 'secnod thing');
+    await seeText(messages(bob), 'secnod thing');
+    const composer = alice.getByRole('textbox', { name: 'Message' });
+    // Text in the box: the arrow moves the cursor as usual, nothing opens.
+    await composer.fill('draft');
+    await composer.press('ArrowUp');
+    expect(await alice.getByRole('textbox', { name: 'Edit message' }).count()).toBe(0);
+    await composer.fill('');
+    await composer.press('ArrowUp');
+    // The editor replaces the text in the newest own message (not bob's, not the older one).
+    const box = alice.getByRole('textbox', { name: 'Edit message' });
+    await expect(box.inputValue()).resolves.toBe('secnod thing');
+    expect(await messages(alice).locator('.msg').last().getByRole('textbox').count()).toBe(1);
+    await box.press('Escape');
+    expect(await alice.getByRole('textbox', { name: 'Edit message' }).count()).toBe(0);
+    expect(await composer.evaluate((el) => el === document.activeElement)).toBe(true);
+
+    await composer.press('ArrowUp');
+    await box.fill('second thing');
+    await box.press('Enter');
+    for (const p of [alice, bob]) await seeText(message(p, 'second thing'), '(edited)');
+    await seeText(messages(alice), 'first thing');
+    expect(await message(alice, 'first thing').locator('.msg-edited').count()).toBe(0);
+  });
+
   it('reacts from the picker and by clicking a reaction; counts follow live, mine highlighted', async () => {
     const { alice, bob } = await pair();
     await sendThroughUi(alice, 'ship it?');

@@ -157,6 +157,7 @@ export class App {
     });
     views.desktop.bindOpen((roomId) => (location.hash = roomHash(roomId)));
     views.composer.bindInput((hasText) => messages.onComposerInput(hasText));
+    views.composer.bindEditLast(() => views.list.editLastOwn(() => views.composer.focus()));
     views.typing.bindExpire(() => messages.renderTyping());
     views.members.bindClose(() => rooms.closeMembers());
     views.thread.bindClose(() => this.changes.closeThread());

@@ -55,6 +55,18 @@ export class ComposerView {
     });
   }
 
+  /**
+   * Arrow-up in the empty box edits the user's last message (as in Slack and Mattermost): the
+   * handler says whether there was one to edit; if not, the key keeps its usual meaning.
+   */
+  bindEditLast(handler: () => boolean): void {
+    this.input.addEventListener('keydown', (ev) => {
+      if (ev.key !== 'ArrowUp' || ev.shiftKey || ev.altKey || ev.ctrlKey || ev.metaKey || ev.isComposing)
+        return;
+      if (this.input.value === '' && handler()) ev.preventDefault();
+    });
+  }
+
   /** Who `@` offers to mention. */
   bindMentionSource(source: () => readonly UserRef[]): void {
     this.picker.bindSource(source);

@@ -1,7 +1,7 @@
 import { append, formatDay, h, parseTime, replace } from '../dom';
 import type { RoomHistory } from '../state/messages';
 import type { Message, RoomType } from '../types';
-import { MessageContext, renderMessage } from './message';
+import { EDIT_END_EVENT, MessageContext, renderMessage } from './message';
 
 /** Messages of one sender within this window are grouped under one header. */
 const GROUP_WINDOW_MS = 5 * 60_000;
@@ -91,6 +91,23 @@ export class MessageListView {
     el.scrollIntoView({ block: 'center' });
     el.classList.add('flash');
     window.setTimeout(() => el.classList.remove('flash'), 2500);
+  }
+
+  /**
+   * Opens the editor of the user's newest message that it may edit (its own, in this list), scrolled
+   * into view; `onDone` runs when that editor closes. False when there is none.
+   */
+  editLastOwn(onDone: () => void): boolean {
+    const own = this.list.querySelectorAll<HTMLElement>('.msg.mine');
+    for (let i = own.length - 1; i >= 0; i--) {
+      const edit = own[i].querySelector<HTMLButtonElement>('.msg-actions button[aria-label="Edit message"]');
+      if (!edit) continue;
+      own[i].addEventListener(EDIT_END_EVENT, onDone, { once: true });
+      edit.click();
+      own[i].scrollIntoView({ block: 'nearest' });
+      return true;
+    }
+    return false;
   }
 
   render(messages: readonly Message[], ctx: MessageContext): void {

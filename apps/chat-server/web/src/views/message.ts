@@ -113,6 +113,9 @@ function picker(m: Message, ctx: MessageContext, close: () => void): HTMLElement
   );
 }
 
+/** Dispatched (bubbling) on a message's element when its editor closes, saved or cancelled. */
+export const EDIT_END_EVENT = 'msg-edit-end';
+
 /** Swaps the message's text for an editor (Enter or "Save" saves, Escape or "Cancel" cancels). */
 function startEditing(el: HTMLElement, m: Message, ctx: MessageContext): void {
   const text = el.querySelector<HTMLElement>('.msg-text');
@@ -127,7 +130,10 @@ function startEditing(el: HTMLElement, m: Message, ctx: MessageContext): void {
     box,
     h('div', { class: 'msg-editor-actions' }, cancel, save),
   );
-  const stop = () => editor.replaceWith(text);
+  const stop = () => {
+    editor.replaceWith(text);
+    el.dispatchEvent(new CustomEvent(EDIT_END_EVENT, { bubbles: true }));
+  };
   const submit = async () => {
     const content = box.value;
     if (!content.trim() || content === m.content) return stop();
@@ -146,6 +152,7 @@ function startEditing(el: HTMLElement, m: Message, ctx: MessageContext): void {
   });
   text.replaceWith(editor);
   box.focus();
+  box.setSelectionRange(box.value.length, box.value.length);
 }
 
 const isReply = (m: Message): boolean => m.parentId !== undefined && m.parentId !== null;

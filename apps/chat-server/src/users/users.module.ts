@@ -1,6 +1,7 @@
 import { Module } from '@nestjs/common';
 import { TypeOrmModule } from '@nestjs/typeorm';
 import { BasicUsersController } from './basic-users.controller';
+import { PasswordHashQueue } from './password-hash-queue';
 import { PasswordHasher } from './password-hasher';
 import { PrincipalCache } from './principal-cache';
 import { User } from './user.entity';
@@ -12,7 +13,14 @@ import { UsersService } from './users.service';
 @Module({
   imports: [TypeOrmModule.forFeature([User])],
   controllers: [UsersController, BasicUsersController],
-  providers: [UsersService, UsersRepository, UserDirectoryService, PasswordHasher, PrincipalCache],
+  providers: [
+    UsersService,
+    UsersRepository,
+    UserDirectoryService,
+    PasswordHasher,
+    PasswordHashQueue,
+    PrincipalCache,
+  ],
   exports: [UsersService, PasswordHasher],
 })
 export class UsersModule {}

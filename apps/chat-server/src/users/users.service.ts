@@ -79,23 +79,26 @@ export class UsersService implements OnApplicationBootstrap {
     }
   }
 
-  /** Registration: asking for the admin role is refused unless an admin is the caller. */
-  async register(input: NewUser, caller?: Principal): Promise<User> {
+  /**
+   * Registration: asking for the admin role is refused unless an admin is the caller. `address`
+   * is the client's (its turn in the password hashing queue).
+   */
+  async register(input: NewUser, caller?: Principal, address?: string): Promise<User> {
     const roles = normaliseRoles(input.roles);
     if (roles.includes(ROLE_ADMIN) && !isAdmin(caller)) {
       throw new ForbiddenException('Only an administrator can create an administrator');
     }
-    return this.create({ ...input, roles });
+    return this.create({ ...input, roles }, address);
   }
 
-  private async create(input: NewUser): Promise<User> {
+  private async create(input: NewUser, address?: string): Promise<User> {
     await this.assertUnique(input.username, input.email ?? null);
     const user = this.users.create({
       username: input.username,
       usernameKey: input.username.toLowerCase(),
       email: input.email ?? null,
       emailKey: input.email ? input.email.toLowerCase() : null,
-      passwordHash: await this.hasher.hash(input.password),
+      passwordHash: await this.hasher.hash(input.password, address),
       roles: normaliseRoles(input.roles),
       tokenVersion: 0,
       createdAt: new Date(),

@@ -1,5 +1,6 @@
 import { BadRequestException, Injectable } from '@nestjs/common';
 import { DomainEvents } from '../common/events/domain-events';
+import { ListPage, ListPageQuery, pageWindow, toListPage } from '../common/pagination/list-page';
 import { isForeignKeyViolation, isUniqueViolation } from '../common/filters/all-exceptions.filter';
 import { isAdmin, Principal } from '../common/principal';
 import { User } from '../users/user.entity';
@@ -74,22 +75,33 @@ export class RoomsService {
     return summary;
   }
 
-  /** Every room the caller may see: all PUBLIC rooms plus the others it belongs to (admins: all). */
-  async list(caller: Principal): Promise<RoomSummary[]> {
-    const rooms = await this.repository.listVisible(isAdmin(caller) ? undefined : caller.id);
-    return this.repository.summaries(rooms);
+  /** A page of the rooms the caller may see: all PUBLIC rooms plus the others it belongs to (admins: all). */
+  async list(caller: Principal, query?: ListPageQuery): Promise<ListPage<RoomSummary>> {
+    const window = pageWindow(query);
+    const rooms = await this.repository.listVisible(isAdmin(caller) ? undefined : caller.id, window);
+    return toListPage(await this.repository.summaries(rooms), window);
   }
 
-  /** The rooms a user belongs to (self or admin; 403 for another id before 404 for an unknown one). */
-  async listForUser(caller: Principal, userId: number): Promise<RoomSummary[]> {
+  /** A page of the rooms a user belongs to (self or admin; 403 for another id before 404 for an unknown one). */
+  async listForUser(
+    caller: Principal,
+    userId: number,
+    query?: ListPageQuery,
+  ): Promise<ListPage<RoomSummary>> {
     this.users.assertSelfOrAdmin(caller, userId);
     await this.users.getExisting(userId);
-    return this.repository.summaries(await this.repository.listOfMember(userId));
+    const window = pageWindow(query);
+    return toListPage(
+      await this.repository.summaries(await this.repository.listOfMember(userId, window)),
+      window,
+    );
   }
 
-  /** The caller's own rooms of one type (basic `GET /api/groups`, `GET /api/channels`). */
-  async listMine(caller: Principal, type: RoomType): Promise<RoomSummary[]> {
-    return this.repository.summaries(await this.repository.listOfMember(caller.id, type));
+  /** A page of the caller's own rooms of one type (basic `GET /api/groups`, `GET /api/channels`). */
+  async listMine(caller: Principal, type: RoomType, query?: ListPageQuery): Promise<ListPage<RoomSummary>> {
+    const window = pageWindow(query);
+    const rooms = await this.repository.listOfMember(caller.id, window, type);
+    return toListPage(await this.repository.summaries(rooms), window);
   }
 
   /** Members of a room the caller may see, in joining order. */

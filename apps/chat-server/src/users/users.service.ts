@@ -10,6 +10,7 @@ import { InjectRepository } from '@nestjs/typeorm';
 import { Repository } from 'typeorm';
 import { AppConfig } from '../config/app-config';
 import { DomainEvents } from '../common/events/domain-events';
+import { ListPage, ListPageQuery, pageWindow, toListPage } from '../common/pagination/list-page';
 import { isAdmin, Principal } from '../common/principal';
 import { TransactionRunner } from '../database/transaction-runner';
 import { PasswordHasher } from './password-hasher';
@@ -184,8 +185,11 @@ export class UsersService implements OnApplicationBootstrap {
     return user;
   }
 
-  list(): Promise<User[]> {
-    return this.users.find({ order: { id: 'ASC' } });
+  /** A page of every user, by id (admins only: the route's role guard). */
+  async list(query?: ListPageQuery): Promise<ListPage<User>> {
+    const window = pageWindow(query);
+    const rows = await this.users.find({ order: { id: 'ASC' }, skip: window.offset, take: window.limit });
+    return toListPage(rows, window);
   }
 
   /** Profile update (self or admin). Roles never change here. Returns whether the password changed. */

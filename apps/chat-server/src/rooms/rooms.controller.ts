@@ -137,6 +137,6 @@ export class RoomsController {
     @CurrentUser() caller: Principal,
     @Param('roomId', ParseIdPipe) roomId: number,
   ): Promise<RoomMemberDto[]> {
-    return (await this.rooms.members(caller, roomId)).map(RoomMemberDto.from);
+    return this.rooms.members(caller, roomId);
   }
 }

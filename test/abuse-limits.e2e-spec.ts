@@ -6,6 +6,7 @@ import {
 import { MAX_REPORTED_ERRORS } from '../apps/chat-server/src/common/validation/validation';
 import { bearer, TestUser, uniqueName } from './factories/users';
 import { expectError } from './helpers/expect-error';
+import { StompTestClient } from './helpers/stomp-client';
 import { startTestApp, TestApp } from './helpers/test-app';
 
 /**
@@ -148,6 +149,32 @@ describe('abuse limits', () => {
       .set(bearer(bob))
       .send({ content: 'z' })
       .expect(201);
+  });
+
+  it('messages per user over STOMP: 429 on /user/queue/errors, the session stays', async () => {
+    const alice = await newUser();
+    const room = await api()
+      .post('/api/v1/rooms')
+      .set(bearer(alice))
+      .send({ name: uniqueName('r'), type: 'PUBLIC' })
+      .expect(201);
+    const c = await StompTestClient.connect(t.url, alice.token);
+    try {
+      await c.subscribeConfirmed('/user/queue/errors');
+      for (let i = 0; i < 3; i++)
+        await c.sendConfirmed('/app/chat.sendMessage', { roomId: room.body.id, content: `m${i}` });
+      c.send('/app/chat.sendMessage', { roomId: room.body.id, content: 'one too many' });
+      const [error] = await c.waitForMessages('/user/queue/errors', 1);
+      expect(error).toEqual(
+        expect.objectContaining({
+          status: 429,
+          message: expect.stringMatching(/^Too many messages; retry in \d+ s$/),
+        }),
+      );
+      expect(c.closed).toBe(false);
+    } finally {
+      await c.close();
+    }
   });
 
   it('direct messages opened per user: creating or re-joining counts, finding does not', async () => {

@@ -42,11 +42,7 @@ const config = {
 };
 
 function available() {
-  if (!fs.existsSync(config.entry))
-    return {
-      ok: false,
-      reason: `server not built (${path.relative(ROOT, config.entry)} missing; run npm run build)`,
-    };
+  if (!fs.existsSync(config.entry)) return { ok: false, reason: `server not built (${path.relative(ROOT, config.entry)} missing; run npm run build)` };
   return { ok: true };
 }
 
@@ -101,22 +97,19 @@ function request(port, method, p, body, token) {
       headers['content-length'] = data.length;
     }
     if (token) headers.authorization = `Bearer ${token}`;
-    const req = http.request(
-      { host: '127.0.0.1', port, method, path: p, headers, agent, timeout: 30000 },
-      (res) => {
-        let s = '';
-        res.on('data', (d) => (s += d));
-        res.on('end', () => {
-          let json = null;
-          try {
-            json = s ? JSON.parse(s) : null;
-          } catch {
-            /* not json */
-          }
-          resolve({ status: res.statusCode, json, text: s });
-        });
-      },
-    );
+    const req = http.request({ host: '127.0.0.1', port, method, path: p, headers, agent, timeout: 30000 }, (res) => {
+      let s = '';
+      res.on('data', (d) => (s += d));
+      res.on('end', () => {
+        let json = null;
+        try {
+          json = s ? JSON.parse(s) : null;
+        } catch {
+          /* not json */
+        }
+        resolve({ status: res.statusCode, json, text: s });
+      });
+    });
     req.on('timeout', () => req.destroy(new Error(`${method} ${p}: timeout`)));
     req.on('error', reject);
     if (data) req.write(data);
@@ -157,66 +150,27 @@ async function prepare(port, { rooms, users }) {
   const tag = Date.now().toString(36);
   const nUsers = Math.max(1, Math.min(users, config.users));
   const list = [];
-  await pool(
-    4,
-    Array.from({ length: nUsers }, (_, i) => i),
-    async (i) => {
-      const username = `bench_${tag}_${i}`;
-      const email = `${username}@bench.local`;
-      const reg = expect(
-        await request(port, 'POST', `${api}/auth/register`, { username, email, password: config.password }),
-        [200, 201],
-        'register',
-      );
-      const login = expect(
-        await request(port, 'POST', `${api}/auth/login`, {
-          usernameOrEmail: username,
-          password: config.password,
-        }),
-        [200, 201],
-        'login',
-      );
-      const token = login.token || login.accessToken || login.access_token;
-      if (!token) throw new Error(`login: no token in ${JSON.stringify(login).slice(0, 200)}`);
-      const claims = jwtClaims(token);
-      const id =
-        (reg && (reg.id || (reg.user && reg.user.id))) ||
-        (login.user && login.user.id) ||
-        claims.sub ||
-        claims.userId ||
-        claims.id;
-      if (id === undefined)
-        throw new Error('cannot find the user id (register body id/user.id, login user.id or JWT sub)');
-      list[i] = { id, token, username };
-    },
-  );
+  await pool(4, Array.from({ length: nUsers }, (_, i) => i), async (i) => {
+    const username = `bench_${tag}_${i}`;
+    const email = `${username}@bench.local`;
+    const reg = expect(await request(port, 'POST', `${api}/auth/register`, { username, email, password: config.password }), [200, 201], 'register');
+    const login = expect(await request(port, 'POST', `${api}/auth/login`, { usernameOrEmail: username, password: config.password }), [200, 201], 'login');
+    const token = login.token || login.accessToken || login.access_token;
+    if (!token) throw new Error(`login: no token in ${JSON.stringify(login).slice(0, 200)}`);
+    const claims = jwtClaims(token);
+    const id = (reg && (reg.id || (reg.user && reg.user.id))) || (login.user && login.user.id) || claims.sub || claims.userId || claims.id;
+    if (id === undefined) throw new Error('cannot find the user id (register body id/user.id, login user.id or JWT sub)');
+    list[i] = { id, token, username };
+  });
   const roomIds = [];
-  await pool(
-    8,
-    Array.from({ length: rooms }, (_, i) => i),
-    async (i) => {
-      const r = expect(
-        await request(
-          port,
-          'POST',
-          `${api}/rooms`,
-          { name: `bench-${tag}-${i}`, type: 'PUBLIC' },
-          list[0].token,
-        ),
-        [200, 201],
-        'create room',
-      );
-      roomIds[i] = r.id;
-    },
-  );
+  await pool(8, Array.from({ length: rooms }, (_, i) => i), async (i) => {
+    const r = expect(await request(port, 'POST', `${api}/rooms`, { name: `bench-${tag}-${i}`, type: 'PUBLIC' }, list[0].token), [200, 201], 'create room');
+    roomIds[i] = r.id;
+  });
   const adds = [];
   for (const rid of roomIds) for (let u = 1; u < list.length; u++) adds.push([rid, list[u].id]);
   await pool(8, adds, async ([rid, uid]) => {
-    expect(
-      await request(port, 'POST', `${api}/rooms/${rid}/members/${uid}`, undefined, list[0].token),
-      [200, 201, 204, 409],
-      'add member',
-    );
+    expect(await request(port, 'POST', `${api}/rooms/${rid}/members/${uid}`, undefined, list[0].token), [200, 201, 204, 409], 'add member');
   });
   return { users: list, roomIds };
 }
@@ -233,11 +187,7 @@ async function start(ctx) {
   }
   const port = await freePort();
   const cp = track(
-    spawn(process.execPath, [...config.nodeArgs, config.entry], {
-      cwd: ROOT,
-      env: { ...process.env, ...serverEnv(port, ctx) },
-      stdio: ['ignore', 'ignore', 'pipe'],
-    }),
+    spawn(process.execPath, [...config.nodeArgs, config.entry], { cwd: ROOT, env: { ...process.env, ...serverEnv(port, ctx) }, stdio: ['ignore', 'ignore', 'pipe'] }),
     'our-server',
   );
   let stderr = '';
@@ -245,9 +195,7 @@ async function start(ctx) {
   try {
     await Promise.race([
       waitTcp(port, config.startTimeoutMs),
-      new Promise((_, rej) =>
-        cp.once('exit', (c) => rej(new Error(`server exited with ${c}: ${stderr.slice(-800)}`))),
-      ),
+      new Promise((_, rej) => cp.once('exit', (c) => rej(new Error(`server exited with ${c}: ${stderr.slice(-800)}`)))),
     ]);
   } catch (e) {
     await killChild(cp);
@@ -263,12 +211,7 @@ async function start(ctx) {
     spec: {
       kind: 'stomp',
       transport: ctx.transport || 'ws',
-      url:
-        ctx.transport === 'sockjs-client'
-          ? `http://127.0.0.1:${port}${config.sockjsPath}`
-          : sockjs
-            ? `${base}${config.sockjsPath}`
-            : `${base}${config.wsPath}`,
+      url: ctx.transport === 'sockjs-client' ? `http://127.0.0.1:${port}${config.sockjsPath}` : sockjs ? `${base}${config.sockjsPath}` : `${base}${config.wsPath}`,
       protocols: sockjs ? [] : config.wsProtocols,
       host: '127.0.0.1',
       tokenHeader: config.tokenHeader,
@@ -282,11 +225,4 @@ async function start(ctx) {
   };
 }
 
-module.exports = {
-  config,
-  available,
-  start,
-  prepare,
-  request,
-  databaseUrl: () => `${config.mysqlUrl}/${config.database}`,
-};
+module.exports = { config, available, start, prepare, request, databaseUrl: () => `${config.mysqlUrl}/${config.database}` };

@@ -142,6 +142,14 @@ describeInChromium('web client: read state and mentions in Chromium', () => {
     const [alice, bob] = [await user('alice'), await user('bob')];
     const room = await createRoom(web.t, alice, { members: [bob] });
     const elsewhere = await createRoom(web.t, bob, { members: [alice] });
+    // The invite to `elsewhere` is written after the add answered: read it once it is there.
+    await eventually(
+      async () =>
+        (await request(web.t.url).get('/api/v1/notifications').set(bearer(alice)).expect(200)).body.some(
+          (n: { type: string; roomId: number }) => n.type === 'ROOM_INVITE' && n.roomId === elsewhere.id,
+        ),
+      'the invite to the other room',
+    );
     await request(web.t.url).put('/api/v1/notifications/read-all').set(bearer(alice)).expect(200);
     const alicePage = await signIn(alice, `#/room/${room.id}`);
     await seeText(alicePage.locator('.room-title'), room.name);

@@ -5,6 +5,9 @@ import { join } from 'node:path';
 import { createConnection } from 'mysql2/promise';
 import { createApp } from '../../apps/chat-server/src/bootstrap';
 import { AppSettings, loadSettings } from '../../apps/chat-server/src/config/app-config';
+import { GENEROUS_LIMITS } from './generous-limits';
+
+export { GENEROUS_LIMITS };
 
 export const ADMIN = { username: 'admin', password: 'admin-password-1', email: 'admin@example.com' };
 export const TEST_JWT_SECRET = 'e2e-test-secret-that-is-long-enough-0123456789';
@@ -82,6 +85,7 @@ export function testSettings(
     LOG_LEVEL: process.env.TEST_LOG_LEVEL ?? 'silent',
     LOGIN_MAX_FAILURES: '1000',
     LOGIN_MAX_FAILURES_PER_IP: '100000',
+    ...GENEROUS_LIMITS,
     ...env,
   });
 }

@@ -7,14 +7,13 @@ describe('httpSettings', () => {
     return { ...httpSettings(reader), errors: reader.errors };
   };
 
-  it('listens on 0.0.0.0:8080 with a 256 KiB body limit, no CORS and open metrics by default', () => {
+  it('listens on 0.0.0.0:8080 with a 256 KiB body limit, and no CORS by default', () => {
     expect(read({})).toEqual({
       host: '0.0.0.0',
       port: 8080,
       trustProxy: false,
       corsOrigins: [],
       bodyLimitBytes: 262144,
-      metricsToken: undefined,
       errors: [],
     });
   });

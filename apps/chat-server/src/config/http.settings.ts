@@ -9,8 +9,6 @@ export interface HttpSettings {
   /** CORS_ORIGINS: a comma-separated list, "*" (true: any origin) or empty (none). */
   corsOrigins: string[] | true;
   bodyLimitBytes: number;
-  /** Bearer token `/metrics` asks for; open when unset. */
-  metricsToken?: string;
 }
 
 export function httpSettings(env: EnvReader): HttpSettings {
@@ -20,7 +18,6 @@ export function httpSettings(env: EnvReader): HttpSettings {
     trustProxy: env.flag('TRUST_PROXY'),
     corsOrigins: corsOrigins(env.raw('CORS_ORIGINS') ?? ''),
     bodyLimitBytes: env.int('BODY_LIMIT_BYTES', 262144, 1024, 50 * 1024 * 1024),
-    metricsToken: env.text('METRICS_TOKEN'),
   };
 }
 

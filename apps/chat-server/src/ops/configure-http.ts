@@ -43,6 +43,11 @@ export function securityHeaders(options: HelmetOptions): Record<string, string> 
   return headers;
 }
 
+/** `/api/**`, the API documentation aside (public and the same for everyone). */
+export function isApiAnswer(url: string): boolean {
+  return url.startsWith('/api/') && !url.startsWith('/api/docs');
+}
+
 /** Security headers, HTTP metrics and the API docs (called by createApp, before routes are mapped). */
 export function configureHttp(app: NestFastifyApplication, settings: AppSettings): void {
   const headers = securityHeaders({
@@ -53,10 +58,13 @@ export function configureHttp(app: NestFastifyApplication, settings: AppSettings
   });
   const fastify = app.getHttpAdapter().getInstance();
   // Every response, 404s and errors included (onRequest runs before routing decides anything).
-  fastify.addHook('onRequest', (_request, reply, done) => {
+  fastify.addHook('onRequest', (request, reply, done) => {
     void reply.headers(headers);
+    // API answers are per user (or a token, for the login): no cache, shared or private, may keep
+    // them. A route that wants otherwise sets its own Cache-Control, which replaces this one.
+    if (isApiAnswer(request.url)) void reply.header('cache-control', 'no-store');
     done();
   });
   app.get(MetricsService).instrumentHttp(fastify);
-  setupApiDocs(app);
+  if (settings.apiDocs) setupApiDocs(app);
 }

@@ -25,6 +25,7 @@ describe('attack: operational surfaces in production', () => {
   });
 
   let probes = 0;
+  const statuses: number[] = [];
   const probe = async (
     t: TestApp,
     method: string,
@@ -32,20 +33,23 @@ describe('attack: operational surfaces in production', () => {
     options: Parameters<typeof call>[3] = {},
   ) => {
     probes++;
-    return call(t.url, method, path, options);
+    const res = await call(t.url, method, path, options);
+    statuses.push(res.status);
+    return res;
   };
 
   it('keeps /metrics and the API docs closed by default, whatever the caller holds', async () => {
     const t = await start({});
     const user = await createUser(t);
     const attempts: [string, HttpResult][] = [];
-    for (const headers of [
+    const headerSets: Record<string, string>[] = [
       {},
       { authorization: `Bearer ${user.token}` },
       { authorization: 'Bearer ' },
       { 'x-metrics-token': '' },
       { 'x-metrics-token': 'guess' },
-    ]) {
+    ];
+    for (const headers of headerSets) {
       attempts.push([`/metrics ${JSON.stringify(headers)}`, await probe(t, 'GET', '/metrics', { headers })]);
     }
     for (const path of DOCS) attempts.push([path, await probe(t, 'GET', path, { token: user.token })]);

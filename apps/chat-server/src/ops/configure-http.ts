@@ -2,8 +2,10 @@ import type { IncomingMessage, ServerResponse } from 'node:http';
 import helmet, { HelmetOptions } from 'helmet';
 import { NestFastifyApplication } from '@nestjs/platform-fastify';
 import { AppSettings } from '../config/app-config';
+import { Logger } from '@nestjs/common';
 import { MetricsService } from '../metrics/metrics.service';
 import { setupApiDocs } from './api-docs';
+import { ConnectionLimiter, effectiveMaxConnections } from './connection-limits';
 
 /**
  * Content-Security-Policy for the app's own web page and the Swagger UI: same-origin scripts only,
@@ -67,4 +69,14 @@ export function configureHttp(app: NestFastifyApplication, settings: AppSettings
   });
   app.get(MetricsService).instrumentHttp(fastify);
   if (settings.apiDocs) setupApiDocs(app);
+  limitConnections(app, settings);
+}
+
+/** Caps and timeouts for the sockets of the HTTP port (ops/connection-limits.ts), fed to /metrics. */
+function limitConnections(app: NestFastifyApplication, settings: AppSettings): void {
+  const { maxConnections, lowered } = effectiveMaxConnections(settings.connections.maxConnections);
+  if (lowered) new Logger('Connections').warn(lowered);
+  const limiter = new ConnectionLimiter({ ...settings.connections, maxConnections });
+  limiter.attach(app.getHttpAdapter().getInstance().server);
+  app.get(MetricsService).bindConnectionStats(() => limiter.stats());
 }

@@ -34,16 +34,6 @@ export function opsSettings(
     port !== undefined ? 'own-port' : token || nodeEnv !== 'production' ? 'http-port' : 'off';
   return {
     metrics: { token, exposure, port, host: env.text('METRICS_HOST') ?? host },
-    apiDocs: flag(env, 'API_DOCS', nodeEnv !== 'production'),
+    apiDocs: env.bool('API_DOCS', nodeEnv !== 'production'),
   };
-}
-
-/** "true"/"1" or "false"/"0"; `def` when unset. */
-function flag(env: EnvReader, name: string, def: boolean): boolean {
-  const raw = env.text(name);
-  if (raw === undefined) return def;
-  if (raw === 'true' || raw === '1') return true;
-  if (raw === 'false' || raw === '0') return false;
-  env.fail(`${name} must be true or false (got "${raw}")`);
-  return def;
 }

@@ -50,14 +50,22 @@ export function isApiAnswer(url: string): boolean {
   return url.startsWith('/api/') && !url.startsWith('/api/docs');
 }
 
-/** Security headers, HTTP metrics and the API docs (called by createApp, before routes are mapped). */
-export function configureHttp(app: NestFastifyApplication, settings: AppSettings): void {
-  const headers = securityHeaders({
+/**
+ * The security headers of every answer of the app, computed once per settings: the REST routes and
+ * the web page (configureHttp), and the SockJS endpoint (chat.module.ts).
+ */
+export function appSecurityHeaders(settings: Pick<AppSettings, 'nodeEnv'>): Record<string, string> {
+  return securityHeaders({
     contentSecurityPolicy: { useDefaults: false, directives: CONTENT_SECURITY_POLICY },
     // Same-origin scripts are fine; the docs and web page need no cross-origin embedding rules.
     crossOriginEmbedderPolicy: false,
     strictTransportSecurity: settings.nodeEnv === 'production' ? undefined : false,
   });
+}
+
+/** Security headers, HTTP metrics and the API docs (called by createApp, before routes are mapped). */
+export function configureHttp(app: NestFastifyApplication, settings: AppSettings): void {
+  const headers = appSecurityHeaders(settings);
   const fastify = app.getHttpAdapter().getInstance();
   // Every response, 404s and errors included (onRequest runs before routing decides anything).
   fastify.addHook('onRequest', (request, reply, done) => {

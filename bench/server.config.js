@@ -76,6 +76,10 @@ function serverEnv(port, ctx) {
       ]),
     ),
     LOGIN_MAX_FAILURES_PER_ACCOUNT: '1000000',
+    // Every bench client is 127.0.0.1: the per-address socket cap (256 by default) would refuse
+    // most of C1's 10,000 sockets, and the global cap (10,000) the last few.
+    HTTP_MAX_CONNECTIONS_PER_IP: '1000000',
+    HTTP_MAX_CONNECTIONS: '15000',
     LOG_LEVEL: 'warn',
     // logins are set-up, not measured: cheap password hashing keeps server starts short
     ARGON2_MEMORY_KIB: '1024',

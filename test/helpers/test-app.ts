@@ -86,6 +86,12 @@ export function testSettings(
     LOGIN_MAX_FAILURES: '1000',
     LOGIN_MAX_FAILURES_PER_IP: '100000',
     ...GENEROUS_LIMITS,
+    // Tests prove nothing about power loss: commits skip the fsync (the default FULL costs ~2 ms
+    // each on a shared disk). faults-database-timeout checks the default itself.
+    SQLITE_SYNCHRONOUS: 'NORMAL',
+    // Every test client is 127.0.0.1, and the load specs open hundreds of sockets: the per-address
+    // cap (256 by default) is set by the specs that test it (load-connections).
+    HTTP_MAX_CONNECTIONS_PER_IP: '100000',
     ...env,
   });
 }

@@ -10,7 +10,17 @@ describe('stompSettings', () => {
       slowConsumerMs: 10000,
       connectTimeoutMs: 10000,
       maxSessionsPerIp: 20000,
+      sockjsLegacyTransports: true,
     });
+  });
+
+  it('switches the legacy SockJS transports off on request', () => {
+    expect(
+      stompSettings(new EnvReader({ SOCKJS_LEGACY_TRANSPORTS: 'false' })).stomp.sockjsLegacyTransports,
+    ).toBe(false);
+    const reader = new EnvReader({ SOCKJS_LEGACY_TRANSPORTS: 'off' });
+    stompSettings(reader);
+    expect(reader.errors).toEqual(['SOCKJS_LEGACY_TRANSPORTS must be true or false (got "off")']);
   });
 
   it('reads every limit and refuses one out of range', () => {

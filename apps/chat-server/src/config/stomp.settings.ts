@@ -1,6 +1,6 @@
 import { EnvReader } from './env-reader';
 
-/** The STOMP broker's limits (heart-beats, frame size, slow consumers, connections per address). */
+/** The STOMP broker's limits (heart-beats, frame size, slow consumers, connections per address) and transports. */
 export interface StompSettings {
   stomp: {
     heartbeatMs: number;
@@ -9,6 +9,8 @@ export interface StompSettings {
     slowConsumerMs: number;
     connectTimeoutMs: number;
     maxSessionsPerIp: number;
+    /** Serve SockJS' legacy transports (eventsource, htmlfile, jsonp-polling, iframe-*) too. */
+    sockjsLegacyTransports: boolean;
   };
 }
 
@@ -21,6 +23,7 @@ export function stompSettings(env: EnvReader): StompSettings {
       slowConsumerMs: env.int('STOMP_SLOW_CONSUMER_MS', 10000, 100, 3_600_000),
       connectTimeoutMs: env.int('STOMP_CONNECT_TIMEOUT_MS', 10000, 100, 3_600_000),
       maxSessionsPerIp: env.int('STOMP_MAX_SESSIONS_PER_IP', 20000, 1, 10_000_000),
+      sockjsLegacyTransports: env.bool('SOCKJS_LEGACY_TRANSPORTS', true),
     },
   };
 }

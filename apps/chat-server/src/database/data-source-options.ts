@@ -79,8 +79,10 @@ export function dataSourceOptions(db: AppSettings['database']): DataSourceOption
     database: db.path,
     enableWAL: true,
     prepareDatabase: (conn: { pragma: (s: string) => unknown }) => {
-      conn.pragma('busy_timeout = 5000');
-      conn.pragma('synchronous = NORMAL');
+      // better-sqlite3 runs statements synchronously, so the only wait that can be bounded is a
+      // lock held by another process (the sqlite3 shell, a second server on the same file).
+      conn.pragma(`busy_timeout = ${db.queryTimeoutMs}`);
+      conn.pragma(`synchronous = ${db.synchronous}`);
     },
   };
 }

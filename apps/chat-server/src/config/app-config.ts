@@ -1,4 +1,5 @@
 import { Injectable } from '@nestjs/common';
+import { AttachmentsSettings, attachmentsSettings } from './attachments.settings';
 import { AuthSettings, authSettings } from './auth.settings';
 import { DatabaseSettings, databaseSettings } from './database.settings';
 import { Env, EnvReader } from './env-reader';
@@ -22,7 +23,8 @@ export type AppSettings = RuntimeSettings &
   AuthSettings &
   RedisSettings &
   LoggingSettings &
-  StompSettings;
+  StompSettings &
+  AttachmentsSettings;
 
 export class ConfigError extends Error {}
 
@@ -41,6 +43,7 @@ export function loadSettings(env: Env = process.env): AppSettings {
     ...redisSettings(reader),
     ...loggingSettings(reader, runtime),
     ...stompSettings(reader),
+    ...attachmentsSettings(reader, runtime),
   };
   if (reader.errors.length)
     throw new ConfigError(`Invalid configuration:\n  - ${reader.errors.join('\n  - ')}`);

@@ -56,8 +56,16 @@ export class AttachmentsController {
       'Download (members and admins of its room once attached; before that its uploader): ETag, Range, nosniff',
   })
   @ApiProduces('application/octet-stream', 'image/png', 'image/jpeg', 'image/gif', 'image/webp')
-  @ApiResponse({ status: 200, description: 'The file', schema: { type: 'string', format: 'binary' } })
-  @ApiResponse({ status: 206, description: 'The requested byte range' })
+  @ApiResponse({
+    status: 200,
+    description: 'The file',
+    schema: { type: 'string', format: 'binary', example: '<the bytes of the file>' },
+  })
+  @ApiResponse({
+    status: 206,
+    description: 'The requested byte range (Content-Range)',
+    schema: { type: 'string', format: 'binary', example: '<bytes 0-99 of the file>' },
+  })
   @ApiResponse({ status: 304, description: 'If-None-Match matched the ETag' })
   async download(
     @CurrentUser() caller: Principal,

@@ -13,9 +13,34 @@ import { CurrentUser } from '../common/decorators/current-user.decorator';
 import { ParseIdPipe } from '../common/pipes/parse-id.pipe';
 import { Principal } from '../common/principal';
 import { sendAttachment } from './attachment-download';
+import { UploadRefused } from './attachment-upload';
 import { AttachmentsService } from './attachments.service';
 import { UploadBodyDto, UploadedAttachmentDto } from './dto/attachment.dto';
 import { AttachmentStorage } from './storage/attachment-storage';
+
+/** How long a refused upload's connection stays open after the answer, so the client reads it. */
+export const REFUSED_UPLOAD_LINGER_MS = 2000;
+
+/**
+ * A refused upload's body is not read on. A stalled client (408) is closed with the answer. Any
+ * other client is likely still sending: closing at once would reset the connection under the
+ * unread bytes and the client could lose the answer, so the body is discarded (at no memory
+ * cost) for at most REFUSED_UPLOAD_LINGER_MS after the answer, then the connection is closed.
+ */
+function closeAfterAnswer(request: FastifyRequest, reply: FastifyReply, err: unknown): void {
+  if (err instanceof UploadRefused && err.getStatus() === 408) {
+    void reply.header('connection', 'close');
+    return;
+  }
+  const raw = request.raw;
+  reply.raw.once('finish', () => {
+    const timer = setTimeout(() => {
+      if (!raw.complete) raw.socket?.destroy();
+    }, REFUSED_UPLOAD_LINGER_MS);
+    timer.unref();
+    raw.once('end', () => clearTimeout(timer));
+  });
+}
 
 /** Upload and download of files (EXTENSIONS.md §7; docs/API-DECISIONS.md "Attachments"). */
 @ApiTags('v1 attachments')
@@ -44,8 +69,7 @@ export class AttachmentsController {
     try {
       await reply.status(201).send(await this.attachments.upload(caller, roomId, request));
     } catch (err) {
-      // A refused upload's body is not read on: the connection closes after the answer.
-      if (!request.raw.readableEnded) void reply.header('connection', 'close');
+      if (!request.raw.complete) closeAfterAnswer(request, reply, err);
       throw err;
     }
   }

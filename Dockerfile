@@ -31,7 +31,7 @@ WORKDIR /app
 COPY --from=prod-deps --chown=node:node /app/node_modules ./node_modules
 COPY --from=build --chown=node:node /app/dist ./dist
 COPY --chown=node:node package.json ./
-RUN mkdir -p /app/data && chown node:node /app/data
+RUN mkdir -p /app/data /app/attachments && chown node:node /app/data /app/attachments
 USER node
 EXPOSE 8080
 STOPSIGNAL SIGTERM

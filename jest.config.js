@@ -22,7 +22,7 @@ const tsJest = [
 const common = {
   moduleFileExtensions: ['js', 'mjs', 'json', 'ts'],
   transform: { '^.+\\.ts$': tsJest, '^.+\\.m?js$': '<rootDir>/test/esm-transformer.js' },
-  transformIgnorePatterns: ['/node_modules/(?!(@nestjs|@standard-schema|es-toolkit|content-disposition)/)'],
+  transformIgnorePatterns: ['/node_modules/(?!(@nestjs|@standard-schema|es-toolkit|content-disposition|range-parser)/)'],
   moduleNameMapper: { '^@app/stomp(|/.*)$': '<rootDir>/libs/stomp/src$1' },
   testEnvironment: 'node',
 };

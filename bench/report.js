@@ -159,6 +159,17 @@ function checks(rows) {
     }
   }
   {
+    const s = find(rows, 'A1', 'server');
+    if (!s || !s.attach) {
+      na('A1', 'attachment download MiB/s >= 0.8x @fastify/static');
+      na('A1', 'attachment upload MiB/s >= 0.8x a bare Fastify multipart route');
+    } else {
+      const a = s.attach;
+      add('A1', `attachment download (${fmt(a.fileBytes)} bytes) MiB/s with JWT >= 0.8x @fastify/static`, x(a.downloadRatio), a.downloadRatio >= 0.8);
+      add('A1', 'attachment upload MiB/s >= 0.8x a bare Fastify multipart route writing the same bytes', x(a.uploadRatio), a.uploadRatio >= 0.8);
+    }
+  }
+  {
     const one = find(rows, 'X1', 'server');
     const two = find(rows, 'X1', 'server-2x-redis');
     if (!one || !two) na('X1', 'F2 on 2 instances + Redis vs 1 instance (report only)');
@@ -235,6 +246,27 @@ function r1Table(rows) {
     out.push(
       `| ${r.target} | ${fmt(q.requestsPerSec)} | ${x(ratio(q.requestsPerSec, b && b.rest.requestsPerSec))} | ${fmt(q.p50Ms, 2)} | ${fmt(q.p99Ms, 2)} | ${fmt(q.non2xx)} | ${fmt(q.errors)} | ${fmt(q.serverCpuPct)} | ${fmt(q.serverCpuUsPerReq, 1)} | ${fmt(q.bodyBytes)} | ${q.repeatValues.join(', ')} |`,
     );
+  }
+  return out.join('\n');
+}
+
+function a1Table(rows) {
+  const out = ['| what | target | MiB/s | req/s | x peer | p50 ms | p99 ms | non-2xx | errors | CPU % |', '|---|---|---|---|---|---|---|---|---|---|'];
+  for (const r of rows.filter((q) => q.workload === 'A1')) {
+    if (r.status !== 'ok' || !r.attach) {
+      out.push(`| A1 | ${r.target} | ${r.status}: ${r.reason} ||||||||`);
+      continue;
+    }
+    const a = r.attach;
+    for (const [what, target, q, k] of [
+      ['download', 'server (JWT)', a.download, a.downloadRatio],
+      ['download', '@fastify/static', a.downloadPeer, null],
+      ['upload', 'server (JWT)', a.upload, a.uploadRatio],
+      ['upload', 'bare multipart', a.uploadPeer, null],
+    ])
+      out.push(
+        `| ${what} | ${target} | ${fmt(q.mibPerSec, 1)} | ${fmt(q.requestsPerSec, 1)} | ${k === null ? '' : x(k)} | ${fmt(q.p50Ms, 2)} | ${fmt(q.p99Ms, 2)} | ${fmt(q.non2xx)} | ${fmt(q.errors)} | ${fmt(q.cpuPct)} |`,
+      );
   }
   return out.join('\n');
 }
@@ -317,6 +349,7 @@ function report({ meta, rows }) {
     else if (id === 'R1') L.push(r1Table(rows));
     else if (id === 'U1') L.push(u1Table(rows));
     else if (id === 'X1') L.push(x1Table(rows));
+    else if (id === 'A1') L.push(a1Table(rows));
     else L.push(loadTable(rows, id));
     if (id === 'P1') {
       const s = find(rows, 'P1', 'server');

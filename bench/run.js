@@ -17,7 +17,7 @@ const { targets } = require('./targets');
 const serverCfg = require('./server.config');
 const { runBaseline } = require('./peers/mysql-baseline');
 const { report } = require('./report');
-const extra = { ...require('./lib/extra'), ...require('./lib/search') };
+const extra = { ...require('./lib/extra'), ...require('./lib/search'), ...require('./lib/attachments') };
 
 const argv = process.argv.slice(2);
 const flag = (n) => argv.includes(n);
@@ -392,6 +392,7 @@ function harnessWorked(r) {
   if (r.history) return r.history.rest.small.n > 0 && r.history.rest.big.n > 0;
   if (r.unread) return r.unread.small.n > 0 && r.unread.big.n > 0;
   if (r.rest) return r.rest.total > 0 && r.rest.non2xx === 0 && r.rest.errors === 0;
+  if (r.attach) return [r.attach.download, r.attach.downloadPeer, r.attach.upload, r.attach.uploadPeer].every((q) => q.total > 0 && q.non2xx === 0 && q.errors === 0);
   if (r.rssPerConnKiB !== undefined) return r.connections.ok > 0 && r.connections.failed === 0 && r.deadAfterIdle === 0;
   if (r.baseline) return r.completedPerSec > 0;
   if (!(r.receivedDeliveries > 0 && r.connections.failed === 0)) return false;

@@ -135,6 +135,16 @@ const workloads = {
     durationSec: 10,
     smoke: { messages: 1000, durationSec: 1 },
   },
+  A1: {
+    title: 'attachments: download of a 5 MiB attachment with JWT vs @fastify/static, upload of the same bytes vs a bare Fastify multipart route (autocannon, 4 connections)',
+    kind: 'extra',
+    run: 'runA1',
+    targets: ['server', 'fastify-static', 'fastify-multipart'],
+    fileBytes: 5 * 1024 * 1024,
+    connections: 4,
+    durationSec: 5,
+    smoke: { fileBytes: 256 * 1024, durationSec: 1 },
+  },
   X1: {
     title: 'F2 (100 subscribers, 4 publishers, window 8) on 2 instances + Redis (publishers on A, subscribers spread over A and B) vs 1 instance',
     kind: 'extra',

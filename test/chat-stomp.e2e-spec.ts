@@ -66,6 +66,7 @@ describe('real-time chat over STOMP (SockJS and WebSocket)', () => {
         replyCount: 0,
         lastReplyAt: null,
         reactions: [],
+        attachments: [],
       });
       expect(toAlice).toEqual(toBob);
       expect(history.body[0]).toEqual(toBob);

@@ -1,5 +1,6 @@
 import request from 'supertest';
 import { DataSource } from 'typeorm';
+import { AttachmentsCleanup } from '../apps/chat-server/src/attachments/attachments-cleanup';
 import { DomainEvents } from '../apps/chat-server/src/common/events/domain-events';
 import {
   AppDestination,
@@ -472,14 +473,28 @@ describe('edits, reactions and threads', () => {
   });
 
   describe('cost: a history page costs the same number of queries whatever it holds', () => {
-    it('page of 1 and page of 50, with mentions, reactions and threads on every message: the same count', async () => {
+    it('page of 1 and page of 50, with mentions, reactions, threads and attachments on every message: the same count', async () => {
       const room = await createRoom(t, alice, { members: [bob] });
+      const attach = async () => {
+        const res = await api()
+          .post(`/api/v1/rooms/${room.id}/attachments`)
+          .set(bearer(alice))
+          .attach('file', Buffer.from('file'), 'f.txt')
+          .expect(201);
+        return res.body.id as number;
+      };
       for (let i = 0; i < 30; i++) {
-        const m = await send(alice, { content: `m${i} @${bob.username}` }, room.id);
+        const m = await send(
+          alice,
+          { content: `m${i} @${bob.username}`, attachmentIds: [await attach(), await attach()] },
+          room.id,
+        );
         await react(bob, m.id, enc('👍')).expect(200);
         await send(bob, { content: `r${i}`, parentId: m.id }, room.id);
         await react(alice, m.id, ':ok:').expect(200);
       }
+      // the attachment cleanup that earlier deletions started reads too: let it finish first
+      await t.app.get(AttachmentsCleanup).sweepSoon();
       const count = await countQueries(t.app.get(DataSource));
       const queriesOf = async (query: string) => {
         await history(bob, query, room.id); // warm the membership cache
@@ -495,7 +510,8 @@ describe('edits, reactions and threads', () => {
       expect(fifty.body).toHaveLength(50);
       expect(top.body.every((m: { reactions: unknown[] }) => m.reactions.length === 2)).toBe(true);
       expect(top.body.every((m: { mentions: unknown[] }) => m.mentions.length === 1)).toBe(true);
-      expect(one.n).toBe(3); // the page, then the page's mentions and its reactions
+      expect(top.body.every((m: { attachments: unknown[] }) => m.attachments.length === 2)).toBe(true);
+      expect(one.n).toBe(4); // the page, then the page's mentions, its reactions and its attachments
       expect(fifty.n).toBe(one.n);
       expect(top.n).toBe(one.n);
     });

@@ -54,6 +54,7 @@ describe('messages (v1 and basic)', () => {
         replyCount: 0,
         lastReplyAt: null,
         reactions: [],
+        attachments: [],
       });
       expect(events).toEqual([
         { name: 'message.created', payload: { message: res.body, room: { id: roomId, type: 'PUBLIC' } } },
@@ -251,6 +252,7 @@ describe('messages (v1 and basic)', () => {
         sentAt: expect.any(String),
         editedAt: null,
         parentId: null,
+        attachments: [],
       });
       const reply = await api()
         .post('/api/messages')

@@ -332,6 +332,19 @@ describe('ops: health, metrics, API docs, security headers', () => {
       expect(group.status).toBe(201);
       answers.push(['post', '/api/groups', '201', group.body]);
       answers.push(['get', '/health', '200', (await request(t.url).get('/health').expect(200)).body]);
+      const uploaded = await request(t.url)
+        .post(`/api/v1/rooms/${room.body.id}/attachments`)
+        .set(auth)
+        .attach('file', Buffer.from('schema'), 'schema.txt')
+        .expect(201);
+      answers.push(['post', '/api/v1/rooms/{roomId}/attachments', '201', uploaded.body]);
+      const withFile = await request(t.url)
+        .post(`/api/v1/messages/room/${room.body.id}`)
+        .set(auth)
+        .send({ content: '', attachmentIds: [uploaded.body.id] })
+        .expect(201);
+      expect(withFile.body.attachments).toHaveLength(1);
+      answers.push(['post', '/api/v1/messages/room/{roomId}', '201', withFile.body]);
 
       const problems: string[] = [];
       for (const [method, path, code, body] of answers) {

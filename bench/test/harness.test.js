@@ -84,3 +84,19 @@ test('H2 seeding: the searched word is in exactly `needles` messages, evenly spa
     assert.ok(hits.every((h, k) => k === 0 || h - hits[k - 1] === step), JSON.stringify(hits));
   }
 });
+
+test('A1: the multipart body holds the bytes in one part named file; ratios are ours / peer', () => {
+  const { multipartBody, ratio, BOUNDARY } = require('../lib/attachments');
+  const bytes = Buffer.from([0, 1, 2, 255]);
+  const body = multipartBody(bytes, 'x.bin');
+  const text = body.toString('latin1');
+  assert.ok(text.startsWith(`--${BOUNDARY}\r\nContent-Disposition: form-data; name="file"; filename="x.bin"\r\n`));
+  assert.ok(text.endsWith(`\r\n--${BOUNDARY}--\r\n`));
+  const start = body.indexOf('\r\n\r\n') + 4;
+  assert.deepStrictEqual(body.subarray(start, start + bytes.length), bytes);
+  assert.strictEqual(body.length, start + bytes.length + `\r\n--${BOUNDARY}--\r\n`.length);
+  assert.strictEqual(ratio(90, 100), 0.9);
+  assert.strictEqual(ratio(1, 3), 0.33);
+  assert.strictEqual(ratio(0, 100), null);
+  assert.strictEqual(ratio(5, undefined), null);
+});

@@ -10,6 +10,7 @@ import {
   AuthzRow,
   EXCLUDED_ROUTES,
   Fixture,
+  multipartFile,
   Role,
   ROLES,
   STOMP_TABLE,
@@ -52,6 +53,16 @@ describe('attack: authorization matrix (REST and STOMP, every role)', () => {
       token: member.token,
       body: { content: 'fixture message' },
     });
+    const file = multipartFile('fixture.txt', 'fixture attachment');
+    const upload = await call(t.url, 'POST', `/api/v1/rooms/${room.id}/attachments`, {
+      token: member.token,
+      rawBody: file.body,
+      contentType: file.contentType,
+    });
+    await call(t.url, 'POST', `/api/v1/messages/room/${room.id}`, {
+      token: member.token,
+      body: { content: 'fixture attachment', attachmentIds: [upload.json.id] },
+    });
     const notification = await call(t.url, 'POST', '/api/v1/notifications', {
       token: admin.token,
       body: { userId: creator.id, message: 'fixture notification' },
@@ -66,6 +77,7 @@ describe('attack: authorization matrix (REST and STOMP, every role)', () => {
       channel,
       messageId: msg.json.id,
       notificationId: notification.json.id,
+      attachmentId: upload.json.id,
     };
   }
 
@@ -97,9 +109,12 @@ describe('attack: authorization matrix (REST and STOMP, every role)', () => {
       const fx = row.fresh ? await fixture() : shared;
       const caller = callerOf(fx, role);
       const path = row.path(fx, caller);
+      const raw = row.raw?.();
       const res = await call(t.url, row.route.split(' ')[0], path, {
         token: caller?.token,
         body: row.body?.(fx, caller),
+        rawBody: raw?.body,
+        contentType: raw?.contentType,
       });
       cases++;
       if (res.status >= 500) serverErrors++;

@@ -1,6 +1,7 @@
 import { DynamicModule, Module } from '@nestjs/common';
 import { APP_FILTER, APP_PIPE } from '@nestjs/core';
 import { LoggerModule } from 'nestjs-pino';
+import { AttachmentsModule } from './attachments/attachments.module';
 import { AuthModule } from './auth/auth.module';
 import { ChatModule } from './chat/chat.module';
 import { CommonModule } from './common/common.module';
@@ -32,6 +33,7 @@ export class AppModule {
         AuthModule,
         RoomsModule,
         MessagesModule,
+        AttachmentsModule,
         ReadStateModule,
         StatusModule,
         NotificationsModule,

@@ -9,6 +9,7 @@ import { jsonInputProblem } from './common/validation/json-input';
 import { AppSettings } from './config/app-config';
 import { createAppLogger } from './logging/app-logger';
 import { logRequests } from './logging/request-log';
+import { configureUploads } from './attachments/configure-uploads';
 import { configureHttp } from './ops/configure-http';
 
 const REQUEST_ID = /^[A-Za-z0-9._:-]{1,64}$/;
@@ -94,5 +95,6 @@ export async function createApp(settings: AppSettings): Promise<NestFastifyAppli
   });
   logRequests(fastify, () => PinoLogger.root);
   configureHttp(app, settings);
+  await configureUploads(app, settings);
   return app;
 }

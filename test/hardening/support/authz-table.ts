@@ -27,6 +27,8 @@ export interface Fixture {
   messageId: number;
   /** A notification of `creator`. */
   notificationId: number;
+  /** An attachment of `member`, attached to a message in `room`. */
+  attachmentId: number;
 }
 
 export interface AuthzRow {
@@ -36,6 +38,8 @@ export interface AuthzRow {
   note?: string;
   path: (fx: Fixture, caller: TestUser | undefined) => string;
   body?: (fx: Fixture, caller: TestUser | undefined) => unknown;
+  /** A body that is not JSON (an upload), with its content type. */
+  raw?: () => { body: Buffer; contentType: string };
   /** Statuses per role, in ROLES order. */
   expect: [number, number, number, number, number];
   /** Changes the fixture: every role gets a fresh one. */
@@ -426,6 +430,19 @@ export const AUTHZ_TABLE: AuthzRow[] = [
     path: (fx) => `/api/v1/messages/${fx.messageId}/replies`,
     expect: [401, 403, 200, 200, 200],
   },
+  // ---- attachments (EXTENSIONS.md §7) --------------------------------------------------------------
+  {
+    route: 'POST /api/v1/rooms/:roomId/attachments',
+    path: (fx) => `/api/v1/rooms/${fx.room.id}/attachments`,
+    raw: () => multipartFile('authz.txt', 'authz upload'),
+    expect: [401, 403, 201, 201, 201],
+  },
+  {
+    route: 'GET /api/v1/attachments/:id',
+    note: "an attachment of the member's message",
+    path: (fx) => `/api/v1/attachments/${fx.attachmentId}`,
+    expect: [401, 403, 200, 200, 200],
+  },
   // ---- status -------------------------------------------------------------------------------------
   ...['/api/status', '/api/v1/status'].flatMap((base): AuthzRow[] => [
     {
@@ -603,3 +620,15 @@ export const STOMP_TABLE: StompRow[] = [
     expect: ['refused', 'refused', 'refused', 'refused'],
   })),
 ];
+
+/** A multipart/form-data body with one part named `file`. */
+export function multipartFile(name: string, content: string): { body: Buffer; contentType: string } {
+  const boundary = 'authz-boundary';
+  return {
+    body: Buffer.from(
+      `--${boundary}\r\nContent-Disposition: form-data; name="file"; filename="${name}"\r\n` +
+        `Content-Type: text/plain\r\n\r\n${content}\r\n--${boundary}--\r\n`,
+    ),
+    contentType: `multipart/form-data; boundary=${boundary}`,
+  };
+}

@@ -46,6 +46,7 @@ export class ChatHandlers {
       payload.content,
       payload.clientMessageId,
       payload.parentId,
+      payload.attachmentIds,
     );
   }
 

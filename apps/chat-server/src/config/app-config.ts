@@ -1,5 +1,6 @@
 import { Injectable } from '@nestjs/common';
 import { AbuseSettings, abuseSettings } from './abuse.settings';
+import { AttachmentsSettings, attachmentsSettings } from './attachments.settings';
 import { AuthSettings, authSettings } from './auth.settings';
 import { DatabaseSettings, databaseSettings } from './database.settings';
 import { Env, EnvReader } from './env-reader';
@@ -26,7 +27,8 @@ export type AppSettings = RuntimeSettings &
   LoggingSettings &
   StompSettings &
   AbuseSettings &
-  OpsSettings;
+  OpsSettings &
+  AttachmentsSettings;
 
 export class ConfigError extends Error {}
 
@@ -48,6 +50,7 @@ export function loadSettings(env: Env = process.env): AppSettings {
     ...stompSettings(reader),
     ...abuseSettings(reader),
     ...opsSettings(reader, runtime, http),
+    ...attachmentsSettings(reader, runtime),
   };
   if (reader.errors.length)
     throw new ConfigError(`Invalid configuration:\n  - ${reader.errors.join('\n  - ')}`);

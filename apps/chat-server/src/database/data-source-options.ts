@@ -17,6 +17,7 @@ import { CreateNotificationsAndStatuses1732000000002 } from './migrations/173200
 import { ReadStateAndMentions1732000000003 } from './migrations/1732000000003-read-state-and-mentions';
 import { EditsReactionsThreads1732000000004 } from './migrations/1732000000004-edits-reactions-threads';
 import { MessageSearch1732000000005 } from './migrations/1732000000005-message-search';
+import { Attachments1732000000006 } from './migrations/1732000000006-attachments';
 import { Blocks1732000000007 } from './migrations/1732000000007-blocks';
 
 export const ENTITIES = [
@@ -36,6 +37,7 @@ export const MIGRATIONS = [
   ReadStateAndMentions1732000000003,
   EditsReactionsThreads1732000000004,
   MessageSearch1732000000005,
+  Attachments1732000000006,
   Blocks1732000000007,
 ];
 

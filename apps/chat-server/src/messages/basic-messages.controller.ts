@@ -41,6 +41,7 @@ export class BasicMessagesController {
       sentAt: message.sentAt,
       editedAt: message.editedAt,
       parentId: message.parentId,
+      attachments: message.attachments,
     };
     await reply.status(created ? 201 : 200).send(body);
   }

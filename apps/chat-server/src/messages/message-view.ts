@@ -1,4 +1,5 @@
 import { ApiProperty, ApiPropertyOptional } from '@nestjs/swagger';
+import { AttachmentDto } from '../attachments/dto/attachment.dto';
 import { DELETED_USER } from '../users/dto/user.dto';
 
 /** The sender as a message shows it: the user, or the deleted-user shape once the account is gone. */
@@ -58,6 +59,8 @@ export class MessageView {
   lastReplyAt!: string | null;
   @ApiProperty({ type: [ReactionDto], description: 'In order of first use; []' })
   reactions!: ReactionDto[];
+  @ApiProperty({ type: [AttachmentDto], description: 'Files attached when it was sent, in their order; []' })
+  attachments!: AttachmentDto[];
 }
 
 /** The fields a view is built from (an inserted row plus its sender, or a history row). */
@@ -76,6 +79,8 @@ export interface MessageParts {
   lastReplyAt: Date | null;
   /** The page's reactions, read in one query per page (MessagesRepository.reactionsOf). */
   reactions: ReactionDto[];
+  /** The page's attachments, read in one query per page (MessageViews.of). */
+  attachments?: readonly AttachmentDto[];
 }
 
 export function toMessageView(m: MessageParts): MessageView {
@@ -94,5 +99,6 @@ export function toMessageView(m: MessageParts): MessageView {
     replyCount: m.replyCount,
     lastReplyAt: m.lastReplyAt ? m.lastReplyAt.toISOString() : null,
     reactions: m.reactions,
+    attachments: m.attachments ? m.attachments.map((a) => ({ ...a })) : [],
   };
 }

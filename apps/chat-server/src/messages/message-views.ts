@@ -1,4 +1,5 @@
 import { Injectable } from '@nestjs/common';
+import { AttachmentsRepository } from '../attachments/attachments.repository';
 import { ReadStateRepository } from '../read-state/read-state.repository';
 import { UserPrivacy } from '../users/user-privacy';
 import { MessageParts, MessageView, toMessageView } from './message-view';
@@ -8,7 +9,7 @@ import { ReactionsRepository } from './reactions.repository';
 /**
  * The one place stored messages become views, for every surface that shows them (the live
  * MESSAGE and send answer through `one`, history, replays, search, threads, edits through `of`).
- * Whatever a view carries beyond its row (mentions, reactions) is loaded here with at most ONE
+ * Whatever a view carries beyond its row (mentions, reactions, attachments) is loaded here with at most ONE
  * query per kind for the whole page, never one per message, so a page costs the same number of
  * queries whatever it holds. The sender's e-mail follows USER_EMAIL_VISIBILITY here, once: a view
  * is one object for every viewer (the live MESSAGE is encoded once for all subscribers).
@@ -19,6 +20,7 @@ export class MessageViews {
     private readonly readState: ReadStateRepository,
     private readonly reactions: ReactionsRepository,
     private readonly privacy: UserPrivacy,
+    private readonly attachments: AttachmentsRepository,
   ) {}
 
   /** The view of a message whose parts are all at hand (a new message: no reactions yet). */
@@ -29,13 +31,16 @@ export class MessageViews {
   async of(parts: StoredParts[]): Promise<MessageView[]> {
     if (!parts.length) return [];
     const reacted = parts.filter((p) => p.hasReactions).map((p) => p.id);
-    const [mentions, reactions] = await Promise.all([
-      this.readState.mentionsOf(parts.map((p) => p.id)),
+    const ids = parts.map((p) => p.id);
+    const [mentions, reactions, attachments] = await Promise.all([
+      this.readState.mentionsOf(ids),
       this.reactions.reactionsOf(reacted),
+      this.attachments.viewsOf(ids),
     ]);
     // the parts are this call's own objects: filled in place, no copy per message
     for (const p of parts) {
       p.mentions = mentions.get(p.id) ?? [];
+      p.attachments = attachments.get(p.id) ?? [];
       if (p.hasReactions) p.reactions = reactions.get(p.id) ?? [];
     }
     return parts.map((p) => this.shown(toMessageView(p)));

@@ -46,6 +46,7 @@ export class MessagesController {
       dto.content,
       dto.clientMessageId,
       dto.parentId,
+      dto.attachmentIds,
     );
     await reply.status(created ? 201 : 200).send(message);
   }

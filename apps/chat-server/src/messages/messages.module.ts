@@ -1,7 +1,8 @@
 import { Module } from '@nestjs/common';
-import { UsersModule } from '../users/users.module';
+import { AttachmentsModule } from '../attachments/attachments.module';
 import { ReadStateModule } from '../read-state/read-state.module';
 import { RoomsModule } from '../rooms/rooms.module';
+import { UsersModule } from '../users/users.module';
 import { BasicMessagesController } from './basic-messages.controller';
 import { MessagesController } from './messages.controller';
 import { MessageViews } from './message-views';
@@ -16,7 +17,7 @@ import { SearchRepository } from './search/search.repository';
 import { SearchService } from './search/search.service';
 
 @Module({
-  imports: [RoomsModule, ReadStateModule, UsersModule],
+  imports: [RoomsModule, ReadStateModule, UsersModule, AttachmentsModule],
   controllers: [MessagesController, BasicMessagesController, SearchController, ReactionsController],
   providers: [
     MessagesService,

@@ -293,15 +293,32 @@ export class MessagesRepository {
    * message of `message.roomId`. Throws the database error as is (a duplicate clientMessageId).
    */
   insertReply(message: NewMessage, rootId: number): Promise<{ id: number; thread: ThreadCounts } | null> {
+    return this.insertAtomic(message, rootId) as Promise<{ id: number; thread: ThreadCounts } | null>;
+  }
+
+  /**
+   * Inserts a message in one transaction with what must change with it: its thread root's
+   * counters when `rootId` is given (as insertReply), and `follow(id)`, a statement of another
+   * table (attaching uploads) that must change exactly `follow.affected` rows, else
+   * `follow.refuse()` is thrown and nothing is kept. Null when the root is gone or is not a
+   * top-level message of `message.roomId`.
+   */
+  insertAtomic(
+    message: NewMessage,
+    rootId: number | null,
+    follow?: { statement: (id: number) => Statement; affected: number; refuse: () => Error },
+  ): Promise<{ id: number; thread: ThreadCounts | null } | null> {
     const sentAt = this.dataSource.driver.preparePersistentValue(message.sentAt, this.sentAtColumn);
-    const lock = lockRoot(this.mysql, rootId);
+    const lock = rootId === null ? null : lockRoot(this.mysql, rootId);
     return this.transactions
       .script(function* (): TransactionScript<{
         id: number;
-        rows: Array<Record<string, unknown>>;
+        rows: Array<Record<string, unknown>> | null;
       } | null> {
-        const root = (yield lock).rows[0];
-        if (!root || Number(root.roomId) !== message.roomId || root.parentId !== null) return null;
+        if (lock) {
+          const root = (yield lock).rows[0];
+          if (!root || Number(root.roomId) !== message.roomId || root.parentId !== null) return null;
+        }
         const inserted = yield {
           sql:
             'INSERT INTO messages (room_id, sender_id, content, sent_at, client_message_id, parent_id) ' +
@@ -315,15 +332,20 @@ export class MessagesRepository {
             rootId,
           ],
         };
+        const id = inserted.insertId;
+        if (follow && (yield follow.statement(id)).affected !== follow.affected) throw follow.refuse();
+        if (rootId === null) return { id, rows: null };
         yield {
           sql:
             'UPDATE messages SET reply_count = reply_count + 1, last_reply_at = CASE WHEN last_reply_at IS NULL ' +
             'OR last_reply_at < ? THEN ? ELSE last_reply_at END WHERE id = ?',
           params: [sentAt, sentAt, rootId],
         };
-        return { id: inserted.insertId, rows: (yield { sql: COUNTS_SQL, params: [rootId] }).rows };
+        return { id, rows: (yield { sql: COUNTS_SQL, params: [rootId] }).rows };
       })
-      .then((r) => (r ? { id: r.id, thread: this.toCounts(rootId, r.rows) } : null));
+      .then((r) =>
+        r ? { id: r.id, thread: r.rows && rootId !== null ? this.toCounts(rootId, r.rows) : null } : null,
+      );
   }
 
   /**

@@ -5,6 +5,12 @@ import {
   Injectable,
   NotFoundException,
 } from '@nestjs/common';
+import {
+  AttachmentClaim,
+  AttachmentsService,
+  notAttachable,
+  parseAttachmentIds,
+} from '../attachments/attachments.service';
 import { DomainEvents } from '../common/events/domain-events';
 import { isForeignKeyViolation, isUniqueViolation } from '../common/filters/all-exceptions.filter';
 import { isAdmin, Principal } from '../common/principal';
@@ -52,9 +58,10 @@ export interface AddressedMessage {
   senderId: number;
   receiverId: number;
   receiverType?: ReceiverType;
-  content: unknown;
+  content?: unknown;
   clientMessageId?: unknown;
   parentId?: unknown;
+  attachmentIds?: unknown;
 }
 
 /** The keyset window of a `before` / `after` query, or undefined without a cursor. */
@@ -70,20 +77,35 @@ function cursorWindow(
 const isId = (v: unknown): v is number =>
   typeof v === 'number' && Number.isInteger(v) && v >= 1 && v <= MAX_ID;
 
-/** The field errors of a message, or none. Content: 1-4000 characters after trimming. */
-export function validateMessage(content: unknown, clientMessageId: unknown): FieldError[] {
+/**
+ * The field errors of a message, or none. Content: 1-4000 characters after trimming; with
+ * attachments (`withAttachments`) it may be empty or absent (EXTENSIONS.md §7).
+ */
+export function validateMessage(
+  content: unknown,
+  clientMessageId: unknown,
+  withAttachments = false,
+): FieldError[] {
   const errors: FieldError[] = [];
-  if (typeof content !== 'string') {
+  if (withAttachments && (content === undefined || content === null)) {
+    // no text: the attachments are the message
+  } else if (typeof content !== 'string') {
     errors.push({ field: 'content', message: 'content must be a string' });
   } else if (!isWellFormedText(content)) {
     // A lone surrogate cannot be stored in UTF-8: it would come back changed, not "as sent".
     errors.push({ field: 'content', message: 'content must be well-formed Unicode (no lone surrogates)' });
   } else {
     const length = [...content.trim()].length;
-    if (length < 1 || length > MAX_CONTENT_LENGTH || content.length > MAX_RAW_CONTENT_LENGTH)
+    if (
+      (length < 1 && !withAttachments) ||
+      length > MAX_CONTENT_LENGTH ||
+      content.length > MAX_RAW_CONTENT_LENGTH
+    )
       errors.push({
         field: 'content',
-        message: `content must be 1-${MAX_CONTENT_LENGTH} characters (after trimming)`,
+        message: withAttachments
+          ? `content must be at most ${MAX_CONTENT_LENGTH} characters (after trimming)`
+          : `content must be 1-${MAX_CONTENT_LENGTH} characters (after trimming), or attach a file`,
       });
   }
   if (
@@ -113,6 +135,7 @@ export class MessagesService {
     private readonly readState: ReadStateService,
     private readonly readStateRepo: ReadStateRepository,
     private readonly views: MessageViews,
+    private readonly attachments: AttachmentsService,
     config: AppConfig,
   ) {
     this.posts = new TokenBuckets(() => config.settings.limits.posts);
@@ -131,6 +154,11 @@ export class MessagesService {
    * With `parentId` it is a reply (EXTENSIONS.md §5): the parent must be a message of the same
    * room (400; unknown, or in a room the caller cannot see, 404); a reply to a reply joins the
    * root's thread. A reply is written with its root's counters in one transaction (not batched).
+   *
+   * With `attachmentIds` (EXTENSIONS.md §7: at most 10, the caller's own uploads to this room
+   * not attached yet; 400 otherwise) the content may be empty or absent; the message and its
+   * attachments are written in one transaction (not batched), so two sends racing for one upload
+   * cannot both have it.
    */
   async send(
     caller: Principal,
@@ -138,16 +166,19 @@ export class MessagesService {
     content: unknown,
     clientMessageId?: unknown,
     parentId?: unknown,
+    attachmentIds?: unknown,
   ): Promise<SendResult> {
     this.posts.takeOrThrow(caller.id, 'Too many messages');
-    const errors = validateMessage(content, clientMessageId);
+    const { ids, errors: idErrors } = parseAttachmentIds(attachmentIds);
+    const errors = [...validateMessage(content, clientMessageId, ids.length > 0), ...idErrors];
     if (parentId !== undefined && parentId !== null && !isId(parentId))
       errors.push({ field: 'parentId', message: 'parentId must be a positive integer id' });
     if (errors.length) throw new ValidationFailedException(errors);
-    const text = content as string;
+    const text = typeof content === 'string' ? content : '';
     const clientId = typeof clientMessageId === 'string' ? clientMessageId : null;
     const room = await this.rooms.assertCanTakePart(caller, roomId);
     const rootId = isId(parentId) ? await this.threadRoot(caller, roomId, parentId) : null;
+    const claim = ids.length ? await this.attachments.claimable(caller, roomId, ids) : null;
     // Resolved against the members now (one query, none without an '@'); stored with the message.
     const mentions = await this.readState.mentionsIn(roomId, caller.id, text);
     const sentAt = new Date();
@@ -156,14 +187,18 @@ export class MessagesService {
     let thread: ThreadCounts | null = null;
     try {
       const mentionIds = mentions.map((u) => u.id);
-      if (rootId === null) {
+      if (rootId === null && !claim) {
         id = await this.writer.write({ ...row, mentions: mentionIds });
       } else {
-        const reply = await this.messages.insertReply(row, rootId);
-        if (!reply) throw new NotFoundException(`Message ${rootId} not found`);
-        ({ id, thread } = reply);
-        // A reply skips the writer's batch: its read-state follow-up (the sender's marker, the
-        // mention rows) runs here, as the writer runs it for a batch.
+        const written = await this.messages.insertAtomic(
+          row,
+          rootId,
+          claim ? this.attaching(caller, roomId, claim, sentAt) : undefined,
+        );
+        if (!written) throw new NotFoundException(`Message ${rootId} not found`);
+        ({ id, thread } = written);
+        // A reply (or a message with attachments) skips the writer's batch: its read-state
+        // follow-up (the sender's marker, the mention rows) runs here, as the writer runs it for a batch.
         await this.readStateRepo.afterInsert([{ id, roomId, senderId: caller.id, mentions: mentionIds }]);
       }
     } catch (err) {
@@ -185,10 +220,21 @@ export class MessagesService {
       replyCount: 0,
       lastReplyAt: null,
       reactions: [],
+      attachments: claim?.views ?? [],
     });
     this.events.emit('message.created', { message, room: { id: room.id, type: room.type } });
     if (thread) this.emitThread(roomId, thread, message);
     return { message, created: true };
+  }
+
+  /** The statement that attaches a claim's uploads to the new message, in the send's transaction. */
+  private attaching(caller: Principal, roomId: number, claim: AttachmentClaim, sentAt: Date) {
+    return {
+      statement: (messageId: number) =>
+        this.attachments.attachStatement(messageId, claim, caller.id, roomId, sentAt),
+      affected: claim.ids.length,
+      refuse: notAttachable,
+    };
   }
 
   /**
@@ -225,7 +271,8 @@ export class MessagesService {
   async sendAddressed(caller: Principal, input: AddressedMessage): Promise<SendResult> {
     if (input.senderId !== caller.id)
       throw new ForbiddenException('senderId must be your own id: nobody sends for someone else');
-    const errors = validateMessage(input.content, input.clientMessageId);
+    const { ids, errors: idErrors } = parseAttachmentIds(input.attachmentIds);
+    const errors = [...validateMessage(input.content, input.clientMessageId, ids.length > 0), ...idErrors];
     if (errors.length) throw new ValidationFailedException(errors);
     let roomId = input.receiverId;
     const type = input.receiverType ?? 'user';
@@ -238,7 +285,14 @@ export class MessagesService {
         type === 'group' ? RoomType.PRIVATE : RoomType.PUBLIC,
       );
     }
-    return this.send(caller, roomId, input.content, input.clientMessageId, input.parentId);
+    return this.send(
+      caller,
+      roomId,
+      input.content,
+      input.clientMessageId,
+      input.parentId,
+      input.attachmentIds,
+    );
   }
 
   /**
@@ -277,12 +331,18 @@ export class MessagesService {
   /**
    * Edits a message (EXTENSIONS.md §3): its sender only, while it may still post in the room
    * (admins and room creators may delete, never put words in someone's mouth): 403 otherwise.
-   * 400 invalid content, 404 unknown or deleted. The same content again changes nothing.
-   * The mentions are resolved again (EXTENSIONS.md §2): see ReadStateService.mentionsIn; the
-   * event tells who was added (notified) and removed.
+   * 400 invalid content, 404 unknown or deleted. The same content again changes nothing. A message
+   * with attachments may be edited to empty content. The mentions are resolved again (EXTENSIONS.md
+   * §2): see ReadStateService.mentionsIn; the event tells who was added (notified) and removed.
    */
   async edit(caller: Principal, messageId: number, content: unknown): Promise<MessageView> {
-    const errors = validateMessage(content, undefined);
+    let errors = validateMessage(content, undefined);
+    if (
+      errors.length &&
+      !validateMessage(content, undefined, true).length &&
+      (await this.attachments.countOf(messageId)) > 0
+    )
+      errors = [];
     if (errors.length) throw new ValidationFailedException(errors);
     const text = content as string;
     const meta = await this.messages.findMeta(messageId);

@@ -23,8 +23,10 @@ import { ReadState } from './state/read-state';
 import { roomName, RoomsState } from './state/rooms';
 import { SearchState } from './state/search';
 import { OwnTyping, TypingState } from './state/typing';
+import { StagedUploads } from './state/uploads';
 import { AppNotification, isObject, Session } from './types';
 import { createChatViews } from './views/chat-page';
+import { UploadsController } from './controllers/uploads';
 import { roomHash } from './views/sidebar';
 
 export interface AppOptions {
@@ -42,6 +44,7 @@ export class App {
   private readonly rooms: RoomsController;
   private readonly messages: MessagesController;
   private readonly changes: MessageChangesController;
+  private readonly uploads: UploadsController;
   private readonly settings: SettingsController;
   private readonly search: SearchController;
   private readonly read: ReadController;
@@ -81,6 +84,7 @@ export class App {
         notifications: new NotificationsState(),
         search: new SearchState(),
         read: new ReadState(me.id),
+        uploads: new StagedUploads(),
       },
       views: createChatViews(root, me, (userId) => presence.get(userId)),
     };
@@ -94,6 +98,12 @@ export class App {
       this.read,
     );
     this.changes = new MessageChangesController(this.ctx, this.messages);
+    this.uploads = new UploadsController(this.ctx);
+    this.messages.files = {
+      attachmentImage: (a) => this.uploads.image(a),
+      onDownload: (a) => void this.uploads.download(a),
+      render: () => this.uploads.render(),
+    };
     this.rooms = new RoomsController(this.ctx, this.messages, (event) => this.onLiveEvent(event));
     this.search = new SearchController(this.ctx, this.rooms, this.messages);
     this.settings = new SettingsController(this.ctx, this.rooms, options.saveSession);
@@ -152,9 +162,15 @@ export class App {
     views.pendingSends.bindRetry((p) => void messages.transmit(p));
     views.pendingSends.bindDiscard((p) => messages.discard(p));
     views.composer.bindSubmit((content) => {
+      const roomId = this.ctx.state.rooms.current;
+      const attachmentIds = roomId === undefined ? [] : this.uploads.take(roomId);
+      if (!attachmentIds) return;
+      if (!content && !attachmentIds.length) return;
       views.desktop.askOnce();
-      messages.submit(content);
+      messages.submit(content, attachmentIds);
     });
+    views.composer.bindFiles((files) => this.uploads.add(files), [views.pane.el]);
+    views.composer.bindRemoveUpload((localId) => this.uploads.remove(localId));
     views.desktop.bindOpen((roomId) => (location.hash = roomHash(roomId)));
     views.composer.bindInput((hasText) => messages.onComposerInput(hasText));
     views.composer.bindEditLast(() => views.list.editLastOwn(() => views.composer.focus()));

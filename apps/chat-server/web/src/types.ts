@@ -52,7 +52,22 @@ export interface Message {
   replyCount?: number;
   lastReplyAt?: string | null;
   reactions?: Reaction[];
+  /** Files attached when it was sent (EXTENSIONS.md §7). */
+  attachments?: Attachment[];
 }
+
+/** A file attached to a message; `url` needs the bearer token (fetched, shown as a blob URL). */
+export interface Attachment {
+  id: number;
+  name: string;
+  size: number;
+  contentType: string;
+  url: string;
+}
+
+/** The four types the server serves inline: shown as previews; every other file is a chip. */
+export const isImageAttachment = (a: Pick<Attachment, 'contentType'>): boolean =>
+  ['image/png', 'image/jpeg', 'image/gif', 'image/webp'].includes(a.contentType);
 
 /** One emoji's reactions on a message (the first 100 user ids; `count` is exact). */
 export interface Reaction {
@@ -122,7 +137,23 @@ export function asMessage(v: unknown): Message | undefined {
     replyCount: typeof v.replyCount === 'number' ? v.replyCount : 0,
     lastReplyAt: typeof v.lastReplyAt === 'string' ? v.lastReplyAt : null,
     reactions: Array.isArray(v.reactions) ? v.reactions.flatMap(asReaction) : [],
+    attachments: Array.isArray(v.attachments) ? v.attachments.flatMap(asAttachment) : [],
   };
+}
+
+export function asAttachment(v: unknown): Attachment[] {
+  if (!isObject(v) || typeof v.id !== 'number' || typeof v.url !== 'string') return [];
+  // only the server's own download route is ever fetched with the token
+  if (!/^\/api\/v1\/attachments\/\d+$/.test(v.url)) return [];
+  return [
+    {
+      id: v.id,
+      name: typeof v.name === 'string' ? v.name : 'file',
+      size: typeof v.size === 'number' ? v.size : 0,
+      contentType: typeof v.contentType === 'string' ? v.contentType : 'application/octet-stream',
+      url: v.url,
+    },
+  ];
 }
 
 function asReaction(v: unknown): Reaction[] {

@@ -1,5 +1,16 @@
 import { Type } from 'class-transformer';
-import { IsBoolean, IsInt, IsObject, IsOptional, IsString, Length, Matches, Max, Min } from 'class-validator';
+import {
+  IsArray,
+  IsBoolean,
+  IsInt,
+  IsObject,
+  IsOptional,
+  IsString,
+  Length,
+  Matches,
+  Max,
+  Min,
+} from 'class-validator';
 import { MAX_ID } from '../../common/pipes/parse-id.pipe';
 
 /** `/app/chat.sendMessage` body (README, "Client SENDs"). Content rules are checked by MessagesService. */
@@ -9,8 +20,10 @@ export class SendMessagePayload {
   @Max(MAX_ID, { message: 'roomId must be a positive integer id' })
   roomId!: number;
 
+  /** May be "" or absent when attachmentIds are given (MessagesService checks). */
+  @IsOptional()
   @IsString({ message: 'content must be a string' })
-  content!: string;
+  content?: string;
 
   @IsOptional()
   @IsString()
@@ -25,6 +38,11 @@ export class SendMessagePayload {
   @Min(1, { message: 'parentId must be a positive integer id' })
   @Max(MAX_ID, { message: 'parentId must be a positive integer id' })
   parentId?: number;
+
+  /** Uploads to attach (EXTENSIONS.md §7); their rules are checked by MessagesService. */
+  @IsOptional()
+  @IsArray({ message: 'attachmentIds must be a list of at most 10 distinct attachment ids' })
+  attachmentIds?: unknown[];
 }
 
 /** `/app/chat.editMessage` body (EXTENSIONS.md §3). Content rules are checked by MessagesService. */

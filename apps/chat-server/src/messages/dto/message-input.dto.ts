@@ -1,7 +1,8 @@
 import { ApiProperty, ApiPropertyOptional, OmitType } from '@nestjs/swagger';
 import { Transform } from 'class-transformer';
-import { IsBoolean, IsIn, IsInt, IsOptional, IsString, Max, Min } from 'class-validator';
+import { IsArray, IsBoolean, IsIn, IsInt, IsOptional, IsString, Max, Min } from 'class-validator';
 import { IsId } from '../../common/validation/is-id.decorator';
+import { AttachmentDto } from '../../attachments/dto/attachment.dto';
 import { ReactionDto } from '../message-view';
 import { DEFAULT_PAGE_SIZE, ReceiverType } from '../messages.service';
 
@@ -10,9 +11,14 @@ import { DEFAULT_PAGE_SIZE, ReceiverType } from '../messages.service';
  * pattern) live in MessagesService, which the STOMP handler calls too.
  */
 export class SendMessageDto {
-  @ApiProperty({ example: 'Hello!', description: '1-4000 characters after trimming; stored as sent' })
+  @ApiPropertyOptional({
+    example: 'Hello!',
+    description:
+      '1-4000 characters after trimming; stored as sent. With attachmentIds it may be "" or absent',
+  })
+  @IsOptional()
   @IsString({ message: 'content must be a string' })
-  content!: string;
+  content?: string;
 
   @ApiPropertyOptional({
     example: 'c-7f3a',
@@ -29,6 +35,16 @@ export class SendMessageDto {
   @IsOptional()
   @IsId()
   parentId?: number;
+
+  @ApiPropertyOptional({
+    example: [12],
+    type: [Number],
+    description:
+      'Up to 10 of your own uploads to this room (POST /api/v1/rooms/{roomId}/attachments), not attached yet',
+  })
+  @IsOptional()
+  @IsArray({ message: 'attachmentIds must be a list of at most 10 distinct attachment ids' })
+  attachmentIds?: unknown[];
 }
 
 /** v1 `PATCH /api/v1/messages/{id}` and basic `PUT /api/messages/{messageId}`. */
@@ -116,4 +132,6 @@ export class BasicMessageDto {
   @ApiProperty({ example: '2026-11-21T10:55:00.000Z' }) sentAt!: string;
   @ApiProperty({ example: null, nullable: true, type: String }) editedAt!: string | null;
   @ApiProperty({ example: null, nullable: true, type: Number }) parentId!: number | null;
+  @ApiProperty({ type: [AttachmentDto], description: 'Files attached to it; []' })
+  attachments!: AttachmentDto[];
 }

@@ -7,6 +7,7 @@ import type { PresenceState } from '../state/presence';
 import type { ReadState } from '../state/read-state';
 import type { RoomsState } from '../state/rooms';
 import type { SearchState } from '../state/search';
+import type { StagedUploads } from '../state/uploads';
 import type { OwnTyping, TypingState } from '../state/typing';
 import type { Session } from '../types';
 import type { ChatViews } from '../views/chat-page';
@@ -22,6 +23,7 @@ export interface ChatState {
   notifications: NotificationsState;
   search: SearchState;
   read: ReadState;
+  uploads: StagedUploads;
 }
 
 /** What every controller works with. */

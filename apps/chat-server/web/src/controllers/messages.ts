@@ -32,6 +32,12 @@ export class MessagesController {
     onReact: () => undefined,
     onOpenThread: () => undefined,
   };
+  /** Attachments of shown messages and the composer's files (set by the app: UploadsController). */
+  files: Pick<MessageContext, 'attachmentImage' | 'onDownload'> & { render(): void } = {
+    attachmentImage: () => Promise.reject(new Error('no attachments')),
+    onDownload: () => undefined,
+    render: () => undefined,
+  };
 
   constructor(
     private readonly ctx: ChatContext,
@@ -110,6 +116,7 @@ export class MessagesController {
    */
   openedRoom(roomId: number): void {
     this.read.opened(roomId);
+    this.files.render();
     this.renderMessages();
     if (!this.ctx.views.list.scrollToDivider()) this.ctx.views.list.scrollToBottom();
     this.read.seeCurrent();
@@ -224,12 +231,14 @@ export class MessagesController {
       onDelete: (m) => void this.deleteMessage(m),
       newSince: this.read.newSince(roomId),
       ...this.changes,
+      attachmentImage: (a) => this.files.attachmentImage(a),
+      onDownload: (a) => this.files.onDownload(a),
     };
   }
 
   // ---------------------------------------------------------------- sending
 
-  submit(content: string): void {
+  submit(content: string, attachmentIds: readonly number[] = []): void {
     const { state, views } = this.ctx;
     const entry = state.rooms.currentEntry;
     if (!entry) return;
@@ -241,7 +250,7 @@ export class MessagesController {
     }
     views.composer.clear();
     this.stopTyping();
-    const p = state.pending.add(entry.room.id, content, newId());
+    const p = state.pending.add(entry.room.id, content, newId(), attachmentIds);
     this.renderPending();
     views.list.scrollToBottom();
     void this.transmit(p);

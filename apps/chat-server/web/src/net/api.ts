@@ -5,7 +5,9 @@ import {
   isObject,
   items,
   Message,
+  asAttachment,
   asMessage,
+  Attachment,
   Room,
   RoomType,
   Session,
@@ -152,9 +154,70 @@ export class Api {
   }
 
   /** Sends over REST; `clientMessageId` makes a retry idempotent, as over STOMP. */
-  async postMessage(roomId: number, content: string, clientMessageId?: string): Promise<Message | undefined> {
-    const body = clientMessageId ? { content, clientMessageId } : { content };
+  async postMessage(
+    roomId: number,
+    content: string,
+    clientMessageId?: string,
+    attachmentIds: readonly number[] = [],
+  ): Promise<Message | undefined> {
+    const body = {
+      content,
+      ...(clientMessageId ? { clientMessageId } : {}),
+      ...(attachmentIds.length ? { attachmentIds } : {}),
+    };
     return asMessage(await this.request('POST', `/api/v1/messages/room/${roomId}`, body));
+  }
+
+  /**
+   * Uploads a file to a room (multipart, one part named `file`), reporting progress from 0 to 1.
+   * XMLHttpRequest, because fetch reports no upload progress.
+   */
+  uploadAttachment(roomId: number, file: File, onProgress: (fraction: number) => void): Promise<Attachment> {
+    const path = `/api/v1/rooms/${roomId}/attachments`;
+    return new Promise((resolve, reject) => {
+      const xhr = new XMLHttpRequest();
+      xhr.open('POST', path);
+      const token = this.token();
+      if (token) xhr.setRequestHeader('Authorization', `Bearer ${token}`);
+      xhr.setRequestHeader('Accept', 'application/json');
+      xhr.upload.onprogress = (ev) => {
+        if (ev.lengthComputable && ev.total > 0) onProgress(ev.loaded / ev.total);
+      };
+      xhr.onerror = () =>
+        reject(new ApiError(0, 'Cannot reach the server. Check your connection and try again.', path));
+      xhr.onload = () => {
+        let data: unknown;
+        try {
+          data = JSON.parse(xhr.responseText);
+        } catch {
+          data = undefined;
+        }
+        if (xhr.status === 401) this.onUnauthorized('Your session has ended. Please sign in again.');
+        const attachment = asAttachment(data)[0];
+        if (xhr.status === 201 && attachment) return resolve(attachment);
+        const message =
+          isObject(data) && typeof data.message === 'string' && data.message
+            ? data.message
+            : statusWords(xhr.status);
+        reject(new ApiError(xhr.status, message, path));
+      };
+      const form = new FormData();
+      form.append('file', file, file.name);
+      xhr.send(form);
+    });
+  }
+
+  /** An attachment's bytes (the download route needs the bearer token, so no plain link). */
+  async attachmentBlob(url: string): Promise<Blob> {
+    const token = this.token();
+    let res: Response;
+    try {
+      res = await fetch(url, { headers: token ? { Authorization: `Bearer ${token}` } : {} });
+    } catch {
+      throw new ApiError(0, 'Cannot reach the server. Check your connection and try again.', url);
+    }
+    if (!res.ok) throw new ApiError(res.status, statusWords(res.status), url);
+    return res.blob();
   }
 
   /** A thread reply over REST (the answer is the stored reply). */

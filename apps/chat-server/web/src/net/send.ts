@@ -18,11 +18,16 @@ export type SendOutcome =
 export async function sendMessage(live: Live, api: Api, p: PendingSend): Promise<SendOutcome> {
   try {
     if (live.connected) {
-      const body = { roomId: p.roomId, content: p.content, clientMessageId: p.clientMessageId };
+      const body = {
+        roomId: p.roomId,
+        content: p.content,
+        clientMessageId: p.clientMessageId,
+        ...(p.attachmentIds?.length ? { attachmentIds: p.attachmentIds } : {}),
+      };
       await live.send(appDestination(AppDestination.sendMessage), body, true);
       return { kind: 'confirmed' };
     }
-    const message = await api.postMessage(p.roomId, p.content, p.clientMessageId);
+    const message = await api.postMessage(p.roomId, p.content, p.clientMessageId, p.attachmentIds);
     return message ? { kind: 'stored', message: { ...message, roomId: p.roomId } } : { kind: 'confirmed' };
   } catch (err) {
     // A refusal (4xx) stays failed; a lost connection or an unreachable/restarting server does not.

@@ -8,6 +8,8 @@ export interface PendingSend {
   readonly clientMessageId: string;
   readonly roomId: number;
   readonly content: string;
+  /** Uploads sent with it (EXTENSIONS.md §7). */
+  readonly attachmentIds?: readonly number[];
   state: SendState;
   error?: string;
   /** It failed because the server could not be reached: it goes out again once connected. */
@@ -22,8 +24,19 @@ export class PendingSends {
   private readonly list: PendingSend[] = [];
   private readonly delivered = new Set<number>();
 
-  add(roomId: number, content: string, clientMessageId: string): PendingSend {
-    const p: PendingSend = { clientMessageId, roomId, content, state: 'sending' };
+  add(
+    roomId: number,
+    content: string,
+    clientMessageId: string,
+    attachmentIds: readonly number[] = [],
+  ): PendingSend {
+    const p: PendingSend = {
+      clientMessageId,
+      roomId,
+      content,
+      state: 'sending',
+      ...(attachmentIds.length ? { attachmentIds } : {}),
+    };
     this.list.push(p);
     return p;
   }

@@ -2,7 +2,8 @@ import { avatar, formatFull, formatTime, h, parseTime } from '../dom';
 import { icon } from '../icons';
 import { mentionRuns } from '../../../src/read-state/mentions';
 import { PICKER_EMOJIS, reactedBy, repliesLabel } from '../state/message-changes';
-import type { Message } from '../types';
+import { formatSize } from '../state/uploads';
+import { Attachment, isImageAttachment, Message } from '../types';
 import { PresenceLookup, presenceDot } from './presence-dot';
 import { renderRichText } from './rich-text';
 
@@ -27,6 +28,10 @@ export interface MessageContext {
   onOpenThread(m: Message): void;
   /** Drawn inside the thread panel: no "N replies" link, no "Reply in thread". */
   inThread?: boolean;
+  /** A blob: URL of an attachment's bytes (fetched with the token), for an image preview. */
+  attachmentImage(a: Attachment): Promise<string>;
+  /** Saves an attachment (fetched with the token) under its name. */
+  onDownload(a: Attachment): void;
 }
 
 /**
@@ -48,11 +53,60 @@ export function renderMessage(m: Message, ctx: MessageContext, compact: boolean)
       m.editedAt
         ? h('span', { class: 'msg-edited', title: formatFull(parseTime(m.editedAt)) }, '(edited)')
         : null,
+      attachmentList(m, ctx),
       reactionBar(m, ctx),
       threadLink(m, ctx),
       mine && ctx.isDelivered(m.id) ? h('div', { class: 'msg-status delivered' }, '✓ Delivered') : null,
     ),
     messageActions(m, ctx),
+  );
+}
+
+/** A message's files: images as previews, every other file as a chip with its name and size. */
+function attachmentList(m: Message, ctx: MessageContext): HTMLElement | null {
+  const list = m.attachments ?? [];
+  if (!list.length) return null;
+  return h(
+    'div',
+    { class: 'attachments' },
+    ...list.map((a) => (isImageAttachment(a) ? imagePreview(a, ctx) : fileChip(a, ctx))),
+  );
+}
+
+function imagePreview(a: Attachment, ctx: MessageContext): HTMLElement {
+  const img = h('img', { class: 'attachment-image', attrs: { alt: a.name, loading: 'lazy' } });
+  const button = h(
+    'button',
+    {
+      class: 'attachment attachment-preview',
+      type: 'button',
+      title: `${a.name} (${formatSize(a.size)}): download`,
+      aria: { label: `Download ${a.name}` },
+      dataset: { attachmentId: String(a.id) },
+      on: { click: () => ctx.onDownload(a) },
+    },
+    img,
+  );
+  ctx.attachmentImage(a).then(
+    (url) => (img.src = url),
+    () => button.replaceWith(fileChip(a, ctx)),
+  );
+  return button;
+}
+
+function fileChip(a: Attachment, ctx: MessageContext): HTMLElement {
+  return h(
+    'button',
+    {
+      class: 'attachment attachment-file',
+      type: 'button',
+      title: `Download ${a.name}`,
+      dataset: { attachmentId: String(a.id) },
+      on: { click: () => ctx.onDownload(a) },
+    },
+    icon('file'),
+    h('span', { class: 'attachment-name' }, a.name),
+    h('span', { class: 'attachment-size' }, formatSize(a.size)),
   );
 }
 

@@ -5,6 +5,7 @@ import { AppSettings } from '../config/app-config';
 import { Message } from '../messages/message.entity';
 import { MessageReaction } from '../messages/message-reaction.entity';
 import { Notification } from '../notifications/notification.entity';
+import { RevokedToken } from '../auth/revoked-token.entity';
 import { RoomMember } from '../rooms/room-member.entity';
 import { Room } from '../rooms/room.entity';
 import { UserStatus } from '../status/user-status.entity';
@@ -16,8 +17,18 @@ import { CreateNotificationsAndStatuses1732000000002 } from './migrations/173200
 import { ReadStateAndMentions1732000000003 } from './migrations/1732000000003-read-state-and-mentions';
 import { EditsReactionsThreads1732000000004 } from './migrations/1732000000004-edits-reactions-threads';
 import { MessageSearch1732000000005 } from './migrations/1732000000005-message-search';
+import { RevokedTokens1732000000008 } from './migrations/1732000000008-revoked-tokens';
 
-export const ENTITIES = [User, Room, RoomMember, Message, Notification, UserStatus, MessageReaction];
+export const ENTITIES = [
+  User,
+  Room,
+  RoomMember,
+  Message,
+  Notification,
+  UserStatus,
+  MessageReaction,
+  RevokedToken,
+];
 export const MIGRATIONS = [
   CreateUsers1732000000000,
   CreateRoomsAndMessages1732000000001,
@@ -25,6 +36,7 @@ export const MIGRATIONS = [
   ReadStateAndMentions1732000000003,
   EditsReactionsThreads1732000000004,
   MessageSearch1732000000005,
+  RevokedTokens1732000000008,
 ];
 
 /**

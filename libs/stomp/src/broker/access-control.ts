@@ -47,7 +47,12 @@ export class AccessControl {
   ) {}
 
   /** Close the user's sessions whose credential matches, and remember the match for a while. */
-  revokeCredentials(userId: string, match: StompCredentialMatch, message: string, now: number): StompSession[] {
+  revokeCredentials(
+    userId: string,
+    match: StompCredentialMatch,
+    message: string,
+    now: number,
+  ): StompSession[] {
     let list = this.remembered.get(userId);
     if (!list) {
       if (this.remembered.size >= MAX_REMEMBERED_USERS)

@@ -10,7 +10,12 @@ import {
 import { ModuleRef } from '@nestjs/core';
 import { randomUUID } from 'node:crypto';
 import { InProcessStompBus } from '../bus/in-process.bus';
-import type { StompBus, StompBusMessage, StompCredentialMatch, StompDestinationMatch } from '../bus/stomp-bus';
+import type {
+  StompBus,
+  StompBusMessage,
+  StompCredentialMatch,
+  StompDestinationMatch,
+} from '../bus/stomp-bus';
 import { innerUserDestination, matchesPrefix } from '../destination-prefix';
 import type { StompFrame } from '../frame/stomp-frame';
 import { invokeHandler, resolveHandler } from '../handlers/stomp-handler.invoke';
@@ -242,7 +247,9 @@ export class StompBroker
    */
   async disconnectUser(userId: string, message: string, only?: StompCredentialMatch): Promise<void> {
     return await this.toBus(
-      only ? { type: 'disconnect-user', userId, message, only } : { type: 'disconnect-user', userId, message },
+      only
+        ? { type: 'disconnect-user', userId, message, only }
+        : { type: 'disconnect-user', userId, message },
     );
   }
 
@@ -334,7 +341,13 @@ export class StompBroker
 
   /** @internal Find the handler of a SEND and validate its arguments, without running it. */
   async validateSend(session: StompSessionInfo, destination: string, frame: StompFrame): Promise<void> {
-    await resolveHandler(this.handlers, this.options.applicationDestinationPrefixes, session, destination, frame);
+    await resolveHandler(
+      this.handlers,
+      this.options.applicationDestinationPrefixes,
+      session,
+      destination,
+      frame,
+    );
   }
 
   /** @internal Run the `@MessageMapping` handler of a SEND and route its return value. */
@@ -406,7 +419,12 @@ export class StompBroker
     switch (message.type) {
       case 'disconnect-user':
         if (message.only) {
-          const sessions = this.access.revokeCredentials(message.userId, message.only, message.message, Date.now());
+          const sessions = this.access.revokeCredentials(
+            message.userId,
+            message.only,
+            message.message,
+            Date.now(),
+          );
           for (const session of sessions)
             session.closeWithError(message.message, 'server-disconnect', StompCloseCode.POLICY_VIOLATION);
           return;

@@ -569,9 +569,13 @@ describe('StompSession', () => {
     it('subscribes a session to one destination once: a second SUBSCRIBE to it is an ERROR', async () => {
       ctx = setup();
       const a = await ctx.connect();
-      a.connection.receive('SUBSCRIBE\nid:1\ndestination:/topic/t\n\n\0SUBSCRIBE\nid:2\ndestination:/topic/t\n\n\0');
+      a.connection.receive(
+        'SUBSCRIBE\nid:1\ndestination:/topic/t\n\n\0SUBSCRIBE\nid:2\ndestination:/topic/t\n\n\0',
+      );
       await settle();
-      expect(a.connection.last('ERROR')?.headers.message).toBe('Already subscribed to /topic/t (subscription 1)');
+      expect(a.connection.last('ERROR')?.headers.message).toBe(
+        'Already subscribed to /topic/t (subscription 1)',
+      );
       expect(a.connection.closedWith).toBeDefined();
       // Unsubscribing frees the destination; another session has its own.
       const b = await ctx.connect('bob');
@@ -657,7 +661,9 @@ describe('StompSession', () => {
       ctx.broker.onApplicationShutdown();
       ctx = setup({ limits: { maxTransactionsPerSession: 2 } });
       const two = await ctx.connect();
-      two.connection.receive('BEGIN\ntransaction:a\n\n\0BEGIN\ntransaction:b\n\n\0BEGIN\ntransaction:c\n\n\0');
+      two.connection.receive(
+        'BEGIN\ntransaction:a\n\n\0BEGIN\ntransaction:b\n\n\0BEGIN\ntransaction:c\n\n\0',
+      );
       await settle();
       expect(two.connection.last('ERROR')?.headers.message).toBe('Too many open transactions (max 2)');
     });
@@ -692,7 +698,9 @@ describe('StompSession', () => {
       const seen: string[] = [];
       ctx.handlers.set('t', async (body) => void seen.push(body));
       const a = await ctx.connect();
-      a.connection.receive('SUBSCRIBE\nid:e\ndestination:/user/queue/errors\n\n\0BEGIN\ntransaction:tx\n\n\0');
+      a.connection.receive(
+        'SUBSCRIBE\nid:e\ndestination:/user/queue/errors\n\n\0BEGIN\ntransaction:tx\n\n\0',
+      );
       a.connection.receive('SEND\ndestination:/app/nowhere\ntransaction:tx\nreceipt:r1\n\nlost\0');
       a.connection.receive('SEND\ndestination:/app/t\ntransaction:tx\n\nkept\0');
       await settle();
@@ -704,9 +712,13 @@ describe('StompSession', () => {
       expect(seen).toEqual(['kept']);
       expect(a.connection.last('RECEIPT')?.headers['receipt-id']).toBe('c');
       const b = await ctx.connect('bob');
-      b.connection.receive('BEGIN\ntransaction:tx\n\n\0SEND\ndestination:/topic/forged\ntransaction:tx\n\nx\0');
+      b.connection.receive(
+        'BEGIN\ntransaction:tx\n\n\0SEND\ndestination:/topic/forged\ntransaction:tx\n\nx\0',
+      );
       await settle();
-      expect(b.connection.last('ERROR')?.headers.message).toBe('Clients may not send to broker destination /topic/forged');
+      expect(b.connection.last('ERROR')?.headers.message).toBe(
+        'Clients may not send to broker destination /topic/forged',
+      );
       expect(b.connection.closedWith?.code).toBe(1008);
     });
   });
@@ -746,7 +758,7 @@ describe('StompSession', () => {
       await ctx.connect('cred:alice:t2:2');
     });
 
-    it('re-authorizes a user\'s subscriptions: those refused now are removed with a notice, the others stay', async () => {
+    it("re-authorizes a user's subscriptions: those refused now are removed with a notice, the others stay", async () => {
       ctx = setup();
       const a = await ctx.connect('alice');
       const b = await ctx.connect('bob');

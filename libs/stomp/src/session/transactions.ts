@@ -61,7 +61,9 @@ export class SessionTransactions {
     const open = this.open.get(transaction);
     if (!open) throw new SessionError(`Unknown transaction ${transaction}`);
     if (open.frames.length >= MAX_TRANSACTION_FRAMES)
-      throw new SessionError(`Transaction ${transaction} is too large (max ${MAX_TRANSACTION_FRAMES} frames)`);
+      throw new SessionError(
+        `Transaction ${transaction} is too large (max ${MAX_TRANSACTION_FRAMES} frames)`,
+      );
     const bytes = heldBytes(frame);
     if (this.bytes + bytes > this.limits.maxBytes)
       throw new SessionError(

@@ -7,6 +7,7 @@ import { PasswordHasher } from '../users/password-hasher';
 import { UsersService } from '../users/users.service';
 import { AuthService } from './auth.service';
 import { DomainEvents } from '../common/events/domain-events';
+import { InMemoryCounterStore } from '../common/rate-limit/counter-store';
 import { LoginRateLimiter } from './login-rate-limiter';
 import { TokenRevocations } from './token-revocations';
 
@@ -25,7 +26,7 @@ describe('AuthService.authenticateToken', () => {
     jwt,
     users,
     {} as PasswordHasher,
-    new LoginRateLimiter(config),
+    new LoginRateLimiter(config, new InMemoryCounterStore()),
     config,
     revocations,
     {} as DomainEvents,

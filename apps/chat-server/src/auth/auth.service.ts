@@ -77,15 +77,15 @@ export class AuthService {
   private readonly verified = new Map<string, VerifiedToken>();
 
   async login(identifier: string, password: string, ip: string): Promise<LoginResult> {
-    this.limiter.check(identifier, ip);
+    await this.limiter.check(identifier, ip);
     const user = await this.users.findForLogin(identifier);
     // Unknown users are verified against a dummy hash: both failures take about the same time.
     const ok = await this.hasher.verify(user?.passwordHash, password);
     if (!user || !ok) {
-      this.limiter.recordFailure(identifier, ip);
+      await this.limiter.recordFailure(identifier, ip);
       throw new UnauthorizedException('Bad credentials');
     }
-    this.limiter.recordSuccess(identifier, ip);
+    await this.limiter.recordSuccess(identifier, ip);
     await this.users.recordLogin(user);
     return this.loginResult(user);
   }

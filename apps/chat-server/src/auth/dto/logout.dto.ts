@@ -10,6 +10,7 @@ export class LogoutDto {
   @ApiPropertyOptional({
     enum: LOGOUT_SCOPES,
     default: 'all',
+    example: 'current',
     description:
       '`all` (default): every token of the caller stops working, on every device ("log out everywhere"). ' +
       '`current`: only the token of this request ("log out" of this device).',

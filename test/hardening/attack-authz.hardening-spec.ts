@@ -1,4 +1,4 @@
-import { adminUser, createUser, TestUser } from '../factories/users';
+import { adminUser, createUser, login, TestUser } from '../factories/users';
 import { createRoom } from '../factories/rooms';
 import { connectFrame, RawStompSocket } from '../helpers/stomp-client';
 import { recordRoutes, startTestApp, TestApp } from '../helpers/test-app';
@@ -97,10 +97,12 @@ describe('attack: authorization matrix (REST and STOMP, every role)', () => {
       const fx = row.fresh ? await fixture() : shared;
       const caller = callerOf(fx, role);
       const path = row.path(fx, caller);
+      const relogin = async () => (await login(t, caller!.username, caller!.password)).token;
       const res = await call(t.url, row.route.split(' ')[0], path, {
-        token: caller?.token,
+        token: caller && row.revokesCallerTokens ? await relogin() : caller?.token,
         body: row.body?.(fx, caller),
       });
+      if (caller && row.revokesCallerTokens) caller.token = await relogin();
       cases++;
       if (res.status >= 500) serverErrors++;
       seen.push(`${role}:${res.status}`);

@@ -158,13 +158,16 @@ describe('ops: health, metrics, API docs, security headers', () => {
         framesIn: 40,
         messagesDelivered: 90,
         slowConsumerCloses: 0,
+        sessionsRefused: 0,
+        unackedMessages: 3,
       };
       metrics.bindStompStats(() => stats);
       try {
         const bound = await read();
         expect(sample(bound, 'stomp_sessions')).toBe(7);
         expect(sample(bound, 'stomp_subscriptions')).toBe(11);
-        stats = { ...stats, framesIn: 45, messagesDelivered: 100, slowConsumerCloses: 1 };
+        expect(sample(bound, 'stomp_unacked_messages')).toBe(3);
+        stats = { ...stats, framesIn: 45, messagesDelivered: 100, slowConsumerCloses: 1, sessionsRefused: 2 };
         const later = await read();
         expect(sample(later, 'stomp_frames_in_total') - sample(bound, 'stomp_frames_in_total')).toBe(5);
         expect(sample(later, 'stomp_messages_out_total') - sample(bound, 'stomp_messages_out_total')).toBe(
@@ -174,6 +177,9 @@ describe('ops: health, metrics, API docs, security headers', () => {
           sample(later, 'stomp_slow_consumer_closes_total') -
             sample(bound, 'stomp_slow_consumer_closes_total'),
         ).toBe(1);
+        expect(
+          sample(later, 'stomp_sessions_refused_total') - sample(bound, 'stomp_sessions_refused_total'),
+        ).toBe(2);
       } finally {
         const broker = t.app.get(StompBroker);
         metrics.bindStompStats(() => broker.stats());

@@ -1,4 +1,4 @@
-import { adminUser, createUser, TestUser } from '../factories/users';
+import { adminUser, createUser, login, TestUser } from '../factories/users';
 import { createRoom } from '../factories/rooms';
 import { connectFrame, RawStompSocket } from '../helpers/stomp-client';
 import { recordRoutes, startTestApp, TestApp } from '../helpers/test-app';
@@ -110,12 +110,14 @@ describe('attack: authorization matrix (REST and STOMP, every role)', () => {
       const caller = callerOf(fx, role);
       const path = row.path(fx, caller);
       const raw = row.raw?.();
+      const relogin = async () => (await login(t, caller!.username, caller!.password)).token;
       const res = await call(t.url, row.route.split(' ')[0], path, {
-        token: caller?.token,
+        token: caller && row.revokesCallerTokens ? await relogin() : caller?.token,
         body: row.body?.(fx, caller),
         rawBody: raw?.body,
         contentType: raw?.contentType,
       });
+      if (caller && row.revokesCallerTokens) caller.token = await relogin();
       cases++;
       if (res.status >= 500) serverErrors++;
       seen.push(`${role}:${res.status}`);

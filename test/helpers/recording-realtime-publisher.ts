@@ -50,6 +50,10 @@ export class RecordingRealtimePublisher extends RealtimePublisher {
     throw new Error('attach() records toTopic/toUser only');
   }
 
+  recheckSubscriptions(): void {
+    throw new Error('attach() records toTopic/toUser only');
+  }
+
   /** Payloads broadcast on a topic, in order. */
   onTopic(destination: string): any[] {
     return this.pushes

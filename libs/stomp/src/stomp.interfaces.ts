@@ -8,6 +8,18 @@ export interface StompPrincipal {
   expiresAt?: number;
   /** Anything the app wants to keep with the principal (roles, claims, ...). */
   data?: unknown;
+  /**
+   * What the session was authenticated with, so the app can end only the sessions of one
+   * credential (`StompBroker.disconnectUser(userId, message, { credentialId })`) or of the
+   * credentials older than a generation (`{ generationBelow }`), e.g. a token's id and version.
+   */
+  credential?: StompCredential;
+}
+
+/** The credential behind a session: an opaque id and/or a generation that only grows. */
+export interface StompCredential {
+  id?: string;
+  generation?: number;
 }
 
 export type StompTransportKind = 'websocket' | 'sockjs';
@@ -59,6 +71,7 @@ export type StompDisconnectReason =
   | 'slow-consumer'
   | 'expired'
   | 'server-disconnect'
+  | 'too-many-sessions'
   | 'shutdown';
 
 export interface StompConnectedEvent {
@@ -99,4 +112,8 @@ export interface StompBrokerStats {
   protocolErrors: number;
   /** Sockets refused at accept time by `limits.maxConnectionsPerAddress`. */
   connectionsRefused: number;
+  /** CONNECTs refused by `limits.maxSessionsPerUser`. */
+  sessionsRefused: number;
+  /** Delivered message ids awaiting an ACK/NACK, all sessions together (bounded per session). */
+  unackedMessages: number;
 }

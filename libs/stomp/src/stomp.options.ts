@@ -17,8 +17,34 @@ export interface StompLimitsOptions {
   maxHeaders?: number;
   /** Longest header line in bytes. Default 8192. */
   maxHeaderLineBytes?: number;
-  /** Most live subscriptions of one session. Default 1000. */
+  /** Most live subscriptions of one session (at most one per destination). Default 1000. */
   maxSubscriptionsPerSession?: number;
+  /**
+   * Most connected sessions of one user on this instance; one more CONNECT is refused (ERROR
+   * `Too many sessions`, close 1008) and the sessions already open are kept. 0 = no limit. Default 20.
+   */
+  maxSessionsPerUser?: number;
+  /**
+   * Most transactions open at once in one session. 0 refuses BEGIN (ERROR, close): for
+   * applications that have no use for STOMP transactions. Default 8.
+   */
+  maxTransactionsPerSession?: number;
+  /**
+   * Most bytes (bodies and headers) one session may hold in its open transactions together; the
+   * frame that would pass it gets ERROR and the session closes. Default 65536.
+   */
+  maxTransactionBytes?: number;
+  /**
+   * Most delivered-but-unacknowledged message ids one session remembers across its `client` and
+   * `client-individual` subscriptions; past it the oldest are forgotten (an ACK or NACK of a
+   * forgotten id is ignored). Default 1000.
+   */
+  maxUnackedPerSession?: number;
+  /**
+   * Most bytes of received frames waiting to be processed in one session (frames are handled one
+   * at a time); past it the session gets ERROR `Too many unprocessed frames` and closes. Default 1 MiB.
+   */
+  maxPendingBytes?: number;
   /** A session whose unsent output passes this many bytes is closed with 4500. Default 512 KiB. */
   maxOutboundBufferBytes?: number;
   /** A session that cannot be written to for this long is closed with 4500. Default 10000 ms. */
@@ -203,6 +229,11 @@ export function resolveStompOptions(options: StompModuleOptions = {}): ResolvedS
       maxHeaders: options.limits?.maxHeaders ?? 64,
       maxHeaderLineBytes: options.limits?.maxHeaderLineBytes ?? 8192,
       maxSubscriptionsPerSession: options.limits?.maxSubscriptionsPerSession ?? 1000,
+      maxSessionsPerUser: options.limits?.maxSessionsPerUser ?? 20,
+      maxTransactionsPerSession: options.limits?.maxTransactionsPerSession ?? 8,
+      maxTransactionBytes: options.limits?.maxTransactionBytes ?? 64 * 1024,
+      maxUnackedPerSession: options.limits?.maxUnackedPerSession ?? 1000,
+      maxPendingBytes: options.limits?.maxPendingBytes ?? 1024 * 1024,
       maxOutboundBufferBytes: options.limits?.maxOutboundBufferBytes ?? 512 * 1024,
       slowConsumerTimeoutMs: options.limits?.slowConsumerTimeoutMs ?? 10000,
       maxConnectionsPerAddress: options.limits?.maxConnectionsPerAddress ?? 0,

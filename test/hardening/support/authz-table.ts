@@ -44,6 +44,11 @@ export interface AuthzRow {
   expect: [number, number, number, number, number];
   /** Changes the fixture: every role gets a fresh one. */
   fresh?: boolean;
+  /**
+   * Revokes the caller's tokens (logout): the caller calls with a token of a fresh login, and is
+   * logged in again afterwards, so the shared users keep a working token for the other rows.
+   */
+  revokesCallerTokens?: boolean;
 }
 
 const id = (u: TestUser | undefined) => u?.id ?? 1;
@@ -81,6 +86,21 @@ export const AUTHZ_TABLE: AuthzRow[] = [
     path: () => '/api/v1/auth/login',
     body: (fx) => creds(fx.creator),
     expect: [200, 200, 200, 200, 200],
+  },
+  {
+    route: 'POST /api/v1/auth/logout',
+    note: 'every token of the caller',
+    path: () => '/api/v1/auth/logout',
+    expect: [401, 204, 204, 204, 204],
+    revokesCallerTokens: true,
+  },
+  {
+    route: 'POST /api/v1/auth/logout',
+    note: 'scope current: the token of the request',
+    path: () => '/api/v1/auth/logout',
+    body: () => ({ scope: 'current' }),
+    expect: [401, 204, 204, 204, 204],
+    revokesCallerTokens: true,
   },
   {
     route: 'POST /api/users/login',

@@ -14,7 +14,7 @@ export interface SendOutcome {
   /** How many answers (RECEIPT or error) it got: exactly one is the promise. */
   answers: number;
   sentAt: number;
-  /** When the first answer came (unset for a timeout). */
+  /** When the first answer came (epoch ms; unset for a timeout). */
   answeredAt?: number;
 }
 

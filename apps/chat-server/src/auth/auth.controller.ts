@@ -1,6 +1,6 @@
 import { ApiTextResponse, LoginResultSchema } from '../ops/api-schemas';
-import { Body, Controller, HttpCode, Ip, Post, UseGuards } from '@nestjs/common';
-import { ApiBearerAuth, ApiOkResponse, ApiOperation, ApiTags } from '@nestjs/swagger';
+import { Body, Controller, Headers, HttpCode, Ip, Post, UseGuards } from '@nestjs/common';
+import { ApiBearerAuth, ApiNoContentResponse, ApiOkResponse, ApiOperation, ApiTags } from '@nestjs/swagger';
 import { CurrentUser } from '../common/decorators/current-user.decorator';
 import { Public } from '../common/decorators/public.decorator';
 import { Principal } from '../common/principal';
@@ -8,8 +8,10 @@ import { LoginV1Dto, RegisterV1Dto } from '../users/dto/user-input.dto';
 import { UsersService } from '../users/users.service';
 import { AddressLimited, AddressRateLimitGuard } from './address-rate-limit.guard';
 import { AuthService, LoginResult } from './auth.service';
+import { LogoutDto } from './dto/logout.dto';
+import { bearerToken } from './jwt-auth.guard';
 
-/** v1 `/api/v1/auth`: register and login as the OpenAPI document (/api/docs) describes them. */
+/** v1 `/api/v1/auth`: register, login and logout as the OpenAPI document (/api/docs) describes them. */
 @ApiTags('v1 auth')
 @Controller('api/v1/auth')
 export class AuthController {
@@ -43,5 +45,25 @@ export class AuthController {
   @ApiOperation({ summary: 'Log in with username or email' })
   login(@Body() dto: LoginV1Dto, @Ip() ip: string): Promise<LoginResult> {
     return this.auth.login(dto.usernameOrEmail, dto.password, ip);
+  }
+
+  @Post('logout')
+  @HttpCode(204)
+  @ApiBearerAuth()
+  @ApiNoContentResponse({ description: 'The tokens are revoked and their live STOMP sessions closed' })
+  @ApiOperation({
+    summary: 'Log out: every token of the caller (default, "log out everywhere") or only this one',
+    description:
+      'With no body or `{"scope":"all"}`, every token issued to the caller so far stops working, on every ' +
+      'device: REST answers 401 and their live STOMP sessions get ERROR `Token revoked` and close, on every ' +
+      'instance. With `{"scope":"current"}`, only the token of this request. Log in again for a new token.',
+  })
+  async logout(
+    @CurrentUser() caller: Principal,
+    @Headers('authorization') authorization: string | undefined,
+    @Body() dto: LogoutDto,
+  ): Promise<void> {
+    // The guard authenticated this very header, so the token is there.
+    await this.auth.logout(caller, bearerToken(authorization) ?? '', dto.scope ?? 'all');
   }
 }

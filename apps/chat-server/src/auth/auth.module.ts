@@ -2,6 +2,7 @@ import { createSecretKey } from 'node:crypto';
 import { Global, Module } from '@nestjs/common';
 import { APP_GUARD } from '@nestjs/core';
 import { JwtModule } from '@nestjs/jwt';
+import { TypeOrmModule } from '@nestjs/typeorm';
 import { AppConfig } from '../config/app-config';
 import { UsersModule } from '../users/users.module';
 import { AddressRateLimitGuard } from './address-rate-limit.guard';
@@ -10,13 +11,17 @@ import { AuthService } from './auth.service';
 import { BasicAuthController } from './basic-auth.controller';
 import { JwtAuthGuard } from './jwt-auth.guard';
 import { LoginRateLimiter } from './login-rate-limiter';
+import { RevokedToken } from './revoked-token.entity';
+import { RevokedTokensRepository } from './revoked-tokens.repository';
 import { RolesGuard } from './roles.guard';
+import { TokenRevocations } from './token-revocations';
 
 /** Global so every feature (and the STOMP CONNECT check) authenticates through the same AuthService. */
 @Global()
 @Module({
   imports: [
     UsersModule,
+    TypeOrmModule.forFeature([RevokedToken]),
     JwtModule.registerAsync({
       inject: [AppConfig],
       useFactory: (config: AppConfig) => ({
@@ -34,6 +39,8 @@ import { RolesGuard } from './roles.guard';
     AuthService,
     LoginRateLimiter,
     AddressRateLimitGuard,
+    RevokedTokensRepository,
+    TokenRevocations,
     { provide: APP_GUARD, useClass: JwtAuthGuard },
     { provide: APP_GUARD, useClass: RolesGuard },
   ],

@@ -6,7 +6,10 @@ import { Principal } from '../common/principal';
 import { PasswordHasher } from '../users/password-hasher';
 import { UsersService } from '../users/users.service';
 import { AuthService } from './auth.service';
+import { DomainEvents } from '../common/events/domain-events';
+import { InMemoryCounterStore } from '../common/rate-limit/counter-store';
 import { LoginRateLimiter } from './login-rate-limiter';
+import { TokenRevocations } from './token-revocations';
 
 /** The verified-token cache must never make a token live longer, or survive a revocation. */
 describe('AuthService.authenticateToken', () => {
@@ -15,7 +18,19 @@ describe('AuthService.authenticateToken', () => {
   const jwt = new JwtService({ secret: createSecretKey(Buffer.from(SECRET, 'utf8')) });
   let principal: Principal | null;
   const users = { getPrincipal: jest.fn(async () => principal) } as unknown as UsersService;
-  const auth = new AuthService(jwt, users, {} as PasswordHasher, new LoginRateLimiter(config), config);
+  const revoked = new Set<string>();
+  const revocations = {
+    isRevoked: jest.fn(async (_userId: number, tokenId: string) => revoked.has(tokenId)),
+  } as unknown as TokenRevocations;
+  const auth = new AuthService(
+    jwt,
+    users,
+    {} as PasswordHasher,
+    new LoginRateLimiter(config, new InMemoryCounterStore()),
+    config,
+    revocations,
+    {} as DomainEvents,
+  );
   const refusal = async (token: string): Promise<string> => {
     const err = await auth.authenticateToken(token).catch((e: unknown) => e);
     expect(err).toBeInstanceOf(UnauthorizedException);
@@ -46,6 +61,21 @@ describe('AuthService.authenticateToken', () => {
     expect(await refusal(token)).toBe('Token revoked');
     principal = null;
     expect(await refusal(token)).toBe('Token revoked');
+  });
+
+  it('gives every token its own id and refuses one revoked by id, cached or not, and nothing else', async () => {
+    const a = auth.issueToken({ id: 7, tokenVersion: 0 });
+    const b = auth.issueToken({ id: 7, tokenVersion: 0 });
+    const idOf = (token: string) => jwt.decode<{ jti: string }>(token).jti;
+    expect(idOf(a)).toMatch(/^[A-Za-z0-9_-]{22}$/);
+    expect(idOf(a)).not.toBe(idOf(b));
+    expect((await auth.authenticateToken(a)).tokenId).toBe(idOf(a));
+    revoked.add(idOf(a));
+    expect(await refusal(a)).toBe('Token revoked');
+    expect((await auth.authenticateToken(b)).principal.id).toBe(7);
+    // A correctly signed token whose id is not one the server issues is refused, not looked up.
+    const odd = jwt.sign({ ver: 0 }, { subject: '7', jwtid: "x' OR 1=1", expiresIn: 60, algorithm: 'HS256' });
+    expect(await refusal(odd)).toBe('Invalid token');
   });
 
   it('never caches a tampered token under a valid one', async () => {

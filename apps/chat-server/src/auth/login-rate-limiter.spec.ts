@@ -1,3 +1,4 @@
+import { InMemoryCounterStore } from '../common/rate-limit/counter-store';
 import { AppConfig, loadSettings } from '../config/app-config';
 import { LoginRateLimiter, TooManyAttemptsException } from './login-rate-limiter';
 
@@ -13,38 +14,36 @@ describe('LoginRateLimiter', () => {
           LOGIN_WINDOW_SECONDS: '60',
         }),
       ),
+      new InMemoryCounterStore(),
     );
 
-  it('refuses a username/address after the allowed failures, with a retry delay', () => {
+  it('refuses a username/address after the allowed failures, with a retry delay', async () => {
     const l = limiter();
     for (let i = 0; i < 3; i++) {
-      l.check('Alice', '1.2.3.4');
-      l.recordFailure('Alice', '1.2.3.4');
+      await l.check('Alice', '1.2.3.4');
+      await l.recordFailure('Alice', '1.2.3.4');
     }
-    expect(() => l.check('alice', '1.2.3.4')).toThrow(TooManyAttemptsException);
-    try {
-      l.check('alice', '1.2.3.4');
-    } catch (err) {
-      expect((err as TooManyAttemptsException).retryAfterSeconds).toBeGreaterThan(0);
-      expect((err as TooManyAttemptsException).getStatus()).toBe(429);
-    }
-    expect(() => l.check('alice', '5.6.7.8')).not.toThrow();
-    expect(() => l.check('bob', '1.2.3.4')).not.toThrow();
+    const err = await l.check('alice', '1.2.3.4').catch((e: unknown) => e);
+    expect(err).toBeInstanceOf(TooManyAttemptsException);
+    expect((err as TooManyAttemptsException).retryAfterSeconds).toBeGreaterThan(0);
+    expect((err as TooManyAttemptsException).getStatus()).toBe(429);
+    await expect(l.check('alice', '5.6.7.8')).resolves.toBeUndefined();
+    await expect(l.check('bob', '1.2.3.4')).resolves.toBeUndefined();
   });
 
-  it('a success clears the username/address counter', () => {
+  it('a success clears the username/address counter', async () => {
     const l = limiter();
-    l.recordFailure('carol', '1.1.1.1');
-    l.recordFailure('carol', '1.1.1.1');
-    l.recordSuccess('carol', '1.1.1.1');
-    l.recordFailure('carol', '1.1.1.1');
-    expect(() => l.check('carol', '1.1.1.1')).not.toThrow();
+    await l.recordFailure('carol', '1.1.1.1');
+    await l.recordFailure('carol', '1.1.1.1');
+    await l.recordSuccess('carol', '1.1.1.1');
+    await l.recordFailure('carol', '1.1.1.1');
+    await expect(l.check('carol', '1.1.1.1')).resolves.toBeUndefined();
   });
 
-  it('limits one address spraying many usernames', () => {
+  it('limits one address spraying many usernames', async () => {
     const l = limiter();
-    for (let i = 0; i < 5; i++) l.recordFailure(`user${i}`, '9.9.9.9');
-    expect(() => l.check('fresh-name', '9.9.9.9')).toThrow(TooManyAttemptsException);
+    for (let i = 0; i < 5; i++) await l.recordFailure(`user${i}`, '9.9.9.9');
+    await expect(l.check('fresh-name', '9.9.9.9')).rejects.toThrow(TooManyAttemptsException);
   });
 
   it('limits one username guessed from many addresses, for every address', () => {

@@ -1,4 +1,5 @@
 import { HttpException, HttpStatus, Injectable } from '@nestjs/common';
+import { CounterStore } from '../common/rate-limit/counter-store';
 import { AppConfig } from '../config/app-config';
 
 export class TooManyAttemptsException extends HttpException {
@@ -7,23 +8,20 @@ export class TooManyAttemptsException extends HttpException {
   }
 }
 
-interface Window {
-  failures: number;
-  resetAt: number;
-}
-
 /**
  * Counts failed logins per (username, address), per address and per username whatever the
  * address (a guess spread over many addresses), in fixed windows. Only
  * failures count, so successful traffic is never throttled; while a key is over its limit every
- * attempt on it is refused with 429 and Retry-After (even a right password: no oracle).
+ * attempt on it is refused with 429 and Retry-After (even a right password: no oracle). The
+ * counts live in the CounterStore: in Redis when configured, so attempts spread over several
+ * instances are counted together.
  */
 @Injectable()
 export class LoginRateLimiter {
-  private readonly windows = new Map<string, Window>();
-  private lastSweep = Date.now();
-
-  constructor(private readonly config: AppConfig) {}
+  constructor(
+    private readonly config: AppConfig,
+    private readonly counters: CounterStore,
+  ) {}
 
   private get limits() {
     return this.config.settings.loginRateLimit;
@@ -38,34 +36,22 @@ export class LoginRateLimiter {
   }
 
   /** Throws 429 when this username/address or this address has failed too often. */
-  check(username: string, ip: string): void {
+  async check(username: string, ip: string): Promise<void> {
     const now = Date.now();
     for (const [key, max] of this.keys(username, ip)) {
-      const w = this.windows.get(key);
-      if (w && w.resetAt > now && w.failures >= max) {
+      const w = await this.counters.get(`login:${key}`);
+      if (w && w.resetAt > now && w.count >= max) {
         throw new TooManyAttemptsException(Math.max(1, Math.ceil((w.resetAt - now) / 1000)));
       }
     }
   }
 
-  recordFailure(username: string, ip: string): void {
-    const now = Date.now();
-    this.sweep(now);
-    for (const [key] of this.keys(username, ip)) {
-      const w = this.windows.get(key);
-      if (!w || w.resetAt <= now)
-        this.windows.set(key, { failures: 1, resetAt: now + this.limits.windowSeconds * 1000 });
-      else w.failures++;
-    }
+  async recordFailure(username: string, ip: string): Promise<void> {
+    for (const [key] of this.keys(username, ip))
+      await this.counters.increment(`login:${key}`, this.limits.windowSeconds * 1000);
   }
 
-  recordSuccess(username: string, ip: string): void {
-    this.windows.delete(this.keys(username, ip)[0][0]);
-  }
-
-  private sweep(now: number): void {
-    if (now - this.lastSweep < 60_000 && this.windows.size < 100_000) return;
-    this.lastSweep = now;
-    for (const [key, w] of this.windows) if (w.resetAt <= now) this.windows.delete(key);
+  async recordSuccess(username: string, ip: string): Promise<void> {
+    await this.counters.reset(`login:${this.keys(username, ip)[0][0]}`);
   }
 }

@@ -56,6 +56,12 @@ export function sockjsClientScript(): Buffer {
           maxOutboundBufferBytes: settings.stomp.slowConsumerBytes,
           slowConsumerTimeoutMs: settings.stomp.slowConsumerMs,
           maxConnectionsPerAddress: settings.stomp.maxSessionsPerIp,
+          maxSessionsPerUser: settings.stomp.maxSessionsPerUser,
+          maxSubscriptionsPerSession: settings.stomp.maxSubscriptionsPerSession,
+          maxTransactionsPerSession: settings.stomp.maxTransactionsPerSession,
+          maxTransactionBytes: settings.stomp.maxTransactionBytes,
+          maxUnackedPerSession: settings.stomp.maxUnackedPerSession,
+          maxPendingBytes: settings.stomp.maxPendingBytes,
         },
         connectTimeoutMs: settings.stomp.connectTimeoutMs,
         // As strict as the REST surface: its security headers, its CORS origins.

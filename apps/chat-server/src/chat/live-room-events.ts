@@ -7,7 +7,9 @@ import { RealtimePublisher } from '../common/realtime/realtime-publisher';
 /**
  * Turns committed domain changes into live traffic: messages to `RoomTopic.messages`, room events
  * to `RoomTopic.events`, and ends live access at once when membership ends (the user's
- * subscriptions to the room's topics are cancelled on every instance) or the account goes.
+ * subscriptions to the room's topics are cancelled on every instance), when roles change (the
+ * subscriptions are authorized again), when tokens are revoked (their sessions close) or the
+ * account goes.
  */
 @Injectable()
 export class LiveRoomEvents {
@@ -76,6 +78,25 @@ export class LiveRoomEvents {
   @OnDomainEvent('user.deleted')
   onUserDeleted({ userId }: DomainEventMap['user.deleted']): void {
     this.realtime.disconnectUser(userId, 'Account deleted');
+  }
+
+  /** A password change, "log out" or "log out everywhere": the sessions of those tokens end at once. */
+  @OnDomainEvent('user.tokens-revoked')
+  onTokensRevoked(event: DomainEventMap['user.tokens-revoked']): void {
+    this.realtime.disconnectUser(
+      event.userId,
+      'Token revoked',
+      'tokenId' in event ? { tokenId: event.tokenId } : { tokenVersionBelow: event.tokenVersionBelow },
+    );
+  }
+
+  /**
+   * Roles changed (an admin demoted): room topics it may no longer read (rooms it is not a member
+   * of) are cancelled at once, as when membership ends.
+   */
+  @OnDomainEvent('user.roles-changed')
+  onRolesChanged({ userId }: DomainEventMap['user.roles-changed']): void {
+    this.realtime.recheckSubscriptions(userId, 'Your roles changed: this subscription is no longer allowed');
   }
 
   private event(payload: RoomEventPayload): void {

@@ -39,7 +39,7 @@ export const sessionUserId = (session: StompSessionInfo): number => Number(sessi
 
 /**
  * CONNECT is authenticated by the same check as HTTP requests (AuthService.authenticateToken);
- * the session closes when the token expires.
+ * the session closes when the token expires or is revoked.
  */
 @Injectable()
 export class ChatStompAuthenticator implements StompAuthenticator {
@@ -49,8 +49,15 @@ export class ChatStompAuthenticator implements StompAuthenticator {
     const token = connectToken(request.headers);
     if (!token) throw new UnauthorizedException('Unauthorized');
     try {
-      const { principal, expiresAt } = await this.auth.authenticateToken(token);
-      return { id: String(principal.id), name: principal.username, expiresAt, data: principal };
+      const { principal, expiresAt, tokenId } = await this.auth.authenticateToken(token);
+      return {
+        id: String(principal.id),
+        name: principal.username,
+        expiresAt,
+        data: principal,
+        // Revoking this token (logout) or its version (password change) ends the session.
+        credential: { id: tokenId, generation: principal.tokenVersion },
+      };
     } catch (err) {
       // A database outage is not the client's fault: say so, so it retries instead of re-logging in.
       if (isDependencyUnavailable(err)) throw new ServiceUnavailableException(SERVICE_UNAVAILABLE_MESSAGE);

@@ -1,6 +1,6 @@
 import { Injectable, Logger } from '@nestjs/common';
-import { StompBroker } from '@app/stomp';
-import { RealtimePublisher } from '../common/realtime/realtime-publisher';
+import { StompBroker, StompCredentialMatch } from '@app/stomp';
+import { RealtimePublisher, RevokedTokens } from '../common/realtime/realtime-publisher';
 
 /** RealtimePublisher on the STOMP broker: reaches subscribers on every instance through its bus. */
 @Injectable()
@@ -27,8 +27,21 @@ export class StompRealtimePublisher extends RealtimePublisher {
       .catch((err) => this.failed(destination, err));
   }
 
-  disconnectUser(userId: number, reason: string): void {
-    this.broker.disconnectUser(String(userId), reason).catch((err) => this.failed('(disconnect)', err));
+  disconnectUser(userId: number, reason: string, only?: RevokedTokens): void {
+    // A session's credential is its token (id, version): see ChatStompAuthenticator.
+    const match: StompCredentialMatch | undefined =
+      only === undefined
+        ? undefined
+        : 'tokenId' in only
+          ? { credentialId: only.tokenId }
+          : { generationBelow: only.tokenVersionBelow };
+    this.broker
+      .disconnectUser(String(userId), reason, match)
+      .catch((err) => this.failed('(disconnect)', err));
+  }
+
+  recheckSubscriptions(userId: number, notice: string): void {
+    this.broker.reauthorize(String(userId), notice).catch((err) => this.failed('(reauthorize)', err));
   }
 
   private failed(destination: string, err: unknown): void {

@@ -2,11 +2,16 @@ import { DynamicModule, Global, Module } from '@nestjs/common';
 import { DiscoveryModule } from '@nestjs/core';
 import { RedisClusterEvents } from '../cluster/redis-cluster-events';
 import { RedisConnections } from '../cluster/redis-connections';
+import { RedisCounterStore } from '../cluster/redis-counter-store';
 import { AppConfig, AppSettings } from '../config/app-config';
 import { ClusterEvents, LocalClusterEvents } from './events/cluster-events';
 import { DomainEvents } from './events/domain-events';
+import { CounterStore, InMemoryCounterStore } from './rate-limit/counter-store';
 
-/** Configuration, the event buses and the Redis connections (when configured), for every feature. */
+/**
+ * Configuration, the event buses, the Redis connections (when configured) and the rate-limit
+ * counters (shared through Redis when configured), for every feature.
+ */
 @Global()
 @Module({})
 export class CommonModule {
@@ -24,8 +29,14 @@ export class CommonModule {
           useFactory: (redis: RedisConnections) =>
             redis.enabled ? new RedisClusterEvents(redis) : new LocalClusterEvents(),
         },
+        {
+          provide: CounterStore,
+          inject: [RedisConnections],
+          useFactory: (redis: RedisConnections) =>
+            redis.enabled ? new RedisCounterStore(redis) : new InMemoryCounterStore(),
+        },
       ],
-      exports: [AppConfig, DomainEvents, ClusterEvents, RedisConnections],
+      exports: [AppConfig, DomainEvents, ClusterEvents, RedisConnections, CounterStore],
     };
   }
 }

@@ -11,6 +11,12 @@ describe('stompSettings', () => {
       connectTimeoutMs: 10000,
       maxSessionsPerIp: 20000,
       sockjsLegacyTransports: true,
+      maxSessionsPerUser: 20,
+      maxSubscriptionsPerSession: 1000,
+      maxTransactionsPerSession: 8,
+      maxTransactionBytes: 65536,
+      maxUnackedPerSession: 1000,
+      maxPendingBytes: 1048576,
     });
   });
 
@@ -27,5 +33,34 @@ describe('stompSettings', () => {
     const reader = new EnvReader({ STOMP_HEARTBEAT_MS: '0', STOMP_MAX_FRAME_BYTES: '100' });
     expect(stompSettings(reader).stomp.heartbeatMs).toBe(0);
     expect(reader.errors).toEqual(['STOMP_MAX_FRAME_BYTES must be between 1024 and 16777216 (got 100)']);
+  });
+
+  it('reads the per-user and per-session bounds; 0 transactions turns BEGIN off', () => {
+    const reader = new EnvReader({
+      STOMP_MAX_SESSIONS_PER_USER: '3',
+      STOMP_MAX_SUBSCRIPTIONS_PER_SESSION: '50',
+      STOMP_MAX_TRANSACTIONS_PER_SESSION: '0',
+      STOMP_MAX_TRANSACTION_BYTES: '4096',
+      STOMP_MAX_UNACKED_PER_SESSION: '10',
+      STOMP_MAX_PENDING_BYTES: '131072',
+    });
+    expect(stompSettings(reader).stomp).toMatchObject({
+      maxSessionsPerUser: 3,
+      maxSubscriptionsPerSession: 50,
+      maxTransactionsPerSession: 0,
+      maxTransactionBytes: 4096,
+      maxUnackedPerSession: 10,
+      maxPendingBytes: 131072,
+    });
+    expect(reader.errors).toEqual([]);
+  });
+
+  it('refuses a session cap of 0 and a pending budget below one frame', () => {
+    const reader = new EnvReader({ STOMP_MAX_SESSIONS_PER_USER: '0', STOMP_MAX_PENDING_BYTES: '1000' });
+    stompSettings(reader);
+    expect(reader.errors).toEqual([
+      'STOMP_MAX_SESSIONS_PER_USER must be between 1 and 100000 (got 0)',
+      'STOMP_MAX_PENDING_BYTES must be between 65536 and 1073741824 (got 1000)',
+    ]);
   });
 });

@@ -5,6 +5,7 @@ import { AppSettings } from '../config/app-config';
 import { Message } from '../messages/message.entity';
 import { MessageReaction } from '../messages/message-reaction.entity';
 import { Notification } from '../notifications/notification.entity';
+import { RevokedToken } from '../auth/revoked-token.entity';
 import { RoomMember } from '../rooms/room-member.entity';
 import { Room } from '../rooms/room.entity';
 import { UserStatus } from '../status/user-status.entity';
@@ -19,6 +20,7 @@ import { EditsReactionsThreads1732000000004 } from './migrations/1732000000004-e
 import { MessageSearch1732000000005 } from './migrations/1732000000005-message-search';
 import { Attachments1732000000006 } from './migrations/1732000000006-attachments';
 import { Blocks1732000000007 } from './migrations/1732000000007-blocks';
+import { RevokedTokens1732000000008 } from './migrations/1732000000008-revoked-tokens';
 
 export const ENTITIES = [
   User,
@@ -29,6 +31,7 @@ export const ENTITIES = [
   UserStatus,
   MessageReaction,
   UserBlock,
+  RevokedToken,
 ];
 export const MIGRATIONS = [
   CreateUsers1732000000000,
@@ -39,6 +42,7 @@ export const MIGRATIONS = [
   MessageSearch1732000000005,
   Attachments1732000000006,
   Blocks1732000000007,
+  RevokedTokens1732000000008,
 ];
 
 /**

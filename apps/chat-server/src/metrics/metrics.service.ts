@@ -10,6 +10,8 @@ export interface StompStatsSnapshot {
   framesIn: number;
   messagesDelivered: number;
   slowConsumerCloses: number;
+  sessionsRefused: number;
+  unackedMessages: number;
 }
 
 /** Open sockets and cumulative refusals of the HTTP port (ops/connection-limits.ts). */
@@ -95,6 +97,16 @@ export class MetricsService {
     help: 'STOMP sessions closed because their outbound buffer or write stalled',
     registers: [this.registry],
   });
+  readonly stompSessionsRefused = new Counter({
+    name: 'stomp_sessions_refused_total',
+    help: 'STOMP CONNECTs refused because the user had STOMP_MAX_SESSIONS_PER_USER sessions on this instance',
+    registers: [this.registry],
+  });
+  readonly stompUnacked = new Gauge({
+    name: 'stomp_unacked_messages',
+    help: 'Delivered message ids awaiting an ACK/NACK (client ack modes), all sessions of this instance',
+    registers: [this.registry],
+  });
   readonly stompFanout = new Histogram({
     name: 'stomp_fanout_seconds',
     help: 'Time to fan one broadcast out to the local subscribers',
@@ -118,7 +130,7 @@ export class MetricsService {
   private stompStats?: () => StompStatsSnapshot;
   private connectionStats?: () => ConnectionStatsSnapshot;
   private readonly pulledRefusals = { perAddress: 0, maxConnections: 0 };
-  private readonly pulled = { framesIn: 0, messagesDelivered: 0, slowConsumerCloses: 0 };
+  private readonly pulled = { framesIn: 0, messagesDelivered: 0, slowConsumerCloses: 0, sessionsRefused: 0 };
 
   constructor(@Optional() @InjectDataSource() private readonly dataSource?: DataSource) {
     collectDefaultMetrics({ register: this.registry, eventLoopMonitoringPrecision: 20 });
@@ -152,6 +164,7 @@ export class MetricsService {
     const s = this.stompStats();
     this.stompSessions.set(s.sessions);
     this.stompSubscriptions.set(s.subscriptions);
+    this.stompUnacked.set(s.unackedMessages);
     const delta = (key: keyof MetricsService['pulled'], now: number) => {
       const d = now - this.pulled[key];
       this.pulled[key] = now;
@@ -163,6 +176,8 @@ export class MetricsService {
     if (delivered) this.stompMessagesOut.inc(delivered);
     const slow = delta('slowConsumerCloses', s.slowConsumerCloses);
     if (slow) this.stompSlowConsumerCloses.inc(slow);
+    const refused = delta('sessionsRefused', s.sessionsRefused);
+    if (refused) this.stompSessionsRefused.inc(refused);
   }
 
   // ---------------------------------------------------------------- HTTP sockets (pulled)

@@ -16,6 +16,7 @@ class RecordingPublisher extends RealtimePublisher {
   toUser(): void {}
   revokeSubscriptions(): void {}
   disconnectUser(): void {}
+  recheckSubscriptions(): void {}
 }
 
 /** user_statuses as a map: only the calls StatusService makes. */

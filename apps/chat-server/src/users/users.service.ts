@@ -220,6 +220,8 @@ export class UsersService implements OnApplicationBootstrap {
       await this.users.update({ id }, patch);
       this.changed(id);
     }
+    if (patch.tokenVersion !== undefined)
+      this.events.emit('user.tokens-revoked', { userId: id, tokenVersionBelow: patch.tokenVersion });
     return { user: await this.getExisting(id), passwordChanged: changes.password !== undefined };
   }
 
@@ -258,7 +260,20 @@ export class UsersService implements OnApplicationBootstrap {
     }
     await this.users.update({ id }, { roles });
     this.changed(id);
+    if (roles.join() !== user.roles.join()) this.events.emit('user.roles-changed', { userId: id, roles });
     return this.getExisting(id);
+  }
+
+  /**
+   * Every token of the user stops working ("log out everywhere"): the token version goes up in
+   * one statement, so concurrent calls each move it on. Returns the new version.
+   */
+  async revokeAllTokens(id: number): Promise<number> {
+    await this.users.increment({ id }, 'tokenVersion', 1);
+    const user = await this.getExisting(id);
+    this.changed(id);
+    this.events.emit('user.tokens-revoked', { userId: id, tokenVersionBelow: user.tokenVersion });
+    return user.tokenVersion;
   }
 
   private async countAdmins(): Promise<number> {
@@ -292,6 +307,7 @@ export class UsersService implements OnApplicationBootstrap {
   async getPrincipal(id: number): Promise<Principal | null> {
     const cached = this.cache.get(id);
     if (cached !== undefined) return cached;
+    const snapshot = this.cache.snapshot();
     const user = await this.findById(id);
     const principal = user
       ? {
@@ -302,7 +318,7 @@ export class UsersService implements OnApplicationBootstrap {
           tokenVersion: user.tokenVersion,
         }
       : null;
-    this.cache.set(id, principal);
+    this.cache.set(id, principal, snapshot);
     return principal;
   }
 

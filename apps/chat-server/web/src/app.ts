@@ -32,6 +32,8 @@ import { roomHash } from './views/sidebar';
 export interface AppOptions {
   transports?: string[];
   logout(message?: string): void;
+  /** The server refused the session's token (revoked, expired): the session ends, unless another tab renewed it. */
+  tokenRefused(message: string): void;
   saveSession(): void;
 }
 
@@ -62,7 +64,7 @@ export class App {
         if (reconnect) await this.rooms.refreshRooms();
       },
       onReady: (reconnect) => void this.onLiveReady(reconnect),
-      onAuthFailed: (message) => options.logout(`Your session has ended (${message}). Please log in again.`),
+      onAuthFailed: (message) => options.tokenRefused(message),
       // The banner shows why the connection dropped; a planned restart needs no alert on top.
       onServerError: (message) => {
         if (!/shutting down|restart/i.test(message))
@@ -142,10 +144,7 @@ export class App {
     views.sidebar.bindCreateChannel(createChannel);
     views.sidebar.bindNewDirect(newDirect);
     views.sidebar.bindJoin(join);
-    views.sidebar.bindLogout(() => {
-      live.stop();
-      options.logout();
-    });
+    views.sidebar.bindLogout(() => void this.logout(options));
     views.pane.bindCreateChannel(createChannel);
     views.pane.bindNewDirect(newDirect);
     views.pane.bindJoin(join);
@@ -209,12 +208,25 @@ export class App {
       setStatus: (status) => settings.setStatus(status),
       saveProfile: (changes) => settings.saveProfile(changes),
       changePassword: (current, next) => settings.changePassword(current, next),
-      logout: () => {
+      logout: () => void this.logout(options),
+      logoutEverywhere: async () => {
+        // Only once the server has revoked every token: a failure keeps this page (and says why).
+        await this.ctx.api.logout('all');
         live.stop();
         options.logout();
       },
     });
     document.addEventListener('keydown', (ev) => settings.onKey(ev));
+  }
+
+  /**
+   * "Log out": the server revokes this browser's token (its tabs follow through localStorage), then
+   * the page goes back to the login screen. Unreachable server or not, the page logs out.
+   */
+  private async logout(options: AppOptions): Promise<void> {
+    this.ctx.live.stop();
+    await this.ctx.api.logout('current').catch(() => undefined);
+    options.logout();
   }
 
   // ---------------------------------------------------------------- live events

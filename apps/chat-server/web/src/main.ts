@@ -9,6 +9,8 @@ import { isObject, Session } from './types';
 // all of them (the `storage` event).
 const SESSION_KEY = 'chat.session';
 const FLASH_KEY = 'chat.flash';
+/** How long a refused token waits for another tab of this browser to store a new one. */
+const SIBLING_TAB_GRACE_MS = 1500;
 
 /** SockJS transport names accepted in `?transport=` (comma-separated), e.g. `xhr-streaming`. */
 const TRANSPORTS = new Set([
@@ -68,10 +70,25 @@ function endSession(message?: string): void {
   }
 }
 
-const api = new Api(
-  () => session?.token,
-  (message) => endSession(`Your session has ended (${message}). Please log in again.`),
-);
+let refusing = false;
+
+/**
+ * The server refused this page's token (REST 401, or the live connection's ERROR). When another tab
+ * of this browser changed the password, it stores the new token in a moment (the server closes this
+ * tab's connection as it answers that tab): take it (reload) instead of logging every tab out.
+ */
+function tokenRefused(message: string): void {
+  if (refusing) return;
+  refusing = true;
+  const refused = session?.token;
+  window.setTimeout(() => {
+    const latest = loadSession();
+    if (latest && latest.token !== refused) location.reload();
+    else endSession(`Your session has ended (${message}). Please log in again.`);
+  }, SIBLING_TAB_GRACE_MS);
+}
+
+const api = new Api(() => session?.token, tokenRefused);
 
 // Another tab logged out (or in as someone else): this one follows.
 window.addEventListener('storage', (ev) => {
@@ -84,6 +101,7 @@ function startChat(s: Session): void {
   new App(root, api, s, {
     transports: transportsFromUrl(),
     logout: endSession,
+    tokenRefused,
     // The session changed in place (a new token, username or e-mail): every tab takes it.
     saveSession: () => localStorage.setItem(SESSION_KEY, JSON.stringify(s)),
   }).start();

@@ -10,15 +10,26 @@ import {
 import { ModuleRef } from '@nestjs/core';
 import { randomUUID } from 'node:crypto';
 import { InProcessStompBus } from '../bus/in-process.bus';
-import type { StompBus, StompBusMessage, StompDestinationMatch } from '../bus/stomp-bus';
+import type {
+  StompBus,
+  StompBusMessage,
+  StompCredentialMatch,
+  StompDestinationMatch,
+} from '../bus/stomp-bus';
 import { innerUserDestination, matchesPrefix } from '../destination-prefix';
 import type { StompFrame } from '../frame/stomp-frame';
-import { invokeHandler } from '../handlers/stomp-handler.invoke';
+import { invokeHandler, resolveHandler } from '../handlers/stomp-handler.invoke';
 import { StompHandlerRegistry } from '../handlers/stomp-handler.registry';
 import { PeriodicGroups } from '../session/periodic-groups';
-import type { HeartbeatMember, SessionHost, StompCounters } from '../session/session-host';
+import type { ConnectRefusal, HeartbeatMember, SessionHost, StompCounters } from '../session/session-host';
 import { StompSession } from '../session/stomp-session';
-import { STOMP_AUTHENTICATOR, STOMP_AUTHORIZER, STOMP_BUS, STOMP_MODULE_OPTIONS } from '../stomp.constants';
+import {
+  STOMP_AUTHENTICATOR,
+  STOMP_AUTHORIZER,
+  STOMP_BUS,
+  STOMP_MODULE_OPTIONS,
+  StompCloseCode,
+} from '../stomp.constants';
 import { StompEvents } from '../stomp-events';
 import type {
   StompAuthenticator,
@@ -32,6 +43,7 @@ import type {
 } from '../stomp.interfaces';
 import type { ResolvedStompOptions } from '../stomp.options';
 import type { StompConnection } from '../transport/stomp-connection';
+import { AccessControl } from './access-control';
 import { LocalDelivery } from './local-delivery';
 import { StompBody, toBytes, withContentType } from './message-body';
 import { SessionRegistry } from './session-registry';
@@ -64,6 +76,8 @@ export class StompBroker
     slowConsumerCloses: 0,
     protocolErrors: 0,
     connectionsRefused: 0,
+    sessionsRefused: 0,
+    unackedMessages: 0,
   };
   /** @internal */
   readonly subscriptions = new SubscriptionRegistry();
@@ -76,6 +90,7 @@ export class StompBroker
 
   private readonly sessions = new SessionRegistry();
   private readonly delivery: LocalDelivery;
+  private readonly access: AccessControl;
   private authenticator: StompAuthenticator | undefined;
   private authorizer: StompAuthorizer | undefined;
   private bus: StompBus = new InProcessStompBus();
@@ -95,6 +110,22 @@ export class StompBroker
       this.exceptionHandler,
       this.logger,
     );
+    this.access = new AccessControl(
+      this.sessions,
+      this.subscriptions,
+      {
+        canSubscribe: (session, destination) => this.canSubscribe(session, destination),
+        notify: (session, notice, destination) =>
+          this.delivery.sendError(session, this.exceptionHandler.revoked(notice, destination)),
+        checkFailed: (session, error) =>
+          session.closeWithError(
+            this.exceptionHandler.frameFailed(error, session.id),
+            'server-disconnect',
+            StompCloseCode.POLICY_VIOLATION,
+          ),
+      },
+      this.logger,
+    );
   }
 
   onModuleInit(): void {
@@ -106,7 +137,7 @@ export class StompBroker
         'No STOMP_AUTHENTICATOR provided: every CONNECT is accepted as an anonymous principal',
       );
     }
-    this.unsubscribeBus = this.bus.subscribe((message) => this.delivery.onBusMessage(message));
+    this.unsubscribeBus = this.bus.subscribe((message) => this.onBusMessage(message));
     const timeout = this.options.limits.slowConsumerTimeoutMs;
     this.sweepTimer = setInterval(() => this.sweep(), Math.max(50, Math.min(1000, Math.floor(timeout / 4))));
     this.sweepTimer.unref();
@@ -207,9 +238,30 @@ export class StompBroker
     return await this.toBus({ type: 'revoke', userId, match, notice });
   }
 
-  /** Send ERROR with `message` to every session of the user, cluster-wide, and close them. */
-  async disconnectUser(userId: string, message: string): Promise<void> {
-    return await this.toBus({ type: 'disconnect-user', userId, message });
+  /**
+   * Send ERROR with `message` to every session of the user, cluster-wide, and close them. With
+   * `only`, just the sessions authenticated with that credential (`StompPrincipal.credential`): one
+   * credential id, or every generation below a number (e.g. tokens older than a password change).
+   * A selective disconnect is also remembered for a while on every instance, so a CONNECT whose
+   * authentication with that credential was already under way is refused when it lands.
+   */
+  async disconnectUser(userId: string, message: string, only?: StompCredentialMatch): Promise<void> {
+    return await this.toBus(
+      only
+        ? { type: 'disconnect-user', userId, message, only }
+        : { type: 'disconnect-user', userId, message },
+    );
+  }
+
+  /**
+   * Authorize every subscription of a user again, cluster-wide: the authorizer's `canSubscribe` runs
+   * once more for each, and those refused now are removed, each session told `notice` (as a 403 on
+   * its error destination). For changes the app cannot name destinations for, e.g. a user's roles.
+   */
+  async reauthorize(userId: string, notice?: string): Promise<void> {
+    return await this.toBus(
+      notice === undefined ? { type: 'reauthorize', userId } : { type: 'reauthorize', userId, notice },
+    );
   }
 
   /**
@@ -266,6 +318,18 @@ export class StompBroker
   }
 
   /** @internal */
+  admit(principal: StompPrincipal): ConnectRefusal | undefined {
+    const revoked = this.access.revokedMessage(principal, Date.now());
+    if (revoked !== undefined) return { message: revoked, reason: 'server-disconnect' };
+    const max = this.options.limits.maxSessionsPerUser;
+    if (max > 0 && this.sessions.ofUser(principal.id).size >= max) {
+      this.counters.sessionsRefused++;
+      return { message: `Too many sessions for this user (max ${max})`, reason: 'too-many-sessions' };
+    }
+    return undefined;
+  }
+
+  /** @internal */
   async canSubscribe(session: StompSessionInfo, destination: string): Promise<boolean> {
     return this.authorizer ? await this.authorizer.canSubscribe(session, destination) : true;
   }
@@ -273,6 +337,17 @@ export class StompBroker
   /** @internal */
   async canSend(session: StompSessionInfo, destination: string): Promise<boolean> {
     return this.authorizer?.canSend ? await this.authorizer.canSend(session, destination) : true;
+  }
+
+  /** @internal Find the handler of a SEND and validate its arguments, without running it. */
+  async validateSend(session: StompSessionInfo, destination: string, frame: StompFrame): Promise<void> {
+    await resolveHandler(
+      this.handlers,
+      this.options.applicationDestinationPrefixes,
+      session,
+      destination,
+      frame,
+    );
   }
 
   /** @internal Run the `@MessageMapping` handler of a SEND and route its return value. */
@@ -339,8 +414,37 @@ export class StompBroker
     await this.bus.publish(message);
   }
 
+  /** A bus message (from this instance or another): access control first, then local delivery. */
+  private onBusMessage(message: StompBusMessage): void {
+    switch (message.type) {
+      case 'disconnect-user':
+        if (message.only) {
+          const sessions = this.access.revokeCredentials(
+            message.userId,
+            message.only,
+            message.message,
+            Date.now(),
+          );
+          for (const session of sessions)
+            session.closeWithError(message.message, 'server-disconnect', StompCloseCode.POLICY_VIOLATION);
+          return;
+        }
+        break;
+      case 'revoke':
+        this.access.accessChanged(message.userId);
+        break;
+      case 'reauthorize':
+        this.access
+          .reauthorize(message.userId, message.notice)
+          .catch((err: unknown) => this.logger.error({ msg: 'Re-authorizing subscriptions failed', err }));
+        return;
+    }
+    this.delivery.onBusMessage(message);
+  }
+
   private sweep(): void {
     const now = Date.now();
     for (const session of this.sessions.values()) session.checkDeadlines(now);
+    this.access.sweep(now);
   }
 }

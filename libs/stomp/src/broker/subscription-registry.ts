@@ -1,9 +1,11 @@
 import { StompDestinationMatch, matchesDestination } from '../bus/stomp-bus';
 import type { Subscription } from '../session/subscription';
 
-/** The subscriptions of one session: by subscription id, and by user destination (allocated by the first). */
+/** The subscriptions of one session: by subscription id, by destination, and by user destination (allocated by the first). */
 interface SessionEntry {
   readonly byId: Map<string, Subscription>;
+  /** Destination as subscribed -> subscription id: a session subscribes to a destination once. */
+  readonly idByDestination: Map<string, string>;
   byUserDestination: Map<string, Set<Subscription>> | undefined;
 }
 
@@ -26,17 +28,24 @@ export class SubscriptionRegistry {
     return this.total;
   }
 
-  /** Register a subscription of session `sessionId`; its id must not be in use in that session. */
+  /**
+   * Register a subscription of session `sessionId`; neither its id nor its destination may be in
+   * use in that session.
+   */
   add(sessionId: string, subscription: Subscription): void {
     let entry = this.bySession.get(sessionId);
     if (!entry) {
-      entry = { byId: new Map(), byUserDestination: undefined };
+      entry = { byId: new Map(), idByDestination: new Map(), byUserDestination: undefined };
       this.bySession.set(sessionId, entry);
     }
     if (entry.byId.has(subscription.id)) {
       throw new Error(`Subscription id ${subscription.id} is already registered for session ${sessionId}`);
     }
+    if (entry.idByDestination.has(subscription.destination)) {
+      throw new Error(`Session ${sessionId} is already subscribed to ${subscription.destination}`);
+    }
     entry.byId.set(subscription.id, subscription);
+    entry.idByDestination.set(subscription.destination, subscription.id);
     this.total++;
     const userDestination = subscription.userDestination;
     if (userDestination !== undefined) {
@@ -65,6 +74,11 @@ export class SubscriptionRegistry {
     this.bySession.delete(sessionId);
     for (const subscription of entry.byId.values()) this.unindex(entry, subscription);
     return entry.byId.size;
+  }
+
+  /** The id of a session's subscription to `destination` (as subscribed), if it has one. */
+  idOf(sessionId: string, destination: string): string | undefined {
+    return this.bySession.get(sessionId)?.idByDestination.get(destination);
   }
 
   /** One subscription of a session by its id. */
@@ -101,6 +115,8 @@ export class SubscriptionRegistry {
 
   private unindex(entry: SessionEntry, subscription: Subscription): void {
     this.total--;
+    entry.idByDestination.delete(subscription.destination);
+    subscription.session.released?.(subscription);
     if (subscription.userDestination === undefined) {
       removeFrom(this.byDestination, subscription.destination, subscription);
     } else if (entry.byUserDestination) {

@@ -41,14 +41,35 @@ export interface StompBusRevoke {
   notice?: string;
 }
 
+/**
+ * Which sessions of a user a selective disconnect ends, by the credential they were authenticated
+ * with ({@link StompCredential}): one credential id, or every generation below a number.
+ */
+export type StompCredentialMatch = { credentialId: string } | { generationBelow: number };
+
 export interface StompBusDisconnectUser {
   type: 'disconnect-user';
   userId: string;
   message: string;
+  /** Only the sessions whose credential matches (and, for a while, CONNECTs still in flight with it). */
+  only?: StompCredentialMatch;
+}
+
+/** Run the authorizer's `canSubscribe` again on every subscription of the user's sessions. */
+export interface StompBusReauthorize {
+  type: 'reauthorize';
+  userId: string;
+  /** Told to each session on its error destination for every subscription removed. */
+  notice?: string;
 }
 
 export type StompBusMessage =
-  StompBusBroadcast | StompBusUserMessage | StompBusSessionMessage | StompBusRevoke | StompBusDisconnectUser;
+  | StompBusBroadcast
+  | StompBusUserMessage
+  | StompBusSessionMessage
+  | StompBusRevoke
+  | StompBusDisconnectUser
+  | StompBusReauthorize;
 
 export type StompBusHandler = (message: StompBusMessage) => void;
 
@@ -67,4 +88,13 @@ export function matchesDestination(destination: string, match: StompDestinationM
   if ('exact' in match) return destination === match.exact;
   const prefix = match.prefix.endsWith('/') ? match.prefix.slice(0, -1) : match.prefix;
   return destination === prefix || destination.startsWith(`${prefix}/`);
+}
+
+/** Whether a session's credential is one a selective disconnect names. */
+export function matchesCredential(
+  credential: { id?: string; generation?: number } | undefined,
+  match: StompCredentialMatch,
+): boolean {
+  if ('credentialId' in match) return credential?.id !== undefined && credential.id === match.credentialId;
+  return credential?.generation !== undefined && credential.generation < match.generationBelow;
 }

@@ -10,6 +10,33 @@ export interface StompHandlerOutcome {
   result: unknown;
 }
 
+/** A handler found for a SEND, with the arguments of its call resolved (and validated). */
+export interface ResolvedHandlerCall {
+  handler: StompHandlerDefinition;
+  args: unknown[];
+}
+
+/**
+ * Find the `@MessageMapping` handler of a SEND to an application destination and resolve its
+ * arguments, without running it. Rejects with a 404 {@link StompError} when no handler matches, and
+ * with whatever argument resolution throws (a 400 for an invalid payload).
+ */
+export async function resolveHandler(
+  handlers: StompHandlerRegistry,
+  applicationPrefixes: readonly string[],
+  session: StompSessionInfo,
+  destination: string,
+  frame: StompFrame,
+): Promise<ResolvedHandlerCall> {
+  const prefix = applicationPrefixes.find((p) => matchesPrefix(destination, [p])) ?? '';
+  const path = destination.slice(prefix.length).replace(/^\/+/, '');
+  const match = handlers.find(path);
+  if (!match) throw new StompError(404, `No handler for ${destination}`);
+  const { handler, variables } = match;
+  const args = await handlers.resolveArguments(handler, { session, destination, frame, variables });
+  return { handler, args };
+}
+
 /**
  * Run the `@MessageMapping` handler of a SEND to an application destination. Rejects with a 404
  * {@link StompError} when no handler matches, and with whatever the handler or its argument
@@ -22,11 +49,6 @@ export async function invokeHandler(
   destination: string,
   frame: StompFrame,
 ): Promise<StompHandlerOutcome> {
-  const prefix = applicationPrefixes.find((p) => matchesPrefix(destination, [p])) ?? '';
-  const path = destination.slice(prefix.length).replace(/^\/+/, '');
-  const match = handlers.find(path);
-  if (!match) throw new StompError(404, `No handler for ${destination}`);
-  const { handler, variables } = match;
-  const args = await handlers.resolveArguments(handler, { session, destination, frame, variables });
+  const { handler, args } = await resolveHandler(handlers, applicationPrefixes, session, destination, frame);
   return { handler, result: await handler.invoke(...args) };
 }

@@ -1,17 +1,6 @@
 import type { StompFrame, StompVersion } from '../frame/stomp-frame';
 import type { Subscription } from './subscription';
 
-/** Unacknowledged messages remembered per subscription; the oldest are forgotten beyond this. */
-const MAX_UNACKED = 10000;
-
-/** Remember a message delivered on a client-ack subscription until it is ACKed or NACKed. */
-export function trackUnacked(subscription: Subscription, messageId: string): void {
-  subscription.unacked.add(messageId);
-  if (subscription.unacked.size > MAX_UNACKED) {
-    subscription.unacked.delete(subscription.unacked.values().next().value as string);
-  }
-}
-
 /** What an ACK/NACK refers to: a message id and, when it names a live one, the subscription. */
 export interface AckTarget {
   messageId: string;
@@ -45,17 +34,21 @@ export function ackTarget(
 
 /**
  * Settle an unacknowledged message: a `client`-mode ACK is cumulative (this message and every earlier
- * one of the subscription); anything else settles only this message.
+ * one of the subscription); anything else (NACK included) settles only this message. A NACK is
+ * settled like an ACK: the broker keeps no queue to redeliver from (STOMP 1.2 leaves the server free
+ * to discard a NACKed message). Returns how many ids were settled.
  */
-export function settle(subscription: Subscription, messageId: string, command: string): void {
+export function settle(subscription: Subscription, messageId: string, command: string): number {
   if (subscription.ackMode === 'client' && command === 'ACK') {
+    let settled = 0;
     for (const id of subscription.unacked) {
       subscription.unacked.delete(id);
+      settled++;
       if (id === messageId) break;
     }
-  } else {
-    subscription.unacked.delete(messageId);
+    return settled;
   }
+  return subscription.unacked.delete(messageId) ? 1 : 0;
 }
 
 function holderOf(

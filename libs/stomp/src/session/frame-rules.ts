@@ -86,11 +86,16 @@ export function checkSendDestination(destination: string, options: ResolvedStomp
 /** A SUBSCRIBE as the broker will register it (before the application's authorization). */
 export type SubscribeRequest = Pick<Subscription, 'id' | 'destination' | 'userDestination' | 'ackMode'>;
 
-/** Check a SUBSCRIBE against the protocol, the session's live subscriptions and the options. */
+/**
+ * Check a SUBSCRIBE against the protocol, the session's live subscriptions (`own`, and `idOf`, the
+ * id of its subscription to a destination) and the options. A session subscribes to a destination
+ * at most once: a second subscription would only deliver every message twice to the same socket.
+ */
 export function parseSubscribe(
   frame: StompFrame,
   version: StompVersion,
   own: ReadonlyMap<string, Subscription>,
+  idOf: (destination: string) => string | undefined,
   options: ResolvedStompOptions,
 ): SubscribeRequest {
   const destination = required(frame, 'destination');
@@ -98,6 +103,9 @@ export function parseSubscribe(
   const ackMode = (frame.headers.ack ?? 'auto') as StompAckMode;
   if (!ACK_MODES.has(ackMode)) throw new SessionError(`Invalid ack mode ${ackMode}`);
   if (own.has(id)) throw new SessionError(`Subscription id ${id} is already in use`);
+  const existing = idOf(destination);
+  if (existing !== undefined)
+    throw new SessionError(`Already subscribed to ${destination} (subscription ${existing})`);
   if (own.size >= options.limits.maxSubscriptionsPerSession) {
     throw new SessionError(`Too many subscriptions (max ${options.limits.maxSubscriptionsPerSession})`);
   }

@@ -20,6 +20,16 @@ export interface StompCounters {
   protocolErrors: number;
   /** Sockets refused at accept time by `limits.maxConnectionsPerAddress`. */
   connectionsRefused: number;
+  /** CONNECTs refused by `limits.maxSessionsPerUser`. */
+  sessionsRefused: number;
+  /** Delivered message ids awaiting an ACK/NACK, every session together (a gauge). */
+  unackedMessages: number;
+}
+
+/** Why an authenticated CONNECT is refused all the same. */
+export interface ConnectRefusal {
+  message: string;
+  reason: StompDisconnectReason;
 }
 
 /** A session as the shared heart-beat timers see it. */
@@ -45,8 +55,19 @@ export interface SessionHost {
   readonly heartbeatsOut: PeriodicGroups<HeartbeatMember>;
   readonly heartbeatChecks: PeriodicGroups<HeartbeatMember>;
   authenticate(request: StompConnectRequest): Promise<StompPrincipal>;
+  /**
+   * Whether an authenticated principal may open one more session now (the per-user cap, a
+   * credential revoked while the CONNECT was being authenticated); the session is bound to its user
+   * right after, in the same tick.
+   */
+  admit(principal: StompPrincipal): ConnectRefusal | undefined;
   canSubscribe(session: StompSessionInfo, destination: string): Promise<boolean>;
   canSend(session: StompSessionInfo, destination: string): Promise<boolean>;
+  /**
+   * Check a SEND as far as possible without running its handler (a handler exists, the payload is
+   * valid): before a transaction holds it. Rejects with the error the handler's call would give.
+   */
+  validateSend(session: StompSessionInfo, destination: string, frame: StompFrame): Promise<void>;
   /** Run the application handler of a SEND; rejects with the handler's error. */
   dispatch(session: StompSessionInfo, destination: string, frame: StompFrame): Promise<void>;
   /** Deliver an application error to the session's error destination. */

@@ -5,7 +5,6 @@ import { StompCloseCode } from '../stomp.constants';
 import type { StompDisconnectReason, StompTransportKind } from '../stomp.interfaces';
 import { HEARTBEAT_FRAME, OutboundFrame } from '../transport/outbound-frame';
 import type { StompConnection } from '../transport/stomp-connection';
-import { trackUnacked } from './acks';
 import { SessionError } from './frame-rules';
 import type { HeartbeatMember, SessionHost } from './session-host';
 import type { Subscriber, Subscription } from './subscription';
@@ -36,6 +35,9 @@ export abstract class SessionOutput implements Subscriber, HeartbeatMember {
   private silenceLimit = 0;
   /** When the principal expires (epoch ms), checked by the broker's sweep; 0 = never. */
   protected expiresAt = 0;
+
+  /** Message ids awaiting an ACK/NACK across this session's subscriptions (at most `limits.maxUnackedPerSession`). */
+  private unackedCount = 0;
 
   /** Slow-consumer bookkeeping, sampled by the broker's sweep. */
   private flushedAtLastSample = -1;
@@ -83,9 +85,54 @@ export abstract class SessionOutput implements Subscriber, HeartbeatMember {
   deliver(subscription: Subscription, message: PreparedMessage): void {
     if (this.state !== 'connected') return;
     const needsAck = subscription.ackMode !== 'auto';
-    if (needsAck) trackUnacked(subscription, message.messageId);
+    if (needsAck) this.trackUnacked(subscription, message.messageId);
     this.host.counters.messagesDelivered++;
     this.write(message.frameFor(subscription.id, needsAck, this.negotiatedVersion));
+  }
+
+  /**
+   * Remember a message delivered on a client-ack subscription until it is ACKed or NACKed. The
+   * session remembers at most `limits.maxUnackedPerSession` ids: past it the oldest of this
+   * subscription (or, when it holds none, of another one) is forgotten.
+   */
+  private trackUnacked(subscription: Subscription, messageId: string): void {
+    if (this.unackedCount >= this.host.options.limits.maxUnackedPerSession) {
+      let from: Subscription | undefined = subscription.unacked.size > 0 ? subscription : undefined;
+      if (!from) {
+        for (const other of this.host.subscriptions.ofSession(this.id).values()) {
+          if (other.unacked.size > 0) {
+            from = other;
+            break;
+          }
+        }
+      }
+      const oldest = from?.unacked.values().next().value;
+      if (from && oldest !== undefined) {
+        from.unacked.delete(oldest);
+        this.unackedSettled(1);
+      }
+    }
+    subscription.unacked.add(messageId);
+    this.unackedCount++;
+    this.host.counters.unackedMessages++;
+  }
+
+  /** `count` remembered ids were settled (ACK, NACK) or forgotten. */
+  protected unackedSettled(count: number): void {
+    this.unackedCount -= count;
+    this.host.counters.unackedMessages -= count;
+  }
+
+  /** Ids still awaiting an ACK/NACK in this session (for tests and diagnostics). */
+  get unackedMessages(): number {
+    return this.unackedCount;
+  }
+
+  /** @internal The registry dropped one of this session's subscriptions: forget its unacked ids. */
+  released(subscription: Subscription): void {
+    if (subscription.unacked.size === 0) return;
+    this.unackedSettled(subscription.unacked.size);
+    subscription.unacked.clear();
   }
 
   /** Write a frame and enforce the outbound buffer limit. */

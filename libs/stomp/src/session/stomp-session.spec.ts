@@ -31,18 +31,37 @@ function setup(options: StompModuleOptions = {}) {
     resolveArguments: async (_h: unknown, call: { frame: { body: Buffer } }) => [call.frame.body.toString()],
   } as unknown as StompHandlerRegistry;
   const handshakes: Record<string, unknown>[] = [];
+  /** While set, authentications (`slow:` tokens) and SUBSCRIBE checks wait for it. */
+  const gates: { auth?: Promise<void>; subscribe?: Promise<void> } = {};
+  /** Destinations the authorizer refuses from now on. */
+  const denied = new Set<string>();
   const authenticator: StompAuthenticator = {
     async authenticate({ headers, httpHeaders }) {
       handshakes.push({ ...httpHeaders });
-      const token = headers.passcode;
+      let token = headers.passcode;
       if (!token) throw new Error('Unauthorized');
+      if (token.startsWith('slow:')) {
+        await gates.auth;
+        token = token.slice(5);
+      }
+      // `cred:<user>:<credential id>:<generation>`
+      const cred = /^cred:(\w+):(\w+):(\d+)$/.exec(token);
+      if (cred)
+        return { id: cred[1], name: cred[1], credential: { id: cred[2], generation: Number(cred[3]) } };
       if (token === 'expired') return { id: 'u', name: 'u', expiresAt: Date.now() - 1 };
       if (token.startsWith('short:'))
         return { id: token.slice(6), name: 'short', expiresAt: Date.now() + 100 };
       return { id: token, name: `name-${token}` };
     },
   };
-  const authorizer: StompAuthorizer = { canSubscribe: (_s, destination) => !destination.includes('secret') };
+  const authorizer: StompAuthorizer = {
+    canSubscribe: async (_s, destination) => {
+      // Decided first, answered when the gate opens: like a check that read the database, then waited.
+      const allowed = !destination.includes('secret') && !denied.has(destination);
+      await gates.subscribe;
+      return allowed;
+    },
+  };
   const moduleRef = {
     get: (token: symbol) => {
       if (token === STOMP_AUTHENTICATOR) return authenticator;
@@ -70,7 +89,7 @@ function setup(options: StompModuleOptions = {}) {
     expect(client.connection.commands()).toEqual(['CONNECTED']);
     return client;
   };
-  return { broker, handlers, open, connect, disconnected, handshakes };
+  return { broker, handlers, open, connect, disconnected, handshakes, gates, denied };
 }
 
 describe('StompSession', () => {
@@ -521,6 +540,261 @@ describe('StompSession', () => {
       expect(connection.closedWith).toBeUndefined();
       session.checkDeadlines(now + 1100);
       expect(connection.closedWith?.code).toBe(4500);
+    });
+  });
+
+  describe('bounds per user and per session', () => {
+    const messages = (c: { connection: FakeConnection }) =>
+      c.connection.frames.filter((f) => f.command === 'MESSAGE');
+
+    it('refuses the newest session past maxSessionsPerUser and keeps the others; a close frees a slot', async () => {
+      ctx = setup({ limits: { maxSessionsPerUser: 2 } });
+      const first = await ctx.connect('alice');
+      await ctx.connect('alice');
+      const third = ctx.open();
+      third.connection.receive('CONNECT\naccept-version:1.2\npasscode:alice\n\n\0');
+      await settle();
+      expect(third.connection.last('ERROR')?.headers.message).toBe('Too many sessions for this user (max 2)');
+      expect(third.connection.closedWith?.code).toBe(1008);
+      expect(ctx.broker.getUserSessions('alice')).toHaveLength(2);
+      expect(first.connection.closedWith).toBeUndefined();
+      expect(ctx.broker.stats().sessionsRefused).toBe(1);
+      await ctx.connect('bob');
+      first.connection.drop();
+      await settle();
+      await ctx.connect('alice');
+      expect(ctx.broker.getUserSessions('alice')).toHaveLength(2);
+    });
+
+    it('subscribes a session to one destination once: a second SUBSCRIBE to it is an ERROR', async () => {
+      ctx = setup();
+      const a = await ctx.connect();
+      a.connection.receive(
+        'SUBSCRIBE\nid:1\ndestination:/topic/t\n\n\0SUBSCRIBE\nid:2\ndestination:/topic/t\n\n\0',
+      );
+      await settle();
+      expect(a.connection.last('ERROR')?.headers.message).toBe(
+        'Already subscribed to /topic/t (subscription 1)',
+      );
+      expect(a.connection.closedWith).toBeDefined();
+      // Unsubscribing frees the destination; another session has its own.
+      const b = await ctx.connect('bob');
+      b.connection.receive(
+        'SUBSCRIBE\nid:1\ndestination:/topic/t\n\n\0UNSUBSCRIBE\nid:1\n\n\0SUBSCRIBE\nid:2\ndestination:/topic/t\nreceipt:r\n\n\0',
+      );
+      await settle();
+      expect(b.connection.last('RECEIPT')?.headers['receipt-id']).toBe('r');
+      await ctx.broker.publish('/topic/t', 'once');
+      expect(messages(b)).toHaveLength(1);
+    });
+
+    it('remembers at most maxUnackedPerSession ids, forgets the oldest, and releases them with the subscription', async () => {
+      ctx = setup({ limits: { maxUnackedPerSession: 4 } });
+      const { connection, session } = await ctx.connect();
+      connection.receive(
+        'SUBSCRIBE\nid:a\ndestination:/topic/a\nack:client-individual\n\n\0SUBSCRIBE\nid:b\ndestination:/topic/b\nack:client\n\n\0',
+      );
+      await settle();
+      for (let n = 0; n < 10; n++) await ctx.broker.publish('/topic/a', `a${n}`);
+      expect(session.unackedMessages).toBe(4);
+      expect(ctx.broker.stats().unackedMessages).toBe(4);
+      const acks = connection.frames.filter((f) => f.command === 'MESSAGE').map((f) => f.headers.ack);
+      expect([...session.subscriptions.get('a')!.unacked]).toEqual(acks.slice(6).map((a) => a.split('@')[0]));
+      // /topic/b's deliveries evict /topic/a's oldest while /topic/b has none of its own.
+      await ctx.broker.publish('/topic/b', 'b0');
+      expect(session.subscriptions.get('a')!.unacked.size).toBe(3);
+      expect(session.unackedMessages).toBe(4);
+      // An ACK of a forgotten id is ignored; of a remembered one settles it.
+      connection.receive(`ACK\nid:${acks[0]}\nreceipt:old\n\n\0ACK\nid:${acks[9]}\nreceipt:new\n\n\0`);
+      await settle();
+      expect(connection.last('RECEIPT')?.headers['receipt-id']).toBe('new');
+      expect(session.unackedMessages).toBe(3);
+      connection.receive('UNSUBSCRIBE\nid:a\n\n\0');
+      await settle();
+      expect(session.unackedMessages).toBe(1);
+      connection.drop();
+      await settle();
+      expect(ctx.broker.stats().unackedMessages).toBe(0);
+    });
+
+    it('NACK settles the message like an ACK, with its receipt, and nothing is redelivered', async () => {
+      ctx = setup();
+      const { connection, session } = await ctx.connect();
+      const nacks: string[] = [];
+      ctx.broker.events.on('nack', (e) => void nacks.push(e.messageId));
+      connection.receive('SUBSCRIBE\nid:i\ndestination:/topic/i\nack:client-individual\n\n\0');
+      await settle();
+      await ctx.broker.publish('/topic/i', 'only once');
+      const ack = connection.last('MESSAGE')!.headers.ack;
+      connection.receive(`NACK\nid:${ack}\nreceipt:n\n\n\0`);
+      await settle(30);
+      expect(connection.last()?.command).toBe('RECEIPT');
+      expect(messages({ connection })).toHaveLength(1);
+      expect(session.unackedMessages).toBe(0);
+      expect(nacks).toEqual([ack.split('@')[0]]);
+    });
+
+    it('closes a session whose unprocessed frames pass maxPendingBytes', async () => {
+      ctx = setup({ limits: { maxPendingBytes: 1000 } });
+      let release!: () => void;
+      ctx.handlers.set('slow', () => new Promise<void>((resolve) => (release = resolve)));
+      const { connection } = await ctx.connect();
+      connection.receive('SEND\ndestination:/app/slow\n\n\0');
+      await settle();
+      connection.receive(`SEND\ndestination:/app/slow\n\n${'x'.repeat(600)}\0`);
+      await settle();
+      expect(connection.closedWith).toBeUndefined();
+      connection.receive(`SEND\ndestination:/app/slow\n\n${'y'.repeat(600)}\0`);
+      await settle();
+      expect(connection.last('ERROR')?.headers.message).toBe('Too many unprocessed frames');
+      release();
+    });
+  });
+
+  describe('transactions within a budget', () => {
+    it('refuses BEGIN when transactions are off, and too many open ones', async () => {
+      ctx = setup({ limits: { maxTransactionsPerSession: 0 } });
+      const off = await ctx.connect();
+      off.connection.receive('BEGIN\ntransaction:t\n\n\0');
+      await settle();
+      expect(off.connection.last('ERROR')?.headers.message).toBe('Transactions are not supported');
+      ctx.broker.onApplicationShutdown();
+      ctx = setup({ limits: { maxTransactionsPerSession: 2 } });
+      const two = await ctx.connect();
+      two.connection.receive(
+        'BEGIN\ntransaction:a\n\n\0BEGIN\ntransaction:b\n\n\0BEGIN\ntransaction:c\n\n\0',
+      );
+      await settle();
+      expect(two.connection.last('ERROR')?.headers.message).toBe('Too many open transactions (max 2)');
+    });
+
+    it('closes a session whose transactions would hold more than maxTransactionBytes; commit and abort free the budget', async () => {
+      ctx = setup({ limits: { maxTransactionBytes: 1000 } });
+      const seen: string[] = [];
+      ctx.handlers.set('t', async (body) => void seen.push(body));
+      const { connection, session } = await ctx.connect();
+      const send = (tx: string, body: string) =>
+        connection.receive(`SEND\ndestination:/app/t\ntransaction:${tx}\n\n${body}\0`);
+      connection.receive('BEGIN\ntransaction:a\n\n\0');
+      send('a', 'x'.repeat(700));
+      connection.receive('COMMIT\ntransaction:a\nreceipt:c\n\n\0BEGIN\ntransaction:b\n\n\0');
+      send('b', 'y'.repeat(700));
+      connection.receive('ABORT\ntransaction:b\n\n\0BEGIN\ntransaction:c\n\n\0');
+      send('c', 'z'.repeat(400));
+      await settle();
+      expect(connection.closedWith).toBeUndefined();
+      expect(session.transactionBytes).toBeGreaterThan(400);
+      expect(seen).toEqual(['x'.repeat(700)]);
+      send('c', 'w'.repeat(600));
+      await settle();
+      expect(connection.last('ERROR')?.headers.message).toBe(
+        'Transactions hold too much (max 1000 bytes per session): commit or abort first',
+      );
+      expect(seen).toHaveLength(1);
+    });
+
+    it('checks a SEND before holding it: a forged broadcast closes at once, an invalid one is refused and not held', async () => {
+      ctx = setup();
+      const seen: string[] = [];
+      ctx.handlers.set('t', async (body) => void seen.push(body));
+      const a = await ctx.connect();
+      a.connection.receive(
+        'SUBSCRIBE\nid:e\ndestination:/user/queue/errors\n\n\0BEGIN\ntransaction:tx\n\n\0',
+      );
+      a.connection.receive('SEND\ndestination:/app/nowhere\ntransaction:tx\nreceipt:r1\n\nlost\0');
+      a.connection.receive('SEND\ndestination:/app/t\ntransaction:tx\n\nkept\0');
+      await settle();
+      const error = a.connection.last('MESSAGE')!;
+      expect(error.headers['receipt-id']).toBe('r1');
+      expect(JSON.parse(error.body.toString())).toMatchObject({ status: 404, destination: '/app/nowhere' });
+      a.connection.receive('COMMIT\ntransaction:tx\nreceipt:c\n\n\0');
+      await settle();
+      expect(seen).toEqual(['kept']);
+      expect(a.connection.last('RECEIPT')?.headers['receipt-id']).toBe('c');
+      const b = await ctx.connect('bob');
+      b.connection.receive(
+        'BEGIN\ntransaction:tx\n\n\0SEND\ndestination:/topic/forged\ntransaction:tx\n\nx\0',
+      );
+      await settle();
+      expect(b.connection.last('ERROR')?.headers.message).toBe(
+        'Clients may not send to broker destination /topic/forged',
+      );
+      expect(b.connection.closedWith?.code).toBe(1008);
+    });
+  });
+
+  describe('credentials and access that change while sessions live', () => {
+    it('ends only the sessions of a revoked credential id, or of generations below a number', async () => {
+      ctx = setup();
+      const old1 = await ctx.connect('cred:alice:t1:1');
+      const other = await ctx.connect('cred:alice:t2:1');
+      const fresh = await ctx.connect('cred:alice:t3:2');
+      const bob = await ctx.connect('cred:bob:t1:1');
+      await ctx.broker.disconnectUser('alice', 'Token revoked', { credentialId: 't1' });
+      expect(old1.connection.last('ERROR')?.headers.message).toBe('Token revoked');
+      expect(other.connection.closedWith).toBeUndefined();
+      expect(bob.connection.closedWith).toBeUndefined();
+      await ctx.broker.disconnectUser('alice', 'Password changed', { generationBelow: 2 });
+      expect(other.connection.last('ERROR')?.headers.message).toBe('Password changed');
+      expect(other.connection.closedWith?.code).toBe(1008);
+      expect(fresh.connection.closedWith).toBeUndefined();
+      expect(ctx.broker.getUserSessions('alice')).toHaveLength(1);
+    });
+
+    it('refuses a CONNECT authenticated with a credential revoked while it was being authenticated', async () => {
+      ctx = setup();
+      let release!: () => void;
+      ctx.gates.auth = new Promise<void>((resolve) => (release = resolve));
+      const late = ctx.open();
+      late.connection.receive('CONNECT\naccept-version:1.2\npasscode:slow:cred:alice:t1:1\n\n\0');
+      await settle();
+      await ctx.broker.disconnectUser('alice', 'Token revoked', { generationBelow: 2 });
+      release();
+      await settle();
+      expect(late.connection.commands()).toEqual(['ERROR']);
+      expect(late.connection.last('ERROR')?.headers.message).toBe('Token revoked');
+      // A credential of the new generation connects.
+      ctx.gates.auth = undefined;
+      await ctx.connect('cred:alice:t2:2');
+    });
+
+    it("re-authorizes a user's subscriptions: those refused now are removed with a notice, the others stay", async () => {
+      ctx = setup();
+      const a = await ctx.connect('alice');
+      const b = await ctx.connect('bob');
+      a.connection.receive(
+        'SUBSCRIBE\nid:e\ndestination:/user/queue/errors\n\n\0SUBSCRIBE\nid:1\ndestination:/topic/rooms/1\n\n\0' +
+          'SUBSCRIBE\nid:2\ndestination:/topic/rooms/2\n\n\0',
+      );
+      b.connection.receive('SUBSCRIBE\nid:1\ndestination:/topic/rooms/1\n\n\0');
+      await settle();
+      ctx.denied.add('/topic/rooms/1');
+      await ctx.broker.reauthorize('alice', 'Your roles changed');
+      await settle();
+      expect([...a.session.subscriptions.keys()].sort()).toEqual(['2', 'e']);
+      expect(JSON.parse(a.connection.last('MESSAGE')!.body.toString())).toEqual({
+        status: 403,
+        message: 'Your roles changed',
+        destination: '/topic/rooms/1',
+      });
+      expect([...b.session.subscriptions.keys()]).toEqual(['1']);
+    });
+
+    it('checks a SUBSCRIBE again when access changed while its check ran', async () => {
+      ctx = setup();
+      const a = await ctx.connect('alice');
+      let release!: () => void;
+      ctx.gates.subscribe = new Promise<void>((resolve) => (release = resolve));
+      a.connection.receive('SUBSCRIBE\nid:1\ndestination:/topic/rooms/7\nreceipt:s\n\n\0');
+      await settle();
+      // The check under way read the old access; the revocation lands before it answers.
+      ctx.denied.add('/topic/rooms/7');
+      await ctx.broker.revokeSubscriptions('alice', '/topic/rooms/7/**');
+      release();
+      ctx.gates.subscribe = undefined;
+      await settle();
+      expect(a.connection.last('ERROR')?.headers.message).toBe('Forbidden to subscribe to /topic/rooms/7');
+      expect(ctx.broker.stats().subscriptions).toBe(0);
     });
   });
 

@@ -17,12 +17,14 @@ import {
 import { SessionOutput } from './session-output';
 import type { SessionHost } from './session-host';
 import type { Subscription } from './subscription';
-import { SessionTransactions } from './transactions';
+import { SessionTransactions, heldBytes } from './transactions';
 
 export type { CloseOptions } from './session-output';
 
-/** Frames received but not yet processed; beyond this the client is flooding us. */
+/** Frames received but not yet processed; beyond this (or `limits.maxPendingBytes`) the client is flooding us. */
 const MAX_PENDING_FRAMES = 1000;
+/** SUBSCRIBE checks redone when the user's access changed while one ran (then the last answer stands). */
+const MAX_SUBSCRIBE_CHECKS = 5;
 /** The unacked set of every auto-ack subscription: never added to (deliver() skips auto). */
 const NO_UNACKED: Set<string> = new Set();
 
@@ -47,7 +49,14 @@ export class StompSession extends SessionOutput implements StompSessionInfo {
   private currentPrincipal: StompPrincipal | undefined;
   private readonly decoder: StompDecoder;
   private readonly queue: StompFrame[] = [];
+  /** Bytes of the frames in `queue`. */
+  private queuedBytes = 0;
   private processing = false;
+  /**
+   * Bumped whenever the user's access is re-checked or revoked while the session lives: a SUBSCRIBE
+   * whose authorization check ran across such a change checks again, so it cannot slip past it.
+   */
+  accessEpoch = 0;
   /** Open transactions (allocated on the first BEGIN: most sessions never use one). */
   private transactions: SessionTransactions | undefined;
 
@@ -91,10 +100,17 @@ export class StompSession extends SessionOutput implements StompSessionInfo {
     }
     if (frames.length === 0) return;
     this.host.counters.framesIn += frames.length;
-    if (this.queue.length + frames.length > MAX_PENDING_FRAMES) {
+    let bytes = this.queuedBytes;
+    for (const frame of frames) bytes += heldBytes(frame);
+    // One frame is always taken (a lone frame is bounded by maxFrameBytes); a backlog is bounded here.
+    if (
+      this.queue.length + frames.length > MAX_PENDING_FRAMES ||
+      (bytes > this.host.options.limits.maxPendingBytes && this.queue.length + frames.length > 1)
+    ) {
       this.fail(new SessionError('Too many unprocessed frames'));
       return;
     }
+    this.queuedBytes = bytes;
     this.queue.push(...frames);
     if (!this.processing) void this.processQueue();
   }
@@ -102,6 +118,7 @@ export class StompSession extends SessionOutput implements StompSessionInfo {
   protected dropPending(): void {
     this.transactions = undefined;
     this.queue.length = 0;
+    this.queuedBytes = 0;
   }
 
   /** @internal The transport closed (either side). */
@@ -114,6 +131,7 @@ export class StompSession extends SessionOutput implements StompSessionInfo {
     try {
       while (this.queue.length > 0 && this.state !== 'closed') {
         const frame = this.queue.shift() as StompFrame;
+        this.queuedBytes -= heldBytes(frame);
         try {
           await this.handleFrame(frame);
         } catch (error) {
@@ -209,6 +227,8 @@ export class StompSession extends SessionOutput implements StompSessionInfo {
     if (principal.expiresAt !== undefined && principal.expiresAt <= Date.now()) {
       throw new SessionError('Token expired', 'expired');
     }
+    const refusal = this.host.admit(principal);
+    if (refusal) throw new SessionError(refusal.message, refusal.reason);
     clearTimeout(this.connectTimer);
     this.connectTimer = undefined;
     this.negotiatedVersion = version;
@@ -232,18 +252,35 @@ export class StompSession extends SessionOutput implements StompSessionInfo {
     this.host.sessionConnected(this.id);
   }
 
-  private held(frame: StompFrame): boolean {
+  /** The open transaction a frame names, or undefined when it names none. */
+  private transactionOf(frame: StompFrame): string | undefined {
     const transaction = frame.headers.transaction;
-    if (transaction === undefined) return false;
+    if (transaction === undefined) return undefined;
     if (!this.transactions) throw new SessionError(`Unknown transaction ${transaction}`);
-    this.transactions.hold(transaction, frame);
-    return true;
+    this.transactions.assertOpen(transaction);
+    return transaction;
   }
 
   private async handleSend(frame: StompFrame): Promise<void> {
     const destination = required(frame, 'destination');
-    if (this.held(frame)) return;
-    await this.processSend(frame, destination);
+    const transaction = this.transactionOf(frame);
+    if (transaction === undefined) return this.processSend(frame, destination);
+    // A held SEND is checked now as it will be at COMMIT (destination, authorization, handler and
+    // payload), so a transaction never holds what would be refused anyway.
+    checkSendDestination(destination, this.host.options);
+    if (!(await this.host.canSend(this, destination))) {
+      throw new SessionError(`Forbidden to send to ${destination}`, 'forbidden');
+    }
+    if (this.state === 'closed') return;
+    try {
+      await this.host.validateSend(this, destination, frame);
+    } catch (error) {
+      this.host.reportError(this.id, destination, error, frame.headers.receipt);
+      return;
+    }
+    // Still open: this session's frames run one at a time, so no COMMIT/ABORT came in between.
+    if (this.closed || !this.transactions) return;
+    this.transactions.hold(transaction, frame);
   }
 
   private async processSend(frame: StompFrame, destination: string): Promise<void> {
@@ -263,12 +300,23 @@ export class StompSession extends SessionOutput implements StompSessionInfo {
 
   private async handleSubscribe(frame: StompFrame): Promise<void> {
     const { options, subscriptions } = this.host;
-    const request = parseSubscribe(frame, this.negotiatedVersion, subscriptions.ofSession(this.id), options);
+    const request = parseSubscribe(
+      frame,
+      this.negotiatedVersion,
+      subscriptions.ofSession(this.id),
+      (destination) => subscriptions.idOf(this.id, destination),
+      options,
+    );
     const { id, destination, ackMode } = request;
-    if (!(await this.host.canSubscribe(this, destination))) {
-      throw new SessionError(`Forbidden to subscribe to ${destination}`, 'forbidden');
+    for (let checks = 1; ; checks++) {
+      const epoch = this.accessEpoch;
+      if (!(await this.host.canSubscribe(this, destination))) {
+        throw new SessionError(`Forbidden to subscribe to ${destination}`, 'forbidden');
+      }
+      if (this.state === 'closed') return;
+      // The user's access changed while the check ran (a revocation, a role change): ask again.
+      if (epoch === this.accessEpoch || checks >= MAX_SUBSCRIBE_CHECKS) break;
     }
-    if (this.state === 'closed') return;
     const subscription: Subscription = {
       id,
       destination,
@@ -289,7 +337,11 @@ export class StompSession extends SessionOutput implements StompSessionInfo {
 
   private handleAck(frame: StompFrame): void {
     checkAckHeaders(frame, this.negotiatedVersion);
-    if (this.held(frame)) return;
+    const transaction = this.transactionOf(frame);
+    if (transaction !== undefined) {
+      this.transactions?.hold(transaction, frame);
+      return;
+    }
     this.processAck(frame);
     this.sendReceipt(frame);
   }
@@ -303,13 +355,18 @@ export class StompSession extends SessionOutput implements StompSessionInfo {
       });
       return;
     }
-    settle(subscription, messageId, frame.command);
+    this.unackedSettled(settle(subscription, messageId, frame.command));
     if (frame.command === 'NACK') this.host.nacked(this.id, subscription.id, messageId);
   }
 
   private handleBegin(frame: StompFrame): void {
     const transaction = required(frame, 'transaction');
-    (this.transactions ??= new SessionTransactions()).begin(transaction);
+    const { maxTransactionsPerSession, maxTransactionBytes } = this.host.options.limits;
+    this.transactions ??= new SessionTransactions({
+      maxTransactions: maxTransactionsPerSession,
+      maxBytes: maxTransactionBytes,
+    });
+    this.transactions.begin(transaction);
     this.sendReceipt(frame);
   }
 
@@ -339,5 +396,10 @@ export class StompSession extends SessionOutput implements StompSessionInfo {
   /** Number of transactions currently open (for tests and diagnostics). */
   get openTransactions(): number {
     return this.transactions?.size ?? 0;
+  }
+
+  /** Bytes held by the open transactions (for tests and diagnostics). */
+  get transactionBytes(): number {
+    return this.transactions?.heldBytes ?? 0;
   }
 }

@@ -6,6 +6,8 @@ export type StompAckMode = 'auto' | 'client' | 'client-individual';
 export interface Subscriber {
   readonly id: string;
   deliver(subscription: Subscription, message: PreparedMessage): void;
+  /** The registry dropped this subscription (UNSUBSCRIBE, revocation, close): release what it held. */
+  released?(subscription: Subscription): void;
 }
 
 export interface Subscription {

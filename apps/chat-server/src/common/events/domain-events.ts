@@ -3,6 +3,7 @@ import { DiscoveryService, MetadataScanner } from '@nestjs/core';
 import type { MessageView } from '../../messages/message-view';
 import type { RoomType } from '../../rooms/room.entity';
 import type { MentionedUser } from '../../read-state/mentions';
+import type { Role } from '../../users/user.entity';
 import { ON_DOMAIN_EVENT_METADATA } from './on-domain-event.decorator';
 
 /**
@@ -12,6 +13,13 @@ import { ON_DOMAIN_EVENT_METADATA } from './on-domain-event.decorator';
 export interface DomainEventMap {
   'user.updated': { userId: number };
   'user.deleted': { userId: number };
+  /**
+   * Tokens of the user stopped working: one token (`tokenId`, a "log out" of one session) or every
+   * token of a version below `tokenVersionBelow` (a password change, "log out everywhere").
+   */
+  'user.tokens-revoked': { userId: number } & ({ tokenId: string } | { tokenVersionBelow: number });
+  /** An administrator changed the user's roles (`roles` are the new ones). */
+  'user.roles-changed': { userId: number; roles: Role[] };
   /** Name and/or type changed (PUBLIC <-> PRIVATE). */
   'room.updated': { roomId: number; roomType: RoomType; name: string; actorId: number | null };
   /** The room, its memberships and its messages are gone; `memberIds` were its members. */

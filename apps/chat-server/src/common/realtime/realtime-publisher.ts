@@ -1,3 +1,6 @@
+/** Which tokens of a user stopped working: one token, or every version below a number. */
+export type RevokedTokens = { tokenId: string } | { tokenVersionBelow: number };
+
 /**
  * Live delivery as the domain sees it: the one way live traffic leaves the app. Services and
  * domain-event listeners push payloads to destinations named in `./destinations` without knowing
@@ -18,6 +21,17 @@ export abstract class RealtimePublisher {
    */
   abstract revokeSubscriptions(userId: number, destination: string, notice: string): void;
 
-  /** Ends every live session of a user on every instance, with `reason` in the ERROR frame. */
-  abstract disconnectUser(userId: number, reason: string): void;
+  /**
+   * Ends the live sessions of a user on every instance, with `reason` in the ERROR frame: all of
+   * them, or with `only` just those opened with one token (`tokenId`) or with tokens of a version
+   * below `tokenVersionBelow` (a CONNECT already authenticated with such a token is refused too).
+   */
+  abstract disconnectUser(userId: number, reason: string, only?: RevokedTokens): void;
+
+  /**
+   * Checks again, on every instance, whether each live subscription of the user is still allowed
+   * (its roles changed); those that are not are cancelled and each affected session is told
+   * `notice` on its errors queue.
+   */
+  abstract recheckSubscriptions(userId: number, notice: string): void;
 }

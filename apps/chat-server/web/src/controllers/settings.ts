@@ -86,13 +86,16 @@ export class SettingsController {
   }
 
   async changePassword(current: string, next: string): Promise<void> {
-    const { api, me, views } = this.ctx;
-    const answer = await api.changePassword(me.id, current, next);
-    // Older tokens stop working: this tab keeps going with the new one, other sessions log out.
-    if (answer.token) {
-      me.token = answer.token;
-      this.saveSession();
-    }
+    const { api, live, me, views } = this.ctx;
+    // Older tokens stop working: other sessions log out; this tab takes the new token, and its live
+    // connection (closed by the server with the old one) reconnects with it.
+    await live.changingToken(async () => {
+      const answer = await api.changePassword(me.id, current, next);
+      if (answer.token) {
+        me.token = answer.token;
+        this.saveSession();
+      }
+    });
     views.toasts.show('Password changed. Every other session was logged out.', 'info');
   }
 

@@ -304,4 +304,12 @@ export class Api {
   changePassword(id: number, currentPassword: string, newPassword: string): Promise<{ token?: string }> {
     return this.request('PUT', `/api/v1/users/${id}/password`, { currentPassword, newPassword });
   }
+
+  /**
+   * Revokes the session's token on the server (`current`), or every token of the user, on every
+   * device (`all`); their live connections are closed by the server.
+   */
+  async logout(scope: 'current' | 'all'): Promise<void> {
+    await this.request('POST', '/api/v1/auth/logout', { scope });
+  }
 }

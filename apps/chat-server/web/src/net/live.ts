@@ -54,6 +54,8 @@ export class Live {
   private readonly closeWaiters = new Set<() => void>();
   private receiptSeq = 0;
   private state: LiveState = { kind: 'stopped' };
+  /** A change of the session's token under way (see changingToken). */
+  private tokenChange: Promise<void> | undefined;
 
   constructor(private readonly options: LiveOptions) {
     window.addEventListener('online', () => this.reconnectNow());
@@ -160,6 +162,8 @@ export class Live {
     this.client = undefined;
     void previous?.deactivate();
     this.setState({ kind: 'connecting', attempt: this.attempt });
+    // The token this connection authenticates with; the session may get a new one meanwhile.
+    const usedToken = token;
     const transports = this.options.transports;
     let socket: WebSocket | undefined;
     const client = new Client({
@@ -199,11 +203,10 @@ export class Live {
       const message = frame.headers.message || frame.body || 'The server closed the connection';
       this.lastError = message;
       if (AUTH_ERROR.test(message) && !/rate|limit/i.test(message)) {
-        this.stopped = true;
         this.client = undefined;
         void client.deactivate();
-        this.setState({ kind: 'stopped' });
-        this.options.onAuthFailed(message);
+        this.connectionLost();
+        void this.afterAuthError(usedToken, message);
         return;
       }
       this.options.onServerError(message);
@@ -211,12 +214,50 @@ export class Live {
     client.onWebSocketClose = () => {
       if (this.client !== client) return;
       this.client = undefined;
-      for (const waiter of [...this.closeWaiters]) waiter();
-      for (const sub of this.subs.values()) sub.stomp = undefined;
+      this.connectionLost();
       void client.deactivate();
       this.scheduleReconnect();
     };
     client.activate();
+  }
+
+  /**
+   * Runs `work` (a password change that stores the session's new token) during which the server
+   * may revoke the token this connection uses: a refusal meanwhile waits for `work` to finish, then
+   * reconnects with the new token instead of ending the session.
+   */
+  async changingToken<T>(work: () => Promise<T>): Promise<T> {
+    const running = work();
+    const change = running.then(
+      () => undefined,
+      () => undefined,
+    );
+    this.tokenChange = change;
+    try {
+      return await running;
+    } finally {
+      if (this.tokenChange === change) this.tokenChange = undefined;
+    }
+  }
+
+  /** The server refused the token `usedToken`: a new one (changed meanwhile) reconnects, else the session is over. */
+  private async afterAuthError(usedToken: string, message: string): Promise<void> {
+    await this.tokenChange;
+    if (this.stopped) return;
+    if (this.options.token() !== usedToken) {
+      this.attempt = 0;
+      this.connect();
+      return;
+    }
+    this.stopped = true;
+    this.setState({ kind: 'stopped' });
+    this.options.onAuthFailed(message);
+  }
+
+  /** Pending receipts fail, subscriptions are to be made again. */
+  private connectionLost(): void {
+    for (const waiter of [...this.closeWaiters]) waiter();
+    for (const sub of this.subs.values()) sub.stomp = undefined;
   }
 
   private subscribeOne(client: Client, destination: string, sub: Sub): void {

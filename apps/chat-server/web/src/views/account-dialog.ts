@@ -17,9 +17,11 @@ export interface AccountHandlers {
   saveProfile(changes: { username?: string; email?: string }): Promise<void>;
   changePassword(current: string, next: string): Promise<void>;
   logout(): void;
+  /** Logs out every device; rejects (and the page stays) when the server could not be told. */
+  logoutEverywhere(): Promise<void>;
 }
 
-/** "Your account": status, profile (username, e-mail), password, log out. */
+/** "Your account": status, profile (username, e-mail), password, log out (here or everywhere). */
 export class AccountDialog {
   private handlers: AccountHandlers | undefined;
 
@@ -94,6 +96,24 @@ export class AccountDialog {
 
     const logout = h('button', { class: 'btn danger', type: 'button' }, 'Log out');
     logout.addEventListener('click', () => on.logout());
+    const everywhereError = formErrorBox();
+    const everywhere = h(
+      'button',
+      {
+        class: 'btn danger',
+        type: 'button',
+        title: 'Ends every session of your account, on every device and browser',
+      },
+      'Log out everywhere',
+    );
+    everywhere.addEventListener('click', () => {
+      everywhere.disabled = true;
+      everywhereError.hidden = true;
+      on.logoutEverywhere().catch((err: unknown) => {
+        everywhere.disabled = false;
+        showFormError(everywhereError, err);
+      });
+    });
     const close = h('button', { class: 'btn', type: 'button' }, 'Close');
     close.addEventListener('click', () => this.dialog.close());
     const content = h(
@@ -103,7 +123,8 @@ export class AccountDialog {
       statusForm,
       profile,
       password,
-      h('div', { class: 'dialog-actions' }, logout, h('span', { class: 'spacer' }), close),
+      everywhereError,
+      h('div', { class: 'dialog-actions' }, logout, everywhere, h('span', { class: 'spacer' }), close),
     );
     this.dialog.open(content, close);
   }

@@ -1,0 +1,334 @@
+import { createRoom, TestRoom } from '../factories/rooms';
+import { createUser, TestUser } from '../factories/users';
+import { TestApp } from '../helpers/test-app';
+import { recordHardening } from './summary';
+import { Bystander, BystanderFigures } from './support/bystander';
+import { LeanStomp, MeasuredServer, RssProbe, startMeasuredServer } from './support/measured-server';
+
+/** The server's defaults, as docs/RELIABILITY.md states them. */
+const MAX_SESSIONS_PER_USER = 20;
+const MAX_TRANSACTION_BYTES = 65536;
+const MAX_UNACKED_PER_SESSION = 1000;
+/** RSS the server may gain during one attack (peak over baseline): V8 grows its heap with garbage too. */
+const RSS_GROWTH_LIMIT_MB = 64;
+
+/** A valid chat message of 4000 characters (the longest), about 12 KB of UTF-8. */
+const BIG_CONTENT = '€'.repeat(4000);
+const sendFrame = (roomId: number, content: string, extra = '') =>
+  `SEND\ndestination:/app/chat.sendMessage\ncontent-type:application/json\n${extra}\n${JSON.stringify({ roomId, content })}\0`;
+const MB = 1024 * 1024;
+
+const refused = (c: LeanStomp | { refused: string }): c is { refused: string } => 'refused' in c;
+
+/**
+ * What one account can make the server hold is bounded, whatever it sends: the server runs as its
+ * own process (the built one), and each attack measures its RSS before, at the peak and after,
+ * while a bystander chats. `withoutBoundMb` estimates what the server would have held had the
+ * bound given way (the bytes the attack got in, or tried to); where that is well over
+ * RSS_GROWTH_LIMIT_MB the RSS check alone would catch a broken bound, elsewhere the server's own
+ * count (`/metrics`) and the refusals the attacker gets do.
+ */
+describe('attack: bounded memory per account (the built server, its RSS measured)', () => {
+  let server: MeasuredServer;
+  let attacker: TestUser;
+  let room: TestRoom;
+  const open: LeanStomp[] = [];
+
+  beforeAll(async () => {
+    server = await startMeasuredServer();
+    const t = server as unknown as TestApp;
+    attacker = await createUser(t);
+    room = await createRoom(t, attacker, { type: 'PUBLIC' });
+    await warmUp(t);
+  }, 400_000);
+
+  /**
+   * Ordinary traffic through the paths the attacks take (connects, subscriptions, sends, a
+   * transaction), so the first attack's figures are not the server's own warm-up (JIT, caches, heap).
+   */
+  async function warmUp(t: TestApp): Promise<void> {
+    const user = await createUser(t);
+    const own = await createRoom(t, user, { type: 'PUBLIC' });
+    for (let round = 0; round < 3; round++) {
+      const clients = await Promise.all(
+        Array.from({ length: 10 }, () => LeanStomp.connect(server.url, user.token)),
+      );
+      await Promise.all(
+        clients.map(async (c, i) => {
+          if (refused(c)) throw new Error(`warm-up refused: ${c.refused}`);
+          await c.sendAndSync(
+            `SUBSCRIBE\nid:r\ndestination:/topic/rooms/${own.id}\nack:client\n\n\0` +
+              `BEGIN\ntransaction:w\n\n\0${sendFrame(own.id, BIG_CONTENT, 'transaction:w\n')}ABORT\ntransaction:w\n\n\0` +
+              sendFrame(own.id, `warm-up ${round} ${i}`),
+            `w${round}-${i}`,
+          );
+          c.close();
+        }),
+      );
+    }
+    await new Promise((resolve) => setTimeout(resolve, 2000));
+  }
+
+  afterEach(() => {
+    for (const c of open.splice(0)) c.close();
+  });
+
+  afterAll(async () => {
+    await server?.close();
+  });
+
+  /** Runs `attack` with RSS sampled around it and a bystander chatting; records and checks the figures. */
+  async function measured(
+    scenario: string,
+    attack: () => Promise<{
+      boundsHeld: boolean;
+      withoutBoundMb: number;
+      notes: Record<string, string | number>;
+    }>,
+  ): Promise<void> {
+    const bystander = await Bystander.start(server, 100);
+    const rss = new RssProbe(server);
+    await rss.start();
+    let outcome: Awaited<ReturnType<typeof attack>>;
+    let seen: BystanderFigures;
+    try {
+      outcome = await attack();
+    } finally {
+      for (const c of open.splice(0)) c.close();
+      await rss.stop();
+      seen = await bystander.stop();
+    }
+    recordHardening(`attack: memory, ${scenario}`, {
+      badInputsTried: Number(outcome.notes.attempts ?? 0),
+      serverErrorsSeen: 0,
+      notes: {
+        boundsHeld: outcome.boundsHeld ? 'yes' : 'NO',
+        ...rss.notes(),
+        withoutBoundMb: outcome.withoutBoundMb.toFixed(0),
+        ...outcome.notes,
+        bystanderSent: seen.sent,
+        bystanderAcked: seen.acknowledged,
+        bystanderP50Ms: seen.p50Ms,
+        bystanderP99Ms: seen.p99Ms,
+      },
+    });
+    expect(outcome.boundsHeld).toBe(true);
+    expect(rss.peak - rss.before).toBeLessThan(RSS_GROWTH_LIMIT_MB);
+    expect(seen.acknowledged).toBe(seen.sent);
+    expect(seen.sent).toBeGreaterThan(0);
+  }
+
+  /** Up to `count` sessions of the attacker, `batch` CONNECTs at a time. */
+  async function sessions(count: number, batch = 50): Promise<{ accepted: LeanStomp[]; refusals: string[] }> {
+    const accepted: LeanStomp[] = [];
+    const refusals: string[] = [];
+    for (let i = 0; i < count; i += batch) {
+      const round = await Promise.all(
+        Array.from({ length: Math.min(batch, count - i) }, () =>
+          LeanStomp.connect(server.url, attacker.token),
+        ),
+      );
+      for (const c of round) {
+        if (refused(c)) refusals.push(c.refused);
+        else {
+          accepted.push(c);
+          open.push(c);
+        }
+      }
+    }
+    return { accepted, refusals };
+  }
+
+  it('transactions: held SENDs stop at STOMP_MAX_TRANSACTION_BYTES per session', async () => {
+    await measured('transactions held', async () => {
+      const ROUNDS = 4;
+      const PLANNED_FRAMES = 1000;
+      const BURST = 10;
+      const frame = sendFrame(room.id, BIG_CONTENT, 'transaction:tx\n');
+      let pushedBytes = 0;
+      let attempts = 0;
+      let closedByBudget = 0;
+      let sessionsUsed = 0;
+      for (let round = 0; round < ROUNDS; round++) {
+        const { accepted } = await sessions(MAX_SESSIONS_PER_USER);
+        sessionsUsed += accepted.length;
+        await Promise.all(
+          accepted.map(async (c, i) => {
+            await c.send('BEGIN\ntransaction:tx\n\n\0');
+            for (let sent = 0; sent < PLANNED_FRAMES && !c.closed; sent += BURST) {
+              attempts += BURST;
+              const probe = `r${round}-${i}-${sent}`;
+              if (!(await c.send(`${frame.repeat(BURST)}UNSUBSCRIBE\nid:probe\nreceipt:${probe}\n\n\0`)))
+                break;
+              pushedBytes += BURST * Buffer.byteLength(frame);
+              await c.until(() => c.receipts.has(probe) || c.closed, `receipt ${probe}`, 30_000);
+            }
+            await c.until(() => c.closed, 'the session over its budget to be closed');
+            if (c.error?.startsWith('Transactions hold too much')) closedByBudget++;
+            c.close();
+          }),
+        );
+      }
+      return {
+        boundsHeld: closedByBudget === sessionsUsed,
+        // Each session would have held its whole planned transaction.
+        withoutBoundMb: (MAX_SESSIONS_PER_USER * PLANNED_FRAMES * Buffer.byteLength(frame)) / MB,
+        notes: {
+          attempts,
+          sessions: sessionsUsed,
+          closedByBudget,
+          budgetBytes: MAX_TRANSACTION_BYTES,
+          pushedMb: (pushedBytes / MB).toFixed(1),
+        },
+      };
+    });
+  });
+
+  it('sessions: an account holds STOMP_MAX_SESSIONS_PER_USER sessions, the rest are refused', async () => {
+    await measured('sessions per user', async () => {
+      const ATTEMPTS = 1000;
+      const held = sendFrame(room.id, BIG_CONTENT, 'transaction:tx\n').repeat(5);
+      const subscriptions =
+        'SUBSCRIBE\nid:s\ndestination:/topic/status\n\n\0' +
+        `SUBSCRIBE\nid:r\ndestination:/topic/rooms/${room.id}\n\n\0` +
+        `SUBSCRIBE\nid:t\ndestination:/topic/rooms/${room.id}/typing\n\n\0` +
+        `SUBSCRIBE\nid:e\ndestination:/topic/rooms/${room.id}/events\n\n\0`;
+      const { accepted, refusals } = await sessions(ATTEMPTS);
+      // Every session that got in holds what a session may: subscriptions and a full transaction.
+      await Promise.all(
+        accepted.map((c, i) => c.sendAndSync(`${subscriptions}BEGIN\ntransaction:tx\n\n\0${held}`, `s${i}`)),
+      );
+      const live = await server.metric('stomp_sessions');
+      const tooMany = refusals.filter(
+        (r) => r === `Too many sessions for this user (max ${MAX_SESSIONS_PER_USER})`,
+      );
+      const heldBytesPerSession = Buffer.byteLength(held);
+      return {
+        boundsHeld:
+          accepted.length === MAX_SESSIONS_PER_USER &&
+          tooMany.length === ATTEMPTS - MAX_SESSIONS_PER_USER &&
+          accepted.every((c) => !c.closed),
+        // Each refused session would have held its transaction, and its socket and subscriptions (~40 KB).
+        withoutBoundMb: (ATTEMPTS * (heldBytesPerSession + 40 * 1024)) / MB,
+        notes: {
+          attempts: ATTEMPTS,
+          accepted: accepted.length,
+          refused: tooMany.length,
+          liveSessions: live,
+          refusedTotal: await server.metric('stomp_sessions_refused_total'),
+        },
+      };
+    });
+  });
+
+  it('subscriptions: one per destination per session; a second one ends the session', async () => {
+    await measured('duplicate subscriptions', async () => {
+      const ROUNDS = 3;
+      const PER_SESSION = 500;
+      let attempts = 0;
+      let closedForDuplicate = 0;
+      let sessionsUsed = 0;
+      let maxSubscriptions = 0;
+      for (let round = 0; round < ROUNDS; round++) {
+        const { accepted } = await sessions(MAX_SESSIONS_PER_USER);
+        sessionsUsed += accepted.length;
+        await Promise.all(
+          accepted.map(async (c) => {
+            const frames = Array.from(
+              { length: PER_SESSION },
+              (_, n) => `SUBSCRIBE\nid:d${n}\ndestination:/topic/status\n\n\0`,
+            ).join('');
+            attempts += PER_SESSION;
+            await c.send(frames);
+            await c.until(() => c.closed, 'the duplicate SUBSCRIBE to close the session');
+            if (c.error === 'Already subscribed to /topic/status (subscription d0)') closedForDuplicate++;
+          }),
+        );
+        maxSubscriptions = Math.max(maxSubscriptions, await server.metric('stomp_subscriptions'));
+      }
+      return {
+        boundsHeld: closedForDuplicate === sessionsUsed,
+        // 1000 subscription records (~300 B) per session, and each status change written 1000 times
+        // (~200 B a frame) into each session's outbound buffer.
+        withoutBoundMb: (MAX_SESSIONS_PER_USER * PER_SESSION * 500) / MB,
+        notes: {
+          attempts,
+          sessions: sessionsUsed,
+          closedForDuplicate,
+          subscriptionsAfterRound: maxSubscriptions,
+        },
+      };
+    });
+  });
+
+  it('unacked ids: at most STOMP_MAX_UNACKED_PER_SESSION per session, however much is never acknowledged', async () => {
+    await measured('unacked ids', async () => {
+      const MESSAGES = 1500;
+      const { accepted } = await sessions(MAX_SESSIONS_PER_USER - 1);
+      await Promise.all(
+        accepted.map((c, i) =>
+          c.sendAndSync(
+            `SUBSCRIBE\nid:r\ndestination:/topic/rooms/${room.id}\nack:client-individual\n\n\0`,
+            `u${i}`,
+          ),
+        ),
+      );
+      // The attacker floods its own room from one more session, and never acknowledges anything.
+      const flooder = await LeanStomp.connect(server.url, attacker.token);
+      if (refused(flooder)) throw new Error(`flooder refused: ${flooder.refused}`);
+      open.push(flooder);
+      for (let n = 0; n < MESSAGES; n += 100) {
+        const burst = Array.from({ length: 100 }, (_, k) => sendFrame(room.id, `never acked ${n + k}`)).join(
+          '',
+        );
+        await flooder.sendAndSync(burst, `f${n}`);
+      }
+      await Promise.all(
+        accepted.map((c) => c.until(() => (c.counts.MESSAGE ?? 0) >= MESSAGES, 'every delivery', 60_000)),
+      );
+      const unacked = await server.metric('stomp_unacked_messages');
+      const delivered = accepted.reduce((n, c) => n + (c.counts.MESSAGE ?? 0), 0);
+      return {
+        boundsHeld: unacked <= accepted.length * MAX_UNACKED_PER_SESSION && accepted.every((c) => !c.closed),
+        // Without the per-session bound every delivered id stays remembered (~100 B each).
+        withoutBoundMb: (delivered * 100) / MB,
+        notes: {
+          attempts: delivered,
+          sessions: accepted.length,
+          delivered,
+          unackedHeld: unacked,
+          unackedBound: accepted.length * MAX_UNACKED_PER_SESSION,
+        },
+      };
+    });
+  });
+
+  it('NACK is acknowledged, not redelivered: the ids are released and nothing comes twice', async () => {
+    const c = await LeanStomp.connect(server.url, attacker.token, { keepAcks: true });
+    if (refused(c)) throw new Error(c.refused);
+    open.push(c);
+    await c.sendAndSync(
+      `SUBSCRIBE\nid:r\ndestination:/topic/rooms/${room.id}\nack:client-individual\n\n\0`,
+      'n0',
+    );
+    const before = await server.metric('stomp_unacked_messages');
+    const burst = Array.from({ length: 50 }, (_, k) => sendFrame(room.id, `nack me ${k}`)).join('');
+    await c.sendAndSync(burst, 'n1');
+    await c.until(() => c.acks.length >= 50, '50 deliveries');
+    expect(await server.metric('stomp_unacked_messages')).toBe(before + 50);
+    const nacks = c.acks.map((id, k) => `NACK\nid:${id}\nreceipt:nack${k}\n\n\0`).join('');
+    expect(await c.sendAndSync(nacks, 'n2')).toBe(true);
+    expect(c.acks.every((_, k) => c.receipts.has(`nack${k}`))).toBe(true);
+    // A later message arrives once; none of the NACKed ones came again.
+    await c.sendAndSync(sendFrame(room.id, 'after the nacks'), 'n3');
+    await c.until(() => c.acks.length >= 51, 'the next delivery');
+    expect(c.counts.MESSAGE).toBe(51);
+    expect(new Set(c.acks).size).toBe(51);
+    expect(await server.metric('stomp_unacked_messages')).toBe(before + 1);
+    recordHardening('attack: NACK is not redelivered', {
+      badInputsTried: 50,
+      serverErrorsSeen: 0,
+      notes: { nacked: 50, redelivered: c.counts.MESSAGE - 51, unackedAfter: before + 1 },
+    });
+  });
+});

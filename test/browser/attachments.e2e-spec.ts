@@ -1,57 +1,30 @@
-import type { Browser, Page } from 'playwright-core';
+import type { Page } from 'playwright-core';
 import { createRoom } from '../factories/rooms';
 import { createUser } from '../factories/users';
 import { PNG } from '../helpers/attachments';
-import { TestApp } from '../helpers/test-app';
 import {
-  buildWebClient,
   composer,
   describeInChromium,
-  launchChromium,
   loginThroughUi,
   messages,
-  openUserPage,
-  removeWebBuild,
   screenshot,
   seeText,
-  startWebTestApp,
   UI_TIMEOUT_MS,
-  UserPage,
+  useWebTestApp,
 } from './browser-support';
 
 jest.setTimeout(180_000);
 
 /** EXTENSIONS.md §7-8: file upload by button and by drag and drop, image previews, file chips. */
 describeInChromium('web client: attachments in Chromium', () => {
-  let t: TestApp;
-  let browser: Browser;
-  let webDir: string | undefined;
-  const pages: UserPage[] = [];
-
-  beforeAll(async () => {
-    webDir = buildWebClient();
-    [t, browser] = await Promise.all([startWebTestApp(webDir), launchChromium()]);
-  });
-
-  afterEach(async () => {
-    const errors = pages.flatMap((p) => p.errors);
-    await Promise.all(pages.splice(0).map((p) => p.context.close()));
-    expect(errors).toEqual([]);
-  });
-
-  afterAll(async () => {
-    await browser?.close();
-    await t?.close();
-    removeWebBuild(webDir);
-  });
+  const web = useWebTestApp();
 
   async function pair(): Promise<{ alice: Page; bob: Page }> {
-    const [a, b] = await Promise.all([createUser(t), createUser(t)]);
-    const room = await createRoom(t, a, { type: 'PRIVATE', members: [b] });
-    const [alice, bob] = await Promise.all([openUserPage(browser), openUserPage(browser)]);
-    pages.push(alice, bob);
-    await loginThroughUi(alice.page, `${t.url}/#/room/${room.id}`, a.username, a.password);
-    await loginThroughUi(bob.page, `${t.url}/#/room/${room.id}`, b.username, b.password);
+    const [a, b] = await Promise.all([createUser(web.t), createUser(web.t)]);
+    const room = await createRoom(web.t, a, { type: 'PRIVATE', members: [b] });
+    const [alice, bob] = await Promise.all([web.open(), web.open()]);
+    await loginThroughUi(alice.page, `${web.t.url}/#/room/${room.id}`, a.username, a.password);
+    await loginThroughUi(bob.page, `${web.t.url}/#/room/${room.id}`, b.username, b.password);
     for (const p of [alice.page, bob.page]) await seeText(p.locator('#connection-status'), /Connected/);
     return { alice: alice.page, bob: bob.page };
   }

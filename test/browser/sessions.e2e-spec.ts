@@ -1,27 +1,22 @@
-import type { Browser, Page } from 'playwright-core';
+import type { Page } from 'playwright-core';
 import request from 'supertest';
 import { bearer, createUser, login, TestUser, uniqueName } from '../factories/users';
-import { TestApp } from '../helpers/test-app';
 import {
-  buildWebClient,
   createChannelThroughUi,
   describeInChromium,
-  launchChromium,
   loginThroughUi,
   messages,
-  openUserPage,
-  removeWebBuild,
   seeText,
   sendThroughUi,
-  startWebTestApp,
-  UserPage,
+  useWebTestApp,
 } from './browser-support';
 
 jest.setTimeout(240_000);
 
 /** The token the page keeps in localStorage. */
 const tokenOf = async (page: Page): Promise<string> =>
-  ((await page.evaluate("JSON.parse(localStorage.getItem('chat.session') ?? '{}')")) as { token: string }).token;
+  ((await page.evaluate("JSON.parse(localStorage.getItem('chat.session') ?? '{}')")) as { token: string })
+    .token;
 
 const connected = (page: Page) => seeText(page.locator('#connection-status'), /^Connected via/);
 
@@ -31,43 +26,19 @@ const connected = (page: Page) => seeText(page.locator('#connection-status'), /^
  * stops working for REST.
  */
 describeInChromium('web client: log out, here or everywhere', () => {
-  let t: TestApp;
-  let browser: Browser;
-  let webDir: string | undefined;
-  const pages: UserPage[] = [];
+  const web = useWebTestApp();
 
-  const open = async () => {
-    const p = await openUserPage(browser);
-    pages.push(p);
-    return p;
-  };
+  const open = () => web.open();
   /** The user logged in through a page of a browser context of its own (another device). */
   const device = async (user: TestUser) => {
     const p = await open();
-    await loginThroughUi(p.page, `${t.url}/`, user.username, user.password);
+    await loginThroughUi(p.page, `${web.t.url}/`, user.username, user.password);
     await connected(p.page);
     return p;
   };
 
-  beforeAll(async () => {
-    webDir = buildWebClient();
-    [t, browser] = await Promise.all([startWebTestApp(webDir), launchChromium()]);
-  });
-
-  afterEach(async () => {
-    const errors = pages.flatMap((p) => p.errors);
-    await Promise.all(pages.splice(0).map((p) => p.context.close()));
-    expect(errors).toEqual([]);
-  });
-
-  afterAll(async () => {
-    await browser?.close();
-    await t?.close();
-    removeWebBuild(webDir);
-  });
-
   it('"Log out everywhere" disconnects another browser with its older token and sends it to the login screen', async () => {
-    const user = await createUser(t, { username: uniqueName('every') });
+    const user = await createUser(web.t, { username: uniqueName('every') });
     const laptop = await device(user);
     const phone = await device(user);
     const phoneToken = await tokenOf(phone.page);
@@ -79,24 +50,24 @@ describeInChromium('web client: log out, here or everywhere', () => {
     // The other browser did nothing: the server closed its live connection, and it shows why.
     await phone.page.getByRole('button', { name: 'Log in' }).waitFor();
     await seeText(phone.page.locator('.form-error'), 'Your session has ended (Token revoked)');
-    await request(t.url)
+    await request(web.t.url)
       .get(`/api/v1/users/${user.id}`)
       .set(bearer({ token: phoneToken }))
       .expect(401);
     // Logging in again works.
-    await loginThroughUi(phone.page, `${t.url}/`, user.username, user.password);
+    await loginThroughUi(phone.page, `${web.t.url}/`, user.username, user.password);
     await connected(phone.page);
   });
 
   it('"Log out" revokes this browser\'s token on the server and leaves the other devices logged in', async () => {
-    const user = await createUser(t, { username: uniqueName('here') });
+    const user = await createUser(web.t, { username: uniqueName('here') });
     const laptop = await device(user);
     const phone = await device(user);
     const laptopToken = await tokenOf(laptop.page);
 
     await laptop.page.getByRole('button', { name: 'Log out' }).click();
     await laptop.page.getByRole('button', { name: 'Log in' }).waitFor();
-    await request(t.url)
+    await request(web.t.url)
       .get(`/api/v1/users/${user.id}`)
       .set(bearer({ token: laptopToken }))
       .expect(401);
@@ -105,8 +76,8 @@ describeInChromium('web client: log out, here or everywhere', () => {
     const roomId = await createChannelThroughUi(phone.page, uniqueName('still'), 'Public');
     await sendThroughUi(phone.page, 'still here');
     await seeText(messages(phone.page), 'still here');
-    const other = await login(t, user.username, user.password);
-    await request(t.url)
+    const other = await login(web.t, user.username, user.password);
+    await request(web.t.url)
       .post(`/api/v1/messages/room/${roomId}`)
       .set(bearer(other))
       .send({ content: 'pushed live' })
@@ -116,10 +87,10 @@ describeInChromium('web client: log out, here or everywhere', () => {
   });
 
   it("a password change keeps this browser's tabs in (with the new token, live again) and logs other browsers out", async () => {
-    const user = await createUser(t, { username: uniqueName('pw') });
+    const user = await createUser(web.t, { username: uniqueName('pw') });
     const laptop = await device(user);
     const secondTab = await laptop.context.newPage();
-    await secondTab.goto(`${t.url}/`);
+    await secondTab.goto(`${web.t.url}/`);
     await connected(secondTab);
     const phone = await device(user);
 

@@ -350,22 +350,20 @@ export class App {
   }
 
   private onNotification(n: AppNotification): void {
-    // About a message the user has read (or is looking at): no toast, no badge.
-    const seen = this.read.alreadyRead(n);
-    if (!this.ctx.state.notifications.add(seen ? { ...n, read: true } : n)) return;
-    if (seen) {
-      void this.ctx.api.markRead(n.id).catch(() => undefined);
-      this.renderNotifications();
-      return;
-    }
     const { state, views } = this.ctx;
     const visible = document.visibilityState === 'visible';
     const alert = alertFor(n, { roomInView: state.rooms.current, visible });
+    // About a message the user has read, or in the room being read: no toast and no badge, not
+    // even for the moment the mark-read request takes (it is stored read at once).
+    const quiet = this.read.alreadyRead(n) || alert.markRead;
+    if (!state.notifications.add(quiet ? { ...n, read: true } : n)) return;
     this.renderNotifications();
+    if (quiet) {
+      void this.ctx.api.markRead(n.id).catch(() => undefined);
+      return;
+    }
     if (alert.toast) views.toasts.show(n.message, 'info', 'bell');
     if (alert.desktop) views.desktop.show(n);
-    const stored = state.notifications.all().find((x) => x.id === n.id);
-    if (alert.markRead && stored) void this.markRead(stored);
     // Being added to a room or sent a direct message shows up in the sidebar at once.
     void this.rooms.refreshRooms();
   }

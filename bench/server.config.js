@@ -67,6 +67,8 @@ function serverEnv(port, ctx) {
     LOGIN_MAX_FAILURES: '1000000',
     LOGIN_MAX_FAILURES_PER_IP: '10000000',
     STOMP_MAX_SESSIONS_PER_IP: '1000000', // C1 opens 10,000 sessions from 127.0.0.1
+    // C1/C2 spread their sessions over the bench users (500+ each): the per-user cap (20) is for people.
+    STOMP_MAX_SESSIONS_PER_USER: '100000',
     // F1/P1 measure the broker, not the per-user abuse limits (README "Configuration"): a bench
     // user sends far past 10 messages a second, and every client is 127.0.0.1.
     ...Object.fromEntries(

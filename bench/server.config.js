@@ -67,6 +67,7 @@ function serverEnv(port, ctx) {
     LOGIN_MAX_FAILURES: '1000000',
     LOGIN_MAX_FAILURES_PER_IP: '10000000',
     STOMP_MAX_SESSIONS_PER_IP: '1000000', // C1 opens 10,000 sessions from 127.0.0.1
+    STOMP_MAX_SESSIONS_PER_USER: '100000', // ... shared by BENCH_SERVER_USERS (20) users
     LOG_LEVEL: 'warn',
     // logins are set-up, not measured: cheap password hashing keeps server starts short
     ARGON2_MEMORY_KIB: '1024',

@@ -265,4 +265,33 @@ describe('logout, password changes and role changes reach live sessions', () => 
       .set(bearer({ token: res.body.token }))
       .expect(200);
   });
+
+  it("a demotion on A withdraws the admin's subscriptions on B to rooms it is not a member of", async () => {
+    const admin = await adminUser(a);
+    const [boss, owner] = [await createUser(a), await createUser(a)];
+    const secret = await createRoom(a, owner, { type: 'PRIVATE' });
+    await request(a.url)
+      .put(`/api/v1/users/${boss.id}/roles`)
+      .set(bearer(admin))
+      .send({ roles: ['user', 'admin'] })
+      .expect(200);
+    const onB = await StompTestClient.connect(b.url, boss.token);
+    clients.push(onB);
+    await onB.subscribeConfirmed('/user/queue/errors');
+    await onB.subscribeConfirmed(`/topic/rooms/${secret.id}`);
+    await request(a.url)
+      .put(`/api/v1/users/${boss.id}/roles`)
+      .set(bearer(admin))
+      .send({ roles: ['user'] })
+      .expect(200);
+    const [notice] = await onB.waitForMessages('/user/queue/errors', 1);
+    expect(notice).toMatchObject({ status: 403, destination: `/topic/rooms/${secret.id}` });
+    await request(a.url)
+      .post(`/api/v1/messages/room/${secret.id}`)
+      .set(bearer(owner))
+      .send({ content: 'not for boss' })
+      .expect(201);
+    await onB.sendConfirmed('/app/chat.addUser', {});
+    expect(onB.received.get(`/topic/rooms/${secret.id}`) ?? []).toHaveLength(0);
+  });
 });

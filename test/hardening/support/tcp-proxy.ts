@@ -3,6 +3,16 @@ import { createConnection, createServer, Server, Socket } from 'node:net';
 export type ProxyMode = 'open' | 'refuse' | 'swallow';
 
 /**
+ * Resets a connection (the peer sees ECONNRESET). A socket that already began its own shutdown
+ * (its other side ended, and `pipe` ended it) cannot be reset: libuv refuses (EINVAL) and Node then
+ * drops the handle without closing it, which keeps the process alive for good. Those are destroyed.
+ */
+function reset(socket: Socket): void {
+  if (socket.writableEnded || socket.destroyed) socket.destroy();
+  else socket.resetAndDestroy();
+}
+
+/**
  * A loopback TCP proxy put between the app and a real dependency (MariaDB, Redis), so a test can
  * cut the dependency for this app only, without stopping the service other tests use.
  *
@@ -61,7 +71,7 @@ export class TcpProxy {
     this.mode = 'refuse';
     this.releaseHeld();
     for (const [client, upstream] of this.pairs) {
-      client.resetAndDestroy();
+      reset(client);
       upstream.destroy();
     }
     this.pairs.clear();
@@ -111,7 +121,7 @@ export class TcpProxy {
     client.on('error', () => undefined);
     if (this.mode === 'refuse') {
       this.refused++;
-      client.resetAndDestroy();
+      reset(client);
       return;
     }
     if (this.mode === 'swallow') {

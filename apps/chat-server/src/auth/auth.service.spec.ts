@@ -71,6 +71,11 @@ describe('AuthService.authenticateToken', () => {
     expect(idOf(a)).not.toBe(idOf(b));
     expect((await auth.authenticateToken(a)).tokenId).toBe(idOf(a));
     revoked.add(idOf(a));
+    // A user with no live revoked token: nothing is looked up.
+    (revocations.isRevoked as jest.Mock).mockClear();
+    expect((await auth.authenticateToken(a)).principal.id).toBe(7);
+    expect(revocations.isRevoked).not.toHaveBeenCalled();
+    principal = { ...principal!, revokedTokensUntil: Date.now() + 3_600_000 };
     expect(await refusal(a)).toBe('Token revoked');
     expect((await auth.authenticateToken(b)).principal.id).toBe(7);
     // A correctly signed token whose id is not one the server issues is refused, not looked up.

@@ -122,7 +122,12 @@ export class AuthService {
     const principal = await this.users.getPrincipal(claims.userId);
     if (!principal || principal.tokenVersion !== claims.version)
       throw new UnauthorizedException('Token revoked');
-    if (claims.tokenId !== undefined && (await this.revocations.isRevoked(claims.userId, claims.tokenId)))
+    // Only a token that expires no later than the user's last revoked one can be revoked by id.
+    if (
+      claims.tokenId !== undefined &&
+      claims.expiresAt <= (principal.revokedTokensUntil ?? 0) &&
+      (await this.revocations.isRevoked(claims.userId, claims.tokenId))
+    )
       throw new UnauthorizedException('Token revoked');
     return { principal, expiresAt: claims.expiresAt, tokenId: claims.tokenId };
   }
@@ -137,6 +142,7 @@ export class AuthService {
     const { tokenId, expiresAt } = await this.authenticateToken(token);
     if (scope === 'current' && tokenId !== undefined) {
       if (await this.revocations.revoke(caller.id, tokenId, new Date(expiresAt))) {
+        await this.users.noteRevokedToken(caller.id, new Date(expiresAt));
         this.events.emit('user.tokens-revoked', { userId: caller.id, tokenId });
         return;
       }

@@ -7,6 +7,11 @@ export interface Principal {
   email: string | null;
   roles: Role[];
   tokenVersion: number;
+  /**
+   * Epoch ms: the latest expiry of the user's tokens revoked one by one (logout). A token that
+   * expires later cannot be one of them, so it needs no lookup. Absent when none is live.
+   */
+  revokedTokensUntil?: number;
 }
 
 export const isAdmin = (p: Pick<Principal, 'roles'> | undefined | null): boolean =>

@@ -21,6 +21,7 @@ import { MessageSearch1732000000005 } from './migrations/1732000000005-message-s
 import { Attachments1732000000006 } from './migrations/1732000000006-attachments';
 import { Blocks1732000000007 } from './migrations/1732000000007-blocks';
 import { RevokedTokens1732000000008 } from './migrations/1732000000008-revoked-tokens';
+import { RevokedTokensUntil1732000000009 } from './migrations/1732000000009-revoked-tokens-until';
 
 export const ENTITIES = [
   User,
@@ -43,6 +44,7 @@ export const MIGRATIONS = [
   Attachments1732000000006,
   Blocks1732000000007,
   RevokedTokens1732000000008,
+  RevokedTokensUntil1732000000009,
 ];
 
 /**

@@ -40,6 +40,10 @@ export class User {
   @Column({ name: 'token_version', type: 'int', default: 0 })
   tokenVersion!: number;
 
+  /** The latest expiry of this user's tokens revoked one by one (logout), or null when none is live. */
+  @Column({ name: 'revoked_tokens_until', type: 'datetime', precision: 3, nullable: true })
+  revokedTokensUntil!: Date | null;
+
   @Column({ name: 'created_at', type: 'datetime', precision: 3 })
   createdAt!: Date;
 

@@ -214,6 +214,8 @@ export class UsersService implements OnApplicationBootstrap {
       Object.assign(patch, {
         passwordHash: await this.hasher.hash(changes.password),
         tokenVersion: user.tokenVersion + 1,
+        // Every older token is dead by its version: none needs a revocation lookup any more.
+        revokedTokensUntil: null,
       });
     }
     if (Object.keys(patch).length) {
@@ -270,6 +272,7 @@ export class UsersService implements OnApplicationBootstrap {
    */
   async revokeAllTokens(id: number): Promise<number> {
     await this.users.increment({ id }, 'tokenVersion', 1);
+    await this.users.update({ id }, { revokedTokensUntil: null });
     const user = await this.getExisting(id);
     this.changed(id);
     this.events.emit('user.tokens-revoked', { userId: id, tokenVersionBelow: user.tokenVersion });
@@ -303,6 +306,23 @@ export class UsersService implements OnApplicationBootstrap {
     this.events.emit('user.deleted', { userId: id });
   }
 
+  /**
+   * One of the user's tokens, valid until `expiresAt`, was revoked (logout of one session): the
+   * principal now says its tokens that expire by then must be looked up. Moves forward only.
+   */
+  async noteRevokedToken(id: number, expiresAt: Date): Promise<void> {
+    await this.users
+      .createQueryBuilder()
+      .update()
+      .set({ revokedTokensUntil: expiresAt })
+      .where('id = :id AND (revoked_tokens_until IS NULL OR revoked_tokens_until < :expiresAt)', {
+        id,
+        expiresAt,
+      })
+      .execute();
+    this.cache.invalidate(id);
+  }
+
   /** The principal for an authenticated request or STOMP session; null if the user is gone. */
   async getPrincipal(id: number): Promise<Principal | null> {
     const cached = this.cache.get(id);
@@ -316,6 +336,9 @@ export class UsersService implements OnApplicationBootstrap {
           email: user.email,
           roles: user.roles,
           tokenVersion: user.tokenVersion,
+          ...(user.revokedTokensUntil && user.revokedTokensUntil.getTime() > Date.now()
+            ? { revokedTokensUntil: user.revokedTokensUntil.getTime() }
+            : {}),
         }
       : null;
     this.cache.set(id, principal, snapshot);

@@ -13,7 +13,7 @@ import { InProcessStompBus } from '../bus/in-process.bus';
 import type { StompBus, StompBusMessage, StompDestinationMatch } from '../bus/stomp-bus';
 import { innerUserDestination, matchesPrefix } from '../destination-prefix';
 import type { StompFrame } from '../frame/stomp-frame';
-import { invokeHandler } from '../handlers/stomp-handler.invoke';
+import { findHandler, invokeHandler } from '../handlers/stomp-handler.invoke';
 import { StompHandlerRegistry } from '../handlers/stomp-handler.registry';
 import { PeriodicGroups } from '../session/periodic-groups';
 import type { HeartbeatMember, SessionHost, StompCounters } from '../session/session-host';
@@ -27,6 +27,7 @@ import type {
   StompConnectRequest,
   StompDisconnectReason,
   StompFanoutTiming,
+  StompFrameOrder,
   StompPrincipal,
   StompSessionInfo,
 } from '../stomp.interfaces';
@@ -275,14 +276,27 @@ export class StompBroker
     return this.authorizer?.canSend ? await this.authorizer.canSend(session, destination) : true;
   }
 
+  /** @internal */
+  pipelined(destination: string): boolean {
+    const prefixes = this.options.applicationDestinationPrefixes;
+    if (!matchesPrefix(destination, prefixes)) return false;
+    return findHandler(this.handlers, prefixes, destination)?.handler.pipelined === true;
+  }
+
   /** @internal Run the `@MessageMapping` handler of a SEND and route its return value. */
-  async dispatch(session: StompSessionInfo, destination: string, frame: StompFrame): Promise<void> {
+  async dispatch(
+    session: StompSessionInfo,
+    destination: string,
+    frame: StompFrame,
+    order: StompFrameOrder,
+  ): Promise<void> {
     const { handler, result } = await invokeHandler(
       this.handlers,
       this.options.applicationDestinationPrefixes,
       session,
       destination,
       frame,
+      order,
     );
     if (result === undefined) return;
     if (handler.sendToUser && session.principal) {

@@ -44,6 +44,7 @@ export const STOMP_PATH = '/ws/chat';
           maxOutboundBufferBytes: settings.stomp.slowConsumerBytes,
           slowConsumerTimeoutMs: settings.stomp.slowConsumerMs,
           maxConnectionsPerAddress: settings.stomp.maxSessionsPerIp,
+          maxFramesInFlight: settings.stomp.maxFramesInFlight,
         },
         connectTimeoutMs: settings.stomp.connectTimeoutMs,
         serverName: 'chat-server/1.0',

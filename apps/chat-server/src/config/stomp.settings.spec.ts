@@ -10,7 +10,15 @@ describe('stompSettings', () => {
       slowConsumerMs: 10000,
       connectTimeoutMs: 10000,
       maxSessionsPerIp: 20000,
+      maxFramesInFlight: 32,
     });
+  });
+
+  it('reads the frames in flight per session, 1-1000', () => {
+    expect(stompSettings(new EnvReader({ STOMP_MAX_FRAMES_IN_FLIGHT: '4' })).stomp.maxFramesInFlight).toBe(4);
+    const reader = new EnvReader({ STOMP_MAX_FRAMES_IN_FLIGHT: '0' });
+    stompSettings(reader);
+    expect(reader.errors).toEqual(['STOMP_MAX_FRAMES_IN_FLIGHT must be between 1 and 1000 (got 0)']);
   });
 
   it('reads every limit and refuses one out of range', () => {

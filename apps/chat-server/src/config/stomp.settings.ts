@@ -1,6 +1,9 @@
 import { EnvReader } from './env-reader';
 
-/** The STOMP broker's limits (heart-beats, frame size, slow consumers, connections per address). */
+/**
+ * The STOMP broker's limits (heart-beats, frame size, slow consumers, connections per address,
+ * frames a session has read and not answered).
+ */
 export interface StompSettings {
   stomp: {
     heartbeatMs: number;
@@ -9,6 +12,7 @@ export interface StompSettings {
     slowConsumerMs: number;
     connectTimeoutMs: number;
     maxSessionsPerIp: number;
+    maxFramesInFlight: number;
   };
 }
 
@@ -21,6 +25,7 @@ export function stompSettings(env: EnvReader): StompSettings {
       slowConsumerMs: env.int('STOMP_SLOW_CONSUMER_MS', 10000, 100, 3_600_000),
       connectTimeoutMs: env.int('STOMP_CONNECT_TIMEOUT_MS', 10000, 100, 3_600_000),
       maxSessionsPerIp: env.int('STOMP_MAX_SESSIONS_PER_IP', 20000, 1, 10_000_000),
+      maxFramesInFlight: env.int('STOMP_MAX_FRAMES_IN_FLIGHT', 32, 1, 1000),
     },
   };
 }

@@ -20,6 +20,7 @@ import { MessageView, toMessageView } from './message-view';
 import { MessageViews } from './message-views';
 import { MessageWriter } from './message-writer';
 import { HistoryWindow, MessagesRepository, ReplyWindow, ThreadCounts } from './messages.repository';
+import { SendOrder } from './send-order';
 
 export const MAX_CONTENT_LENGTH = 4000;
 /** What a TEXT column holds on MySQL in utf8mb4 (65535 bytes), so "stored as sent" never fails. */
@@ -123,6 +124,11 @@ export class MessagesService {
    * With `parentId` it is a reply (EXTENSIONS.md §5): the parent must be a message of the same
    * room (400; unknown, or in a room the caller cannot see, 404); a reply to a reply joins the
    * root's thread. A reply is written with its root's counters in one transaction (not batched).
+   *
+   * `order` (a STOMP session's pipelined SENDs): the checks run concurrently with the client's
+   * earlier sends; the message takes its place in the writer's queue in its turn, so ids and
+   * broadcasts follow the order of the frames. A reply, written outside the writer, waits until the
+   * earlier sends are done and keeps the turn until it is published.
    */
   async send(
     caller: Principal,
@@ -130,6 +136,7 @@ export class MessagesService {
     content: unknown,
     clientMessageId?: unknown,
     parentId?: unknown,
+    order?: SendOrder,
   ): Promise<SendResult> {
     const errors = validateMessage(content, clientMessageId);
     if (parentId !== undefined && parentId !== null && !isId(parentId))
@@ -148,8 +155,15 @@ export class MessagesService {
     try {
       const mentionIds = mentions.map((u) => u.id);
       if (rootId === null) {
-        id = await this.writer.write({ ...row, mentions: mentionIds });
+        const message = { ...row, mentions: mentionIds };
+        let written!: Promise<number>;
+        if (order) await order.turn(() => void (written = this.writer.write(message)));
+        else written = this.writer.write(message);
+        // The writer settles in queue order, and nothing below awaits before the emit: the
+        // broadcasts of one client's sends go out in the order of their ids.
+        id = await written;
       } else {
+        await order?.previousDone();
         const reply = await this.messages.insertReply(row, rootId);
         if (!reply) throw new NotFoundException(`Message ${rootId} not found`);
         ({ id, thread } = reply);

@@ -26,6 +26,18 @@ const opt = (n) => {
   const i = argv.indexOf(n);
   return i >= 0 ? argv[i + 1] : null;
 };
+if (flag('--help') || flag('-h')) {
+  // Asking for help must not start a 30-minute run.
+  process.stdout.write(
+    [
+      'usage: node bench/run.js [--smoke] [--only F1,L1] [--targets ws,rabbitmq] [--repeat N]',
+      '                         [--write-results | --no-write-results] [--out DIR] [--nice N]',
+      'Rows, targets, environment knobs and how to read the results: bench/README.md.',
+      '',
+    ].join('\n'),
+  );
+  process.exit(0);
+}
 const SMOKE = flag('--smoke');
 const ONLY = opt('--only') ? opt('--only').split(',').map((s) => s.trim().toUpperCase()) : null;
 const ONLY_TARGETS = opt('--targets') ? opt('--targets').split(',').map((s) => s.trim()) : null;

@@ -75,8 +75,10 @@ const workloads = {
     idleMs: 30000, // three rounds of 10 s heart-beats
     connectTimeoutMs: 600000,
     pairTimeoutMs: 900000,
-    // the bench's own lift of the per-address cap (the server's default is 20,000)
-    serverEnv: { STOMP_MAX_SESSIONS_PER_IP: '10000000' },
+    // the bench's own lift of the per-address and global socket caps (the server's defaults are
+    // 20,000 STOMP sessions and 256 HTTP sockets per address, 10,000 sockets in all; the global cap
+    // is lowered to what the open-files limit allows anyway)
+    serverEnv: { STOMP_MAX_SESSIONS_PER_IP: '10000000', HTTP_MAX_CONNECTIONS_PER_IP: '1000000', HTTP_MAX_CONNECTIONS: '1000000' },
     smoke: { conns: 40, rooms: 4, perAddress: 20, workers: 2, settleMs: 300, idleMs: 1200 },
   },
   S1: {

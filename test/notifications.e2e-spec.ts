@@ -66,6 +66,7 @@ describe('notifications (v1 and basic)', () => {
           createdAt: expect.stringMatching(/^\d{4}-\d\d-\d\dT/),
           roomId: null,
           messageId: null,
+          sender: { id: a.id, username: a.username },
         });
         const mate = await send(b, { userId: String(a.id), message: 'hello from b' }, base).expect(201);
         expect(mate.body.message).toBe('hello from b');
@@ -226,6 +227,7 @@ describe('notifications (v1 and basic)', () => {
         createdAt: expect.any(String),
         roomId: room.id,
         messageId: null,
+        sender: { id: owner.id, username: owner.username },
       };
       const [invite] = await eventually(async () => {
         const items = await list(bob);
@@ -270,6 +272,7 @@ describe('notifications (v1 and basic)', () => {
             createdAt: expect.any(String),
             roomId: sent.body.conversationId,
             messageId: sent.body.id,
+            sender: { id: alice.id, username: alice.username },
           },
         ]);
         return items;

@@ -144,7 +144,7 @@ describe('status (v1 and basic)', () => {
   });
 
   describe('GET /api/v1/status?userIds=', () => {
-    it('returns the known users in the order asked, without duplicates; unknown ids are left out', async () => {
+    it('answers every id in the order asked, without duplicates; an unknown id looks like a user never seen', async () => {
       const [a, b] = [await createUser(t), await createUser(t)];
       await request(t.url)
         .put('/api/v1/status')
@@ -157,6 +157,7 @@ describe('status (v1 and basic)', () => {
         .expect(200);
       expect(res.body).toEqual([
         { userId: b.id, status: 'playing', updatedAt: expect.stringMatching(ISO) },
+        { userId: 999999, status: 'offline', updatedAt: null },
         { userId: a.id, status: 'offline', updatedAt: null },
       ]);
       const repeated = await request(t.url)

@@ -122,6 +122,58 @@ export async function openUserPage(
   return { context, page, errors };
 }
 
+/** The server, the browser and the pages of one describe block (see {@link useWebTestApp}). */
+export interface WebTestEnv {
+  /** The real server serving this block's own build of the page (set in beforeAll). */
+  readonly t: TestApp;
+  readonly browser: Browser;
+  /** A new person's page; closed after the test, which fails if the page threw. */
+  open(viewport?: { width: number; height: number }): Promise<UserPage>;
+}
+
+/**
+ * Registers the hooks every browser spec needs: build the page, start the server and Chromium
+ * (beforeAll); close the test's pages and fail on uncaught page errors (afterEach); stop both and
+ * remove the build (afterAll). Call it first in a describeInChromium body.
+ */
+export function useWebTestApp(): WebTestEnv {
+  let t: TestApp | undefined;
+  let browser: Browser | undefined;
+  let webDir: string | undefined;
+  const pages: UserPage[] = [];
+  beforeAll(async () => {
+    webDir = buildWebClient();
+    [t, browser] = await Promise.all([startWebTestApp(webDir), launchChromium()]);
+  });
+  afterEach(async () => {
+    const errors = pages.flatMap((p) => p.errors);
+    await Promise.all(pages.splice(0).map((p) => p.context.close()));
+    expect(errors).toEqual([]);
+  });
+  afterAll(async () => {
+    await browser?.close();
+    await t?.close();
+    removeWebBuild(webDir);
+  });
+  const started = <T>(value: T | undefined, what: string): T => {
+    if (value === undefined) throw new Error(`${what} is not started: use it inside a test or hook`);
+    return value;
+  };
+  return {
+    get t() {
+      return started(t, 'the test server');
+    },
+    get browser() {
+      return started(browser, 'Chromium');
+    },
+    async open(viewport) {
+      const p = await openUserPage(started(browser, 'Chromium'), viewport);
+      pages.push(p);
+      return p;
+    },
+  };
+}
+
 /** Waits, bounded, until `locator` shows `text`. */
 export async function seeText(
   scope: Page | Locator,

@@ -1,71 +1,40 @@
-import type { Browser } from 'playwright-core';
 import request from 'supertest';
 import { bearer, createUser, login, uniqueName } from '../factories/users';
-import { TestApp } from '../helpers/test-app';
 import {
-  buildWebClient,
-  removeWebBuild,
-  startWebTestApp,
   composer,
   createChannelThroughUi,
   describeInChromium,
-  launchChromium,
   loginThroughUi,
   messages,
-  openUserPage,
   registerThroughUi,
   screenshot,
   seeNoText,
   seeText,
   sendThroughUi,
   UI_TIMEOUT_MS,
-  UserPage,
+  useWebTestApp,
 } from './browser-support';
 
 jest.setTimeout(180_000);
 
 describeInChromium('web client in Chromium', () => {
-  let t: TestApp;
-  let browser: Browser;
-  let webDir: string | undefined;
-  const pages: UserPage[] = [];
+  const web = useWebTestApp();
 
-  const open = async (viewport?: { width: number; height: number }) => {
-    const p = await openUserPage(browser, viewport);
-    pages.push(p);
-    return p;
-  };
-
-  beforeAll(async () => {
-    webDir = buildWebClient();
-    [t, browser] = await Promise.all([startWebTestApp(webDir), launchChromium()]);
-  });
-
-  afterEach(async () => {
-    const errors = pages.flatMap((p) => p.errors);
-    await Promise.all(pages.splice(0).map((p) => p.context.close()));
-    expect(errors).toEqual([]);
-  });
-
-  afterAll(async () => {
-    await browser?.close();
-    await t?.close();
-    removeWebBuild(webDir);
-  });
+  const open = (viewport?: { width: number; height: number }) => web.open(viewport);
 
   it('two people chat live: join, typing, messages both ways, delivery, presence, history after a reload', async () => {
     const alice = await open();
     // Plain names (the database is this file's own): this view is the one the docs show.
     const aliceName = 'alice';
-    await registerThroughUi(alice.page, t.url, aliceName, 'password-123');
+    await registerThroughUi(alice.page, web.t.url, aliceName, 'password-123');
     await screenshot(alice.page, 'welcome');
     const channel = 'general';
     await createChannelThroughUi(alice.page, channel, 'Public');
     await seeText(alice.page, `This is the very beginning of #${channel}.`);
 
-    const bobUser = await createUser(t, { username: 'bob' });
+    const bobUser = await createUser(web.t, { username: 'bob' });
     const bob = await open();
-    await loginThroughUi(bob.page, `${t.url}/`, bobUser.username, bobUser.password);
+    await loginThroughUi(bob.page, `${web.t.url}/`, bobUser.username, bobUser.password);
     // Bob finds the public channel among the ones he is not in, and joins it.
     const more = bob.page.getByRole('list', { name: 'Other public channels' });
     await more
@@ -114,8 +83,8 @@ describeInChromium('web client in Chromium', () => {
       'Online',
     );
     // A notification from Bob reaches Alice live: a toast and the badge on the bell.
-    const aliceLogin = await login(t, aliceName, 'password-123');
-    await request(t.url)
+    const aliceLogin = await login(web.t, aliceName, 'password-123');
+    await request(web.t.url)
       .post('/api/v1/notifications')
       .set(bearer(bobUser))
       .send({ userId: aliceLogin.id, message: 'Standup moved to 10:30' })
@@ -148,21 +117,21 @@ describeInChromium('web client in Chromium', () => {
   });
 
   it('keeps a private room from a non-member: not listed, and opening it says why in words', async () => {
-    const owner = await createUser(t, { username: uniqueName('owner') });
+    const owner = await createUser(web.t, { username: uniqueName('owner') });
     const alice = await open();
-    await loginThroughUi(alice.page, `${t.url}/`, owner.username, owner.password);
+    await loginThroughUi(alice.page, `${web.t.url}/`, owner.username, owner.password);
     const secret = uniqueName('secret');
     const roomId = await createChannelThroughUi(alice.page, secret, 'Private');
     await sendThroughUi(alice.page, 'for members only');
     await seeText(messages(alice.page), 'for members only');
 
-    const carolUser = await createUser(t, { username: uniqueName('carol') });
+    const carolUser = await createUser(web.t, { username: uniqueName('carol') });
     const carol = await open();
-    await loginThroughUi(carol.page, `${t.url}/`, carolUser.username, carolUser.password);
+    await loginThroughUi(carol.page, `${web.t.url}/`, carolUser.username, carolUser.password);
     await seeText(carol.page.getByRole('navigation', { name: 'Rooms' }), 'No channels yet');
     expect(await carol.page.getByRole('navigation', { name: 'Rooms' }).getByText(secret).count()).toBe(0);
 
-    await carol.page.goto(`${t.url}/#/room/${roomId}`);
+    await carol.page.goto(`${web.t.url}/#/room/${roomId}`);
     const alert = carol.page.getByRole('alert');
     await seeText(alert, "You don't have access to this room");
     // In words: no status code anywhere on the page.
@@ -173,23 +142,23 @@ describeInChromium('web client in Chromium', () => {
 
   it('starts a direct message from the member list; the other person gets it live', async () => {
     const [dana, erin] = await Promise.all([
-      createUser(t, { username: uniqueName('dana') }),
-      createUser(t, { username: uniqueName('erin') }),
+      createUser(web.t, { username: uniqueName('dana') }),
+      createUser(web.t, { username: uniqueName('erin') }),
     ]);
-    const room = await request(t.url)
+    const room = await request(web.t.url)
       .post('/api/v1/rooms')
       .set(bearer(dana))
       .send({ name: uniqueName('team'), type: 'PUBLIC' })
       .expect(201);
-    await request(t.url)
+    await request(web.t.url)
       .post(`/api/v1/rooms/${room.body.id}/members/${erin.id}`)
       .set(bearer(erin))
       .expect(200);
 
     const erinPage = await open();
-    await loginThroughUi(erinPage.page, `${t.url}/`, erin.username, erin.password);
+    await loginThroughUi(erinPage.page, `${web.t.url}/`, erin.username, erin.password);
     const danaPage = await open();
-    await loginThroughUi(danaPage.page, `${t.url}/#/room/${room.body.id}`, dana.username, dana.password);
+    await loginThroughUi(danaPage.page, `${web.t.url}/#/room/${room.body.id}`, dana.username, dana.password);
     await seeText(danaPage.page.locator('.room-title'), room.body.name);
     await danaPage.page.getByRole('button', { name: /^Members/ }).click();
     // The DM is named after its peer, known from its member list. Hold that list back until the
@@ -229,21 +198,21 @@ describeInChromium('web client in Chromium', () => {
   });
 
   it('loads older history while scrolling up, back to the first message', async () => {
-    const user = await createUser(t, { username: uniqueName('reader') });
-    const room = await request(t.url)
+    const user = await createUser(web.t, { username: uniqueName('reader') });
+    const room = await request(web.t.url)
       .post('/api/v1/rooms')
       .set(bearer(user))
       .send({ name: uniqueName('archive'), type: 'PUBLIC' })
       .expect(201);
     for (let i = 1; i <= 120; i++) {
-      await request(t.url)
+      await request(web.t.url)
         .post(`/api/v1/messages/room/${room.body.id}`)
         .set(bearer(user))
         .send({ content: `archived message ${i}` })
         .expect(201);
     }
     const reader = await open();
-    await loginThroughUi(reader.page, `${t.url}/#/room/${room.body.id}`, user.username, user.password);
+    await loginThroughUi(reader.page, `${web.t.url}/#/room/${room.body.id}`, user.username, user.password);
     const log = messages(reader.page);
     await seeText(log, 'archived message 120');
     // The newest page only: 50 messages, the oldest not yet loaded.
@@ -265,21 +234,21 @@ describeInChromium('web client in Chromium', () => {
 
   it('works over SockJS xhr-streaming when the page asks for it', async () => {
     const [u1, u2] = await Promise.all([
-      createUser(t, { username: uniqueName('xs1') }),
-      createUser(t, { username: uniqueName('xs2') }),
+      createUser(web.t, { username: uniqueName('xs1') }),
+      createUser(web.t, { username: uniqueName('xs2') }),
     ]);
     const one = await open();
     const streamed: string[] = [];
     one.page.on('request', (r) => {
       if (r.url().includes('/xhr_streaming')) streamed.push(r.url());
     });
-    await loginThroughUi(one.page, `${t.url}/?transport=xhr-streaming`, u1.username, u1.password);
+    await loginThroughUi(one.page, `${web.t.url}/?transport=xhr-streaming`, u1.username, u1.password);
     const channel = uniqueName('stream');
     await createChannelThroughUi(one.page, channel, 'Public');
     await seeText(one.page.locator('#connection-status'), 'Connected via xhr-streaming');
 
     const two = await open();
-    await loginThroughUi(two.page, `${t.url}/?transport=xhr-streaming`, u2.username, u2.password);
+    await loginThroughUi(two.page, `${web.t.url}/?transport=xhr-streaming`, u2.username, u2.password);
     await two.page
       .getByRole('list', { name: 'Other public channels' })
       .getByRole('listitem')
@@ -299,9 +268,9 @@ describeInChromium('web client in Chromium', () => {
   });
 
   it('is usable on a phone-sized screen', async () => {
-    const user = await createUser(t, { username: uniqueName('mobile') });
+    const user = await createUser(web.t, { username: uniqueName('mobile') });
     const phone = await open({ width: 390, height: 780 });
-    await loginThroughUi(phone.page, `${t.url}/`, user.username, user.password);
+    await loginThroughUi(phone.page, `${web.t.url}/`, user.username, user.password);
     await phone.page.getByRole('button', { name: 'Show rooms' }).click();
     await seeText(phone.page.getByRole('navigation', { name: 'Rooms' }), 'Channels');
     await screenshot(phone.page, 'mobile-sidebar');

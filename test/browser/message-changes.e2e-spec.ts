@@ -1,57 +1,30 @@
-import type { Browser, Page } from 'playwright-core';
+import type { Page } from 'playwright-core';
 import request from 'supertest';
 import { createRoom } from '../factories/rooms';
 import { bearer, createUser, TestUser } from '../factories/users';
-import { TestApp } from '../helpers/test-app';
 import {
-  buildWebClient,
   describeInChromium,
-  launchChromium,
   loginThroughUi,
   messages,
-  openUserPage,
-  removeWebBuild,
   seeNoText,
   seeText,
   sendThroughUi,
-  startWebTestApp,
-  UserPage,
+  useWebTestApp,
 } from './browser-support';
 
 jest.setTimeout(180_000);
 
 /** EXTENSIONS.md §8: edit and delete of one's own messages, reactions, the thread panel, live. */
 describeInChromium('web client: edits, reactions and threads in Chromium', () => {
-  let t: TestApp;
-  let browser: Browser;
-  let webDir: string | undefined;
-  const pages: UserPage[] = [];
-
-  beforeAll(async () => {
-    webDir = buildWebClient();
-    [t, browser] = await Promise.all([startWebTestApp(webDir), launchChromium()]);
-  });
-
-  afterEach(async () => {
-    const errors = pages.flatMap((p) => p.errors);
-    await Promise.all(pages.splice(0).map((p) => p.context.close()));
-    expect(errors).toEqual([]);
-  });
-
-  afterAll(async () => {
-    await browser?.close();
-    await t?.close();
-    removeWebBuild(webDir);
-  });
+  const web = useWebTestApp();
 
   /** Alice and Bob, each logged in on their own page with their shared room open. */
   async function pair(): Promise<{ alice: Page; bob: Page; a: TestUser; b: TestUser; roomId: number }> {
-    const [a, b] = await Promise.all([createUser(t), createUser(t)]);
-    const room = await createRoom(t, a, { type: 'PRIVATE', members: [b] });
-    const [alice, bob] = await Promise.all([openUserPage(browser), openUserPage(browser)]);
-    pages.push(alice, bob);
-    await loginThroughUi(alice.page, `${t.url}/#/room/${room.id}`, a.username, a.password);
-    await loginThroughUi(bob.page, `${t.url}/#/room/${room.id}`, b.username, b.password);
+    const [a, b] = await Promise.all([createUser(web.t), createUser(web.t)]);
+    const room = await createRoom(web.t, a, { type: 'PRIVATE', members: [b] });
+    const [alice, bob] = await Promise.all([web.open(), web.open()]);
+    await loginThroughUi(alice.page, `${web.t.url}/#/room/${room.id}`, a.username, a.password);
+    await loginThroughUi(bob.page, `${web.t.url}/#/room/${room.id}`, b.username, b.password);
     for (const p of [alice.page, bob.page]) await seeText(p.locator('#connection-status'), /Connected/);
     return { alice: alice.page, bob: bob.page, a, b, roomId: room.id };
   }
@@ -101,7 +74,7 @@ describeInChromium('web client: edits, reactions and threads in Chromium', () =>
     expect(await messages(alice).locator('.msg').last().getByRole('textbox').count()).toBe(1);
     await box.press('Escape');
     expect(await alice.getByRole('textbox', { name: 'Edit message' }).count()).toBe(0);
-    expect(await composer.evaluate((el) => el === document.activeElement)).toBe(true);
+    expect(await composer.evaluate((el) => el === el.ownerDocument.activeElement)).toBe(true);
 
     await composer.press('ArrowUp');
     await box.fill('second thing');
@@ -139,7 +112,7 @@ describeInChromium('web client: edits, reactions and threads in Chromium', () =>
 
   it('opens a thread on "Reply in thread" and on "N replies"; replies arrive live in the panel only', async () => {
     const { alice, bob, a, roomId } = await pair();
-    await request(t.url)
+    await request(web.t.url)
       .post(`/api/v1/messages/room/${roomId}`)
       .set(bearer(a))
       .send({ content: 'Who takes the release notes?' })

@@ -1,26 +1,20 @@
-import type { Browser, Page } from 'playwright-core';
+import type { Page } from 'playwright-core';
 import { copyFileSync, readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import request from 'supertest';
 import { bearer, createUser, TestUser, uniqueName } from '../factories/users';
-import { TestApp } from '../helpers/test-app';
 import {
-  buildWebClient,
   composer,
   createChannelThroughUi,
   describeInChromium,
-  launchChromium,
   loginThroughUi,
   messages,
-  openUserPage,
   REPO_ROOT,
-  removeWebBuild,
   screenshot,
   seeNoText,
   seeText,
   sendThroughUi,
-  startWebTestApp,
-  UserPage,
+  useWebTestApp,
 } from './browser-support';
 
 jest.setTimeout(240_000);
@@ -72,53 +66,36 @@ const FAKE_NOTIFICATIONS = `(() => {
 })()`;
 
 describeInChromium('web client as a product', () => {
-  let t: TestApp;
-  let browser: Browser;
-  let webDir: string | undefined;
-  const pages: UserPage[] = [];
+  const web = useWebTestApp();
 
   const open = async (colorScheme: 'light' | 'dark' = 'light') => {
-    const p = await openUserPage(browser);
+    const p = await web.open();
     await p.page.emulateMedia({ colorScheme });
-    pages.push(p);
     return p;
   };
   /** A user made over the API, logged in through the page. */
   const signedIn = async (prefix: string, hash = '') => {
-    const user = await createUser(t, { username: uniqueName(prefix) });
+    const user = await createUser(web.t, { username: uniqueName(prefix) });
     const p = await open();
-    await loginThroughUi(p.page, `${t.url}/${hash}`, user.username, user.password);
+    await loginThroughUi(p.page, `${web.t.url}/${hash}`, user.username, user.password);
     return { user, ...p };
   };
   const dm = (from: TestUser, to: TestUser) =>
-    request(t.url)
+    request(web.t.url)
       .post(`/api/v1/rooms/direct/${to.id}`)
       .set(bearer(from))
       .expect((r) => expect(r.status).toBeLessThan(300));
   const post = (from: TestUser, roomId: number, content: string) =>
-    request(t.url).post(`/api/v1/messages/room/${roomId}`).set(bearer(from)).send({ content }).expect(201);
-
-  beforeAll(async () => {
-    webDir = buildWebClient();
-    [t, browser] = await Promise.all([startWebTestApp(webDir), launchChromium()]);
-  });
-
-  afterEach(async () => {
-    const errors = pages.flatMap((p) => p.errors);
-    await Promise.all(pages.splice(0).map((p) => p.context.close()));
-    expect(errors).toEqual([]);
-  });
-
-  afterAll(async () => {
-    await browser?.close();
-    await t?.close();
-    removeWebBuild(webDir);
-  });
+    request(web.t.url)
+      .post(`/api/v1/messages/room/${roomId}`)
+      .set(bearer(from))
+      .send({ content })
+      .expect(201);
 
   it('finds people by name: starts a direct message and adds and removes a member', async () => {
     const alice = await signedIn('alice');
-    const bob = await createUser(t, { username: uniqueName('bobby') });
-    const carol = await createUser(t, { username: uniqueName('carol') });
+    const bob = await createUser(web.t, { username: uniqueName('bobby') });
+    const carol = await createUser(web.t, { username: uniqueName('carol') });
     const { page } = alice;
 
     await page.getByRole('button', { name: 'New direct message' }).first().click();
@@ -157,7 +134,7 @@ describeInChromium('web client as a product', () => {
     await dialog.getByRole('button', { name: 'Save' }).click();
     await seeText(page.locator('.room-title'), renamed);
     await seeText(page.locator('.room-subtitle'), 'Private channel');
-    const stored = await request(t.url).get(`/api/v1/rooms/${roomId}`).set(bearer(user)).expect(200);
+    const stored = await request(web.t.url).get(`/api/v1/rooms/${roomId}`).set(bearer(user)).expect(200);
     expect(stored.body).toMatchObject({ name: renamed, type: 'PRIVATE' });
 
     await page.getByRole('button', { name: 'Channel settings' }).click();
@@ -165,20 +142,20 @@ describeInChromium('web client as a product', () => {
     await seeText(dialog, 'This cannot be undone');
     await dialog.getByRole('button', { name: 'Delete for everyone' }).click();
     await seeText(page.locator('.toast'), `${renamed} was deleted`);
-    await request(t.url).get(`/api/v1/rooms/${roomId}`).set(bearer(user)).expect(404);
+    await request(web.t.url).get(`/api/v1/rooms/${roomId}`).set(bearer(user)).expect(404);
 
     // Leaving a channel someone else made.
-    const other = await createUser(t);
-    const room = await request(t.url)
+    const other = await createUser(web.t);
+    const room = await request(web.t.url)
       .post('/api/v1/rooms')
       .set(bearer(other))
       .send({ name: uniqueName('lv'), type: 'PUBLIC' })
       .expect(201);
-    await request(t.url)
+    await request(web.t.url)
       .post(`/api/v1/rooms/${room.body.id}/members/${user.id}`)
       .set(bearer(other))
       .expect(200);
-    await page.goto(`${t.url}/#/room/${room.body.id}`);
+    await page.goto(`${web.t.url}/#/room/${room.body.id}`);
     await seeText(page.locator('.room-title'), room.body.name);
     await page.getByRole('button', { name: /^Members/ }).click();
     page.once('dialog', (d) => void d.accept());
@@ -193,12 +170,12 @@ describeInChromium('web client as a product', () => {
     const dialog = page.locator('dialog');
     await dialog.getByText('Playing', { exact: true }).click();
     await until(
-      async () => (await request(t.url).get(`/api/v1/status/${user.id}`).set(bearer(user))).body.status,
+      async () => (await request(web.t.url).get(`/api/v1/status/${user.id}`).set(bearer(user))).body.status,
       'playing',
     );
     await dialog.getByText('Appear offline', { exact: true }).click();
     await until(
-      async () => (await request(t.url).get(`/api/v1/status/${user.id}`).set(bearer(user))).body.status,
+      async () => (await request(web.t.url).get(`/api/v1/status/${user.id}`).set(bearer(user))).body.status,
       'offline',
     );
 
@@ -225,14 +202,14 @@ describeInChromium('web client as a product', () => {
     await dialog.getByRole('button', { name: 'Change password' }).click();
     await seeText(page.locator('.toast'), 'Every other session was logged out');
     // The old token is dead; this tab carries on with the new one, after a reload too.
-    await request(t.url).get(`/api/v1/users/${user.id}`).set(bearer(user)).expect(401);
+    await request(web.t.url).get(`/api/v1/users/${user.id}`).set(bearer(user)).expect(401);
     await page.reload();
     await seeText(page.locator('#me-name'), newName);
   });
 
   it("the register form checks the server's rules first, each error under its field", async () => {
     const { page } = await open();
-    await page.goto(`${t.url}/`);
+    await page.goto(`${web.t.url}/`);
     await page.getByRole('tab', { name: 'Register' }).click();
     await page.getByLabel('Username').fill('ab');
     await page.getByLabel('Email').fill('not-an-address');
@@ -249,7 +226,7 @@ describeInChromium('web client as a product', () => {
   it('a second tab is logged in; logging out in one logs out both', async () => {
     const first = await signedIn('tabs');
     const second = await first.context.newPage();
-    await second.goto(`${t.url}/`);
+    await second.goto(`${web.t.url}/`);
     await seeText(second.locator('#me-name'), first.user.username);
     await first.page.getByRole('button', { name: 'Log out' }).click();
     await second.getByRole('button', { name: 'Log in' }).waitFor();
@@ -281,10 +258,10 @@ describeInChromium('web client as a product', () => {
 
   it('no toast for the conversation being read; a desktop notification when the tab is hidden', async () => {
     const alice = await signedIn('quiet');
-    const bob = await createUser(t, { username: uniqueName('talker') });
+    const bob = await createUser(web.t, { username: uniqueName('talker') });
     const room = await dm(bob, alice.user);
     const { page } = alice;
-    await page.goto(`${t.url}/#/room/${room.body.id}`);
+    await page.goto(`${web.t.url}/#/room/${room.body.id}`);
     await page.reload();
     await seeText(page.locator('.room-title'), bob.username);
     await post(bob, room.body.id, 'you are reading this');
@@ -319,14 +296,14 @@ describeInChromium('web client as a product', () => {
     await page.keyboard.press('Escape');
     await panel.waitFor({ state: 'hidden' });
 
-    const other = await createUser(t);
+    const other = await createUser(web.t);
     const elsewhere = uniqueName('gamma');
-    await request(t.url)
+    await request(web.t.url)
       .post('/api/v1/rooms')
       .set(bearer(other))
       .send({ name: elsewhere, type: 'PUBLIC' })
       .expect(201);
-    await request(t.url)
+    await request(web.t.url)
       .post('/api/v1/rooms')
       .set(bearer(other))
       .send({ name: uniqueName('delta'), type: 'PUBLIC' })
@@ -344,25 +321,25 @@ describeInChromium('web client as a product', () => {
   it('has no serious or critical axe violations on the main screens, light and dark; screenshots', async () => {
     for (const scheme of ['light', 'dark'] as const) {
       const p = await open(scheme);
-      await p.page.goto(`${t.url}/`);
+      await p.page.goto(`${web.t.url}/`);
       await p.page.getByRole('button', { name: 'Log in' }).waitFor();
       expect(await seriousViolations(p.page)).toEqual([]);
 
-      const me = await createUser(t, { username: uniqueName(scheme === 'light' ? 'ada' : 'grace') });
-      const friend = await createUser(t, { username: uniqueName('linus') });
-      const room = await request(t.url)
+      const me = await createUser(web.t, { username: uniqueName(scheme === 'light' ? 'ada' : 'grace') });
+      const friend = await createUser(web.t, { username: uniqueName('linus') });
+      const room = await request(web.t.url)
         .post('/api/v1/rooms')
         .set(bearer(me))
         .send({ name: uniqueName('design'), type: 'PUBLIC' })
         .expect(201);
-      await request(t.url)
+      await request(web.t.url)
         .post(`/api/v1/rooms/${room.body.id}/members/${friend.id}`)
         .set(bearer(me))
         .expect(200);
       await post(friend, room.body.id, 'Morning! The **new build** is up: https://example.com/build');
       await post(me, room.body.id, 'Great :tada: checking `npm test` now');
       await post(friend, room.body.id, '> ship it\n\nSounds good. Steps:\n1. pull\n2. run the tests');
-      await loginThroughUi(p.page, `${t.url}/#/room/${room.body.id}`, me.username, me.password);
+      await loginThroughUi(p.page, `${web.t.url}/#/room/${room.body.id}`, me.username, me.password);
       await seeText(messages(p.page), 'run the tests');
       await p.page.getByRole('button', { name: /^Members/ }).click();
       await seeText(p.page.getByRole('complementary', { name: 'Members' }), friend.username);

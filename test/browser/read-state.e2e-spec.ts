@@ -1,65 +1,40 @@
-import type { Browser, Page } from 'playwright-core';
+import type { Page } from 'playwright-core';
 import request from 'supertest';
 import { createRoom } from '../factories/rooms';
 import { bearer, createUser, TestUser, uniqueName } from '../factories/users';
-import { TestApp } from '../helpers/test-app';
 import {
-  buildWebClient,
   composer,
   describeInChromium,
-  launchChromium,
   loginThroughUi,
   messages,
-  openUserPage,
-  removeWebBuild,
   seeText,
-  startWebTestApp,
   UI_TIMEOUT_MS,
-  UserPage,
+  useWebTestApp,
 } from './browser-support';
 
 jest.setTimeout(240_000);
 
 /** EXTENSIONS.md §8: unread and mention badges, the divider, reading, `@` autocomplete, highlights. */
 describeInChromium('web client: read state and mentions in Chromium', () => {
-  let t: TestApp;
-  let browser: Browser;
-  let webDir: string | undefined;
-  const pages: UserPage[] = [];
+  const web = useWebTestApp();
 
-  beforeAll(async () => {
-    webDir = buildWebClient();
-    [t, browser] = await Promise.all([startWebTestApp(webDir), launchChromium()]);
-  });
-  afterEach(async () => {
-    const errors = pages.flatMap((p) => p.errors);
-    await Promise.all(pages.splice(0).map((p) => p.context.close()));
-    expect(errors).toEqual([]);
-  });
-  afterAll(async () => {
-    await browser?.close();
-    await t?.close();
-    removeWebBuild(webDir);
-  });
-
-  const user = (prefix: string) => createUser(t, { username: uniqueName(prefix).slice(0, 30) });
+  const user = (prefix: string) => createUser(web.t, { username: uniqueName(prefix).slice(0, 30) });
   const signIn = async (u: TestUser, hash = '') => {
-    const p = await openUserPage(browser);
-    pages.push(p);
-    await loginThroughUi(p.page, `${t.url}/${hash}`, u.username, u.password);
+    const p = await web.open();
+    await loginThroughUi(p.page, `${web.t.url}/${hash}`, u.username, u.password);
     await seeText(p.page.locator('#connection-status'), 'Connected via websocket');
     return p.page;
   };
   const post = async (u: TestUser, roomId: number, content: string) =>
     (
-      await request(t.url)
+      await request(web.t.url)
         .post(`/api/v1/messages/room/${roomId}`)
         .set(bearer(u))
         .send({ content })
         .expect(201)
     ).body;
   const serverUnread = async (u: TestUser, roomId: number) =>
-    (await request(t.url).get('/api/v1/rooms/unread').set(bearer(u)).expect(200)).body.find(
+    (await request(web.t.url).get('/api/v1/rooms/unread').set(bearer(u)).expect(200)).body.find(
       (i: { roomId: number }) => i.roomId === roomId,
     );
   const eventually = async (check: () => Promise<boolean>, what: string) => {
@@ -73,10 +48,10 @@ describeInChromium('web client: read state and mentions in Chromium', () => {
 
   it('shows bold rooms with unread and mention badges; opening one shows the divider, clears them and moves the marker', async () => {
     const [alice, bob] = [await user('alice'), await user('bob')];
-    const room = await createRoom(t, alice, { members: [bob] });
+    const room = await createRoom(web.t, alice, { members: [bob] });
     const first = await post(alice, room.id, 'already read before');
     const bobPage = await signIn(bob);
-    await request(t.url).put(`/api/v1/rooms/${room.id}/read`).set(bearer(bob)).send({}).expect(200);
+    await request(web.t.url).put(`/api/v1/rooms/${room.id}/read`).set(bearer(bob)).send({}).expect(200);
     await post(alice, room.id, 'first unread');
     await post(alice, room.id, `ping @${bob.username} please`);
     const last = await post(alice, room.id, 'third unread');
@@ -107,9 +82,9 @@ describeInChromium('web client: read state and mentions in Chromium', () => {
 
   it('moves the marker while scrolling, batched (not one send per scroll event)', async () => {
     const [alice, bob] = [await user('alice'), await user('bob')];
-    const room = await createRoom(t, alice, { members: [bob] });
+    const room = await createRoom(web.t, alice, { members: [bob] });
     await post(alice, room.id, 'seen already');
-    await request(t.url).put(`/api/v1/rooms/${room.id}/read`).set(bearer(bob)).send({}).expect(200);
+    await request(web.t.url).put(`/api/v1/rooms/${room.id}/read`).set(bearer(bob)).send({}).expect(200);
     let newest = 0;
     for (let i = 0; i < 40; i++)
       newest = (await post(alice, room.id, `line ${i} ${'lorem ipsum '.repeat(6)}`)).id;
@@ -152,8 +127,8 @@ describeInChromium('web client: read state and mentions in Chromium', () => {
 
   it('clears the badge live when another tab reads the room', async () => {
     const [alice, bob] = [await user('alice'), await user('bob')];
-    const room = await createRoom(t, alice, { members: [bob] });
-    const other = await createRoom(t, alice, { members: [bob] });
+    const room = await createRoom(web.t, alice, { members: [bob] });
+    const other = await createRoom(web.t, alice, { members: [bob] });
     const tabA = await signIn(bob, `#/room/${other.id}`);
     await seeText(tabA.locator('.room-title'), other.name);
     await post(alice, room.id, 'for bob');
@@ -165,9 +140,17 @@ describeInChromium('web client: read state and mentions in Chromium', () => {
 
   it('offers members after @, highlights mentions (mine more strongly), and no toast for the room being read', async () => {
     const [alice, bob] = [await user('alice'), await user('bob')];
-    const room = await createRoom(t, alice, { members: [bob] });
-    const elsewhere = await createRoom(t, bob, { members: [alice] });
-    await request(t.url).put('/api/v1/notifications/read-all').set(bearer(alice)).expect(200);
+    const room = await createRoom(web.t, alice, { members: [bob] });
+    const elsewhere = await createRoom(web.t, bob, { members: [alice] });
+    // The invite to `elsewhere` is written after the add answered: read it once it is there.
+    await eventually(
+      async () =>
+        (await request(web.t.url).get('/api/v1/notifications').set(bearer(alice)).expect(200)).body.some(
+          (n: { type: string; roomId: number }) => n.type === 'ROOM_INVITE' && n.roomId === elsewhere.id,
+        ),
+      'the invite to the other room',
+    );
+    await request(web.t.url).put('/api/v1/notifications/read-all').set(bearer(alice)).expect(200);
     const alicePage = await signIn(alice, `#/room/${room.id}`);
     await seeText(alicePage.locator('.room-title'), room.name);
     const bobPage = await signIn(bob, `#/room/${room.id}`);
@@ -196,7 +179,7 @@ describeInChromium('web client: read state and mentions in Chromium', () => {
     // Alice reads the room as the mention arrives: no toast, no notification badge.
     await eventually(
       async () =>
-        (await request(t.url).get('/api/v1/notifications').set(bearer(alice)).expect(200)).body.some(
+        (await request(web.t.url).get('/api/v1/notifications').set(bearer(alice)).expect(200)).body.some(
           (n: { type: string; read: boolean }) => n.type === 'MENTION' && n.read,
         ),
       'the MENTION notification read',

@@ -1,52 +1,29 @@
-import type { Browser } from 'playwright-core';
 import request from 'supertest';
 import { bearer, createUser, uniqueName } from '../factories/users';
-import { TestApp } from '../helpers/test-app';
 import {
-  buildWebClient,
   describeInChromium,
-  launchChromium,
   loginThroughUi,
   messages,
-  openUserPage,
-  removeWebBuild,
   seeText,
-  startWebTestApp,
   UI_TIMEOUT_MS,
-  UserPage,
+  useWebTestApp,
 } from './browser-support';
 
 jest.setTimeout(180_000);
 
 /** EXTENSIONS.md §8: the search box, its highlighted results, and the jump to a message. */
 describeInChromium('web client: message search in Chromium', () => {
-  let t: TestApp;
-  let browser: Browser;
-  let webDir: string | undefined;
-  const pages: UserPage[] = [];
-
-  beforeAll(async () => {
-    webDir = buildWebClient();
-    [t, browser] = await Promise.all([startWebTestApp(webDir), launchChromium()]);
-  });
-
-  afterEach(async () => {
-    const errors = pages.flatMap((p) => p.errors);
-    await Promise.all(pages.splice(0).map((p) => p.context.close()));
-    expect(errors).toEqual([]);
-  });
-
-  afterAll(async () => {
-    await browser?.close();
-    await t?.close();
-    removeWebBuild(webDir);
-  });
+  const web = useWebTestApp();
 
   const post = (user: { token: string }, roomId: number, content: string) =>
-    request(t.url).post(`/api/v1/messages/room/${roomId}`).set(bearer(user)).send({ content }).expect(201);
+    request(web.t.url)
+      .post(`/api/v1/messages/room/${roomId}`)
+      .set(bearer(user))
+      .send({ content })
+      .expect(201);
   const room = async (user: { token: string }, type: 'PUBLIC' | 'PRIVATE') =>
     (
-      await request(t.url)
+      await request(web.t.url)
         .post('/api/v1/rooms')
         .set(bearer(user))
         .send({ name: uniqueName('r'), type })
@@ -54,8 +31,8 @@ describeInChromium('web client: message search in Chromium', () => {
     ).body as { id: number; name: string };
 
   it('Ctrl+Shift+F focuses the box; results show room, sender, time and the marked words; a click opens the message in its history', async () => {
-    const user = await createUser(t, { username: uniqueName('finder') });
-    const other = await createUser(t, { username: uniqueName('other') });
+    const user = await createUser(web.t, { username: uniqueName('finder') });
+    const other = await createUser(web.t, { username: uniqueName('other') });
     const archive = await room(user, 'PUBLIC');
     const recent = await room(user, 'PUBLIC');
     const hidden = await room(other, 'PRIVATE');
@@ -64,10 +41,9 @@ describeInChromium('web client: message search in Chromium', () => {
     await post(user, recent.id, 'quarterly numbers look fine');
     await post(other, hidden.id, 'quarterly secrets');
 
-    const p = await openUserPage(browser);
-    pages.push(p);
+    const p = await web.open();
     const { page } = p;
-    await loginThroughUi(page, `${t.url}/#/room/${recent.id}`, user.username, user.password);
+    await loginThroughUi(page, `${web.t.url}/#/room/${recent.id}`, user.username, user.password);
     await seeText(messages(page), 'quarterly numbers look fine');
 
     await page.keyboard.press('Control+Shift+F');

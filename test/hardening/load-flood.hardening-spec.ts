@@ -74,13 +74,18 @@ describe('connection flood', () => {
     // 2. A burst of CONNECTs with bad tokens, in waves that fit under the per-address cap.
     const badOutcomes: string[] = [];
     for (let wave = 0; wave < BAD_TOKEN_CONNECTS / 50; wave++) {
-      const sockets = (await Promise.all(Array.from({ length: 50 }, () => openRaw(t.url)))).filter(
-        (r): r is RawStompSocket => r !== undefined,
-      );
+      // Each socket sends its CONNECT as soon as it is open: on a loaded machine, opening all 50
+      // first can take longer than the 1 s CONNECT timeout, which would close the first ones.
+      const sockets = (
+        await Promise.all(
+          Array.from({ length: 50 }, async (_, i) => {
+            const r = await openRaw(t.url);
+            r?.send(`CONNECT\naccept-version:1.2\nhost:localhost\nX-Auth-Token:forged.${wave}.${i}\n\n\0`);
+            return r;
+          }),
+        )
+      ).filter((r): r is RawStompSocket => r !== undefined);
       raws.push(...sockets);
-      sockets.forEach((r, i) =>
-        r.send(`CONNECT\naccept-version:1.2\nhost:localhost\nX-Auth-Token:forged.${wave}.${i}\n\n\0`),
-      );
       await waitFor(() => sockets.every((r) => r.closed), 'every bad-token socket to be closed', 20_000);
       for (const r of sockets)
         badOutcomes.push(

@@ -2,6 +2,7 @@ import { execFileSync, spawn, ChildProcess } from 'node:child_process';
 import { existsSync, readdirSync, statSync } from 'node:fs';
 import { createServer } from 'node:net';
 import { join } from 'node:path';
+import { GENEROUS_LIMITS } from './generous-limits';
 
 export const ROOT = join(__dirname, '..', '..');
 export const BUILT_MAIN = join(ROOT, 'dist', 'apps', 'chat-server', 'src', 'main.js');
@@ -59,7 +60,7 @@ export async function startBuiltServer(env: Record<string, string>, cwd: string)
   const port = await freePort();
   const child = spawn(process.execPath, [BUILT_MAIN], {
     cwd,
-    env: { PATH: process.env.PATH ?? '', HOST: '127.0.0.1', PORT: String(port), ...env },
+    env: { PATH: process.env.PATH ?? '', HOST: '127.0.0.1', PORT: String(port), ...GENEROUS_LIMITS, ...env },
     stdio: ['ignore', 'pipe', 'pipe'],
   });
   let out = '';

@@ -5,6 +5,9 @@ import { join } from 'node:path';
 import { createConnection } from 'mysql2/promise';
 import { createApp } from '../../apps/chat-server/src/bootstrap';
 import { AppSettings, loadSettings } from '../../apps/chat-server/src/config/app-config';
+import { GENEROUS_LIMITS } from './generous-limits';
+
+export { GENEROUS_LIMITS };
 
 export const ADMIN = { username: 'admin', password: 'admin-password-1', email: 'admin@example.com' };
 export const TEST_JWT_SECRET = 'e2e-test-secret-that-is-long-enough-0123456789';
@@ -82,6 +85,13 @@ export function testSettings(
     LOG_LEVEL: process.env.TEST_LOG_LEVEL ?? 'silent',
     LOGIN_MAX_FAILURES: '1000',
     LOGIN_MAX_FAILURES_PER_IP: '100000',
+    ...GENEROUS_LIMITS,
+    // Tests prove nothing about power loss: commits skip the fsync (the default FULL costs ~2 ms
+    // each on a shared disk). faults-database-timeout checks the default itself.
+    SQLITE_SYNCHRONOUS: 'NORMAL',
+    // Every test client is 127.0.0.1, and the load specs open hundreds of sockets: the per-address
+    // cap (256 by default) is set by the specs that test it (load-connections).
+    HTTP_MAX_CONNECTIONS_PER_IP: '100000',
     ...env,
   });
 }

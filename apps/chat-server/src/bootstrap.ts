@@ -66,7 +66,7 @@ export async function createApp(settings: AppSettings): Promise<NestFastifyAppli
     app.enableCors({
       origin: settings.corsOrigins,
       credentials: true,
-      exposedHeaders: ['Retry-After', 'X-Request-Id'],
+      exposedHeaders: ['Retry-After', 'X-Request-Id', 'Link', 'X-Has-More'],
     });
   }
   const fastify = app.getHttpAdapter().getInstance();

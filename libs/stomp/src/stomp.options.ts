@@ -37,9 +37,54 @@ export interface StompLimitsOptions {
   maxFramesInFlight?: number;
 }
 
+/** The SockJS transports, as sockjs-client names them (`iframe` stands for every `iframe-*` one). */
+export type SockJsTransport =
+  'websocket' | 'xhr-streaming' | 'xhr-polling' | 'eventsource' | 'htmlfile' | 'jsonp-polling' | 'iframe';
+
+export const SOCKJS_TRANSPORTS: readonly SockJsTransport[] = [
+  'websocket',
+  'xhr-streaming',
+  'xhr-polling',
+  'eventsource',
+  'htmlfile',
+  'jsonp-polling',
+  'iframe',
+];
+
+/** The transports kept for old browsers: every client since ~2012 has websocket and xhr with CORS. */
+export const SOCKJS_LEGACY_TRANSPORTS: readonly SockJsTransport[] = [
+  'eventsource',
+  'htmlfile',
+  'jsonp-polling',
+  'iframe',
+];
+
 export interface StompSockJsOptions {
-  /** SockJS client URL used by the iframe transports. */
+  /**
+   * URL of the SockJS client the iframe page loads (the iframe transports). Prefer `clientScript`.
+   * Without either, the iframe transport is not served (sockjs' default is a third-party CDN).
+   */
   clientUrl?: string;
+  /**
+   * The SockJS client itself (`sockjs-client/dist/sockjs.min.js`), served by the endpoint under
+   * a content-hashed name and loaded by the iframe page.
+   */
+  clientScript?: Buffer;
+  /** Transports served; the others answer 404. Default: all of {@link SOCKJS_TRANSPORTS}. */
+  transports?: readonly SockJsTransport[];
+  /**
+   * Origins whose pages may use the endpoint cross-origin (CORS of the HTTP transports, framing
+   * of the iframe page); `true` for any. Default none: same-origin pages only.
+   */
+  allowedOrigins?: readonly string[] | true;
+  /** Headers added to every HTTP answer of the endpoint (e.g. the application's security headers). */
+  responseHeaders?: Readonly<Record<string, string>>;
+  /**
+   * Largest request body (xhr_send, jsonp_send, ...); larger gets 413 (sockjs reads bodies whole,
+   * without a limit). Default 8x `limits.maxFrameBytes`: a frame at the limit in its worst JSON
+   * encoding, with room for frames sent together.
+   */
+  maxRequestBytes?: number;
   /** SockJS heart-beat (`h` frame) delay in ms. Default 25000. */
   heartbeatDelayMs?: number;
   /** How long a polling session may go without a receiving request (ms). Default 5000. */
@@ -95,7 +140,18 @@ export interface StompModuleOptions {
 
 export interface ResolvedStompOptions {
   path: string;
-  sockjs: false | (Required<Omit<StompSockJsOptions, 'clientUrl'>> & { clientUrl?: string });
+  sockjs:
+    | false
+    | {
+        clientUrl?: string;
+        clientScript?: Buffer;
+        heartbeatDelayMs: number;
+        disconnectDelayMs: number;
+        transports: ReadonlySet<SockJsTransport>;
+        allowedOrigins: readonly string[] | true;
+        responseHeaders: Readonly<Record<string, string>>;
+        maxRequestBytes: number;
+      };
   websocket: boolean;
   autoAttach: boolean;
   heartbeat: Required<StompHeartbeatOptions>;
@@ -133,8 +189,14 @@ export function resolveStompOptions(options: StompModuleOptions = {}): ResolvedS
         ? false
         : {
             clientUrl: sockjs === true ? undefined : sockjs.clientUrl,
+            clientScript: sockjs === true ? undefined : sockjs.clientScript,
             heartbeatDelayMs: (sockjs !== true && sockjs.heartbeatDelayMs) || 25000,
             disconnectDelayMs: (sockjs !== true && sockjs.disconnectDelayMs) || 5000,
+            transports: new Set((sockjs !== true && sockjs.transports) || SOCKJS_TRANSPORTS),
+            allowedOrigins: (sockjs !== true && sockjs.allowedOrigins) || [],
+            responseHeaders: (sockjs !== true && sockjs.responseHeaders) || {},
+            maxRequestBytes:
+              (sockjs !== true && sockjs.maxRequestBytes) || 8 * (options.limits?.maxFrameBytes ?? 64 * 1024),
           },
     websocket: options.websocket ?? true,
     autoAttach: options.autoAttach ?? true,

@@ -92,6 +92,27 @@ export const AUTHZ_TABLE: AuthzRow[] = [
     expect: [401, 200, 200, 200, 200],
   },
   {
+    route: 'GET /api/v1/users/me/blocks',
+    path: () => '/api/v1/users/me/blocks',
+    expect: [401, 200, 200, 200, 200],
+  },
+  {
+    route: 'PUT /api/v1/users/me/blocks/:userId',
+    path: (fx) => `/api/v1/users/me/blocks/${fx.extra.id}`,
+    expect: [401, 200, 200, 200, 200],
+  },
+  {
+    route: 'PUT /api/v1/users/me/blocks/:userId',
+    note: 'blocking oneself',
+    path: (_fx, caller) => `/api/v1/users/me/blocks/${id(caller)}`,
+    expect: [401, 400, 400, 400, 400],
+  },
+  {
+    route: 'DELETE /api/v1/users/me/blocks/:userId',
+    path: (fx) => `/api/v1/users/me/blocks/${fx.extra.id}`,
+    expect: [401, 204, 204, 204, 204],
+  },
+  {
     route: 'GET /api/v1/users/username/:username',
     path: (fx) => `/api/v1/users/username/${fx.creator.username}`,
     expect: [401, 403, 403, 200, 200],

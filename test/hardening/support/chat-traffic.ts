@@ -14,6 +14,8 @@ export interface SendOutcome {
   /** How many answers (RECEIPT or error) it got: exactly one is the promise. */
   answers: number;
   sentAt: number;
+  /** When the first answer came (unset for a timeout). */
+  answeredAt?: number;
 }
 
 let seq = 0;
@@ -114,6 +116,7 @@ export class ReceiptedSender {
     if (!outcome) return;
     outcome.answers++;
     if (outcome.kind === undefined) {
+      outcome.answeredAt = Date.now();
       outcome.kind = kind;
       outcome.status = status;
       outcome.message = message;

@@ -1,6 +1,6 @@
 import { createConnection, createServer, Server, Socket } from 'node:net';
 
-export type ProxyMode = 'open' | 'refuse';
+export type ProxyMode = 'open' | 'refuse' | 'swallow';
 
 /**
  * A loopback TCP proxy put between the app and a real dependency (MariaDB, Redis), so a test can
@@ -8,15 +8,21 @@ export type ProxyMode = 'open' | 'refuse';
  *
  * - `cut()`: every proxied connection is destroyed (both sides see a reset) and new ones are
  *   accepted and closed at once, as if the dependency were down.
- * - `restore()`: new connections are forwarded again (clients reconnect on their own).
+ * - `swallow()`: a black hole. Every connection, proxied or new, stays open and accepted, and
+ *   every byte either side sends is dropped: the dependency accepts connections and never answers.
+ * - `restore()`: new connections are forwarded again (clients reconnect on their own); the
+ *   connections a black hole held are reset (their protocol state is lost with the dropped bytes).
  */
 export class TcpProxy {
   private server: Server | undefined;
   private readonly pairs = new Set<[Socket, Socket]>();
+  private readonly held = new Set<Socket>();
   private mode: ProxyMode = 'open';
-  /** Connections forwarded / refused since start. */
+  /** Connections forwarded / refused / held in a black hole since start, and the bytes dropped. */
   forwarded = 0;
   refused = 0;
+  swallowed = 0;
+  bytesDropped = 0;
   port = 0;
 
   constructor(
@@ -53,6 +59,7 @@ export class TcpProxy {
 
   cut(): void {
     this.mode = 'refuse';
+    this.releaseHeld();
     for (const [client, upstream] of this.pairs) {
       client.resetAndDestroy();
       upstream.destroy();
@@ -60,8 +67,37 @@ export class TcpProxy {
     this.pairs.clear();
   }
 
+  swallow(): void {
+    this.mode = 'swallow';
+    for (const [client, upstream] of this.pairs) {
+      client.unpipe(upstream);
+      upstream.unpipe(client);
+      // Let the real server go without taking the client side with it.
+      upstream.removeAllListeners('close');
+      upstream.removeAllListeners('error');
+      upstream.on('error', () => undefined);
+      upstream.destroy();
+      this.hold(client);
+    }
+    this.pairs.clear();
+  }
+
   restore(): void {
     this.mode = 'open';
+    this.releaseHeld();
+  }
+
+  private hold(client: Socket): void {
+    this.held.add(client);
+    client.removeAllListeners('close');
+    client.on('close', () => this.held.delete(client));
+    client.on('data', (chunk: Buffer) => (this.bytesDropped += chunk.length));
+    client.resume();
+  }
+
+  private releaseHeld(): void {
+    for (const client of this.held) client.resetAndDestroy();
+    this.held.clear();
   }
 
   async close(): Promise<void> {
@@ -76,6 +112,11 @@ export class TcpProxy {
     if (this.mode === 'refuse') {
       this.refused++;
       client.resetAndDestroy();
+      return;
+    }
+    if (this.mode === 'swallow') {
+      this.swallowed++;
+      this.hold(client);
       return;
     }
     this.forwarded++;

@@ -4,6 +4,7 @@ import { APP_GUARD } from '@nestjs/core';
 import { JwtModule } from '@nestjs/jwt';
 import { AppConfig } from '../config/app-config';
 import { UsersModule } from '../users/users.module';
+import { AddressRateLimitGuard } from './address-rate-limit.guard';
 import { AuthController } from './auth.controller';
 import { AuthService } from './auth.service';
 import { BasicAuthController } from './basic-auth.controller';
@@ -32,6 +33,7 @@ import { RolesGuard } from './roles.guard';
   providers: [
     AuthService,
     LoginRateLimiter,
+    AddressRateLimitGuard,
     { provide: APP_GUARD, useClass: JwtAuthGuard },
     { provide: APP_GUARD, useClass: RolesGuard },
   ],

@@ -65,7 +65,7 @@ export class AuthService {
     this.limiter.check(identifier, ip);
     const user = await this.users.findForLogin(identifier);
     // Unknown users are verified against a dummy hash: both failures take about the same time.
-    const ok = await this.hasher.verify(user?.passwordHash, password);
+    const ok = await this.hasher.verify(user?.passwordHash, password, ip);
     if (!user || !ok) {
       this.limiter.recordFailure(identifier, ip);
       throw new UnauthorizedException('Bad credentials');

@@ -9,6 +9,7 @@ describe('LoginRateLimiter', () => {
           JWT_SECRET: 'x'.repeat(32),
           LOGIN_MAX_FAILURES: '3',
           LOGIN_MAX_FAILURES_PER_IP: '5',
+          LOGIN_MAX_FAILURES_PER_ACCOUNT: '4',
           LOGIN_WINDOW_SECONDS: '60',
         }),
       ),
@@ -44,5 +45,12 @@ describe('LoginRateLimiter', () => {
     const l = limiter();
     for (let i = 0; i < 5; i++) l.recordFailure(`user${i}`, '9.9.9.9');
     expect(() => l.check('fresh-name', '9.9.9.9')).toThrow(TooManyAttemptsException);
+  });
+
+  it('limits one username guessed from many addresses, for every address', () => {
+    const l = limiter();
+    for (let i = 0; i < 4; i++) l.recordFailure('dave', `10.0.0.${i}`);
+    expect(() => l.check('DAVE', '10.0.0.200')).toThrow(TooManyAttemptsException);
+    expect(() => l.check('erin', '10.0.0.200')).not.toThrow();
   });
 });

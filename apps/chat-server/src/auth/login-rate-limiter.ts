@@ -13,7 +13,8 @@ interface Window {
 }
 
 /**
- * Counts failed logins per (username, address) and per address, in fixed windows. Only
+ * Counts failed logins per (username, address), per address and per username whatever the
+ * address (a guess spread over many addresses), in fixed windows. Only
  * failures count, so successful traffic is never throttled; while a key is over its limit every
  * attempt on it is refused with 429 and Retry-After (even a right password: no oracle).
  */
@@ -32,6 +33,7 @@ export class LoginRateLimiter {
     return [
       [`u:${username.trim().toLowerCase()}|${ip}`, this.limits.maxFailures],
       [`ip:${ip}`, this.limits.maxFailuresPerIp],
+      [`a:${username.trim().toLowerCase()}`, this.limits.maxFailuresPerAccount],
     ];
   }
 

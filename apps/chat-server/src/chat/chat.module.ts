@@ -2,15 +2,19 @@ import { Global, Module } from '@nestjs/common';
 import {
   InProcessStompBus,
   RedisStompBus,
+  SOCKJS_LEGACY_TRANSPORTS,
+  SOCKJS_TRANSPORTS,
   STOMP_AUTHENTICATOR,
   STOMP_AUTHORIZER,
   STOMP_BUS,
   StompModule,
 } from '@app/stomp';
+import { readFileSync } from 'node:fs';
 import { RedisConnections } from '../cluster/redis-connections';
 import { AppConfig } from '../config/app-config';
 import { RealtimePublisher } from '../common/realtime/realtime-publisher';
 import { MessagesModule } from '../messages/messages.module';
+import { appSecurityHeaders } from '../ops/configure-http';
 import { ReadStateModule } from '../read-state/read-state.module';
 import { RoomsModule } from '../rooms/rooms.module';
 import { StatusModule } from '../status/status.module';
@@ -26,6 +30,14 @@ import { TypingService } from './typing.service';
 
 /** Endpoints: SockJS at `/ws/chat` and raw WebSocket at `/ws/chat/websocket`, on the HTTP port. */
 export const STOMP_PATH = '/ws/chat';
+
+/**
+ * The SockJS client the iframe transports load, served by the endpoint itself (the version
+ * package-lock.json pins, the one the web client bundles), never a CDN's.
+ */
+export function sockjsClientScript(): Buffer {
+  return readFileSync(require.resolve('sockjs-client/dist/sockjs.min.js'));
+}
 
 /**
  * The real-time chat on our STOMP broker. Global so every feature can push live through
@@ -47,6 +59,15 @@ export const STOMP_PATH = '/ws/chat';
           maxFramesInFlight: settings.stomp.maxFramesInFlight,
         },
         connectTimeoutMs: settings.stomp.connectTimeoutMs,
+        // As strict as the REST surface: its security headers, its CORS origins.
+        sockjs: {
+          transports: settings.stomp.sockjsLegacyTransports
+            ? SOCKJS_TRANSPORTS
+            : SOCKJS_TRANSPORTS.filter((t) => !SOCKJS_LEGACY_TRANSPORTS.includes(t)),
+          allowedOrigins: settings.corsOrigins,
+          responseHeaders: appSecurityHeaders(settings),
+          clientScript: sockjsClientScript(),
+        },
         serverName: 'chat-server/1.0',
         mapError: mapStompError,
       }),

@@ -10,7 +10,12 @@ describe('loadSettings', () => {
     const dir = dataDir();
     const s = loadSettings({ DATA_DIR: dir });
     expect(s.port).toBe(8080);
-    expect(s.database).toEqual({ kind: 'sqlite', path: join(dir, 'chat.sqlite') });
+    expect(s.database).toEqual({
+      kind: 'sqlite',
+      path: join(dir, 'chat.sqlite'),
+      synchronous: 'FULL',
+      queryTimeoutMs: 5000,
+    });
     expect(s.jwt.expiresInSeconds).toBe(86400);
   });
 
@@ -39,7 +44,12 @@ describe('loadSettings', () => {
       DATABASE_URL: 'mariadb://root@127.0.0.1:3306/chat',
       JWT_SECRET: 'x'.repeat(32),
     });
-    expect(s.database).toEqual({ kind: 'mysql', url: 'mysql://root@127.0.0.1:3306/chat', poolSize: 10 });
+    expect(s.database).toEqual({
+      kind: 'mysql',
+      url: 'mysql://root@127.0.0.1:3306/chat',
+      poolSize: 10,
+      queryTimeoutMs: 5000,
+    });
     expect(() => loadSettings({ DATABASE_URL: 'postgres://x', JWT_SECRET: 'x'.repeat(32) })).toThrow(
       ConfigError,
     );

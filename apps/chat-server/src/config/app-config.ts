@@ -1,9 +1,11 @@
 import { Injectable } from '@nestjs/common';
+import { AbuseSettings, abuseSettings } from './abuse.settings';
 import { AuthSettings, authSettings } from './auth.settings';
 import { DatabaseSettings, databaseSettings } from './database.settings';
 import { Env, EnvReader } from './env-reader';
 import { HttpSettings, httpSettings } from './http.settings';
 import { LoggingSettings, loggingSettings } from './logging.settings';
+import { OpsSettings, opsSettings } from './ops.settings';
 import { RedisSettings, redisSettings } from './redis.settings';
 import { RuntimeSettings, runtimeSettings } from './runtime.settings';
 import { StompSettings, stompSettings } from './stomp.settings';
@@ -22,7 +24,9 @@ export type AppSettings = RuntimeSettings &
   AuthSettings &
   RedisSettings &
   LoggingSettings &
-  StompSettings;
+  StompSettings &
+  AbuseSettings &
+  OpsSettings;
 
 export class ConfigError extends Error {}
 
@@ -33,14 +37,17 @@ export class ConfigError extends Error {}
 export function loadSettings(env: Env = process.env): AppSettings {
   const reader = new EnvReader(env);
   const runtime = runtimeSettings(reader);
+  const http = httpSettings(reader);
   const settings: AppSettings = {
     ...runtime,
-    ...httpSettings(reader),
+    ...http,
     ...databaseSettings(reader, runtime),
     ...authSettings(reader, runtime),
     ...redisSettings(reader),
     ...loggingSettings(reader, runtime),
     ...stompSettings(reader),
+    ...abuseSettings(reader),
+    ...opsSettings(reader, runtime, http),
   };
   if (reader.errors.length)
     throw new ConfigError(`Invalid configuration:\n  - ${reader.errors.join('\n  - ')}`);

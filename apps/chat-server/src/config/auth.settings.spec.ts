@@ -22,7 +22,12 @@ describe('authSettings', () => {
     const s = read({ JWT_SECRET: strong });
     expect(s.passwordHash).toEqual({ memoryKib: 19456, timeCost: 2 });
     expect(s.jwt).toEqual({ secret: strong, expiresInSeconds: 86400 });
-    expect(s.loginRateLimit).toEqual({ maxFailures: 5, windowSeconds: 900, maxFailuresPerIp: 100 });
+    expect(s.loginRateLimit).toEqual({
+      maxFailures: 5,
+      windowSeconds: 900,
+      maxFailuresPerIp: 100,
+      maxFailuresPerAccount: 50,
+    });
     expect(s.admin).toBeUndefined();
   });
 

@@ -8,7 +8,13 @@ export interface AuthSettings {
   jwt: { secret: string; expiresInSeconds: number };
   /** The administrator created at startup when missing. */
   admin?: { username: string; password: string; email?: string };
-  loginRateLimit: { maxFailures: number; windowSeconds: number; maxFailuresPerIp: number };
+  loginRateLimit: {
+    maxFailures: number;
+    windowSeconds: number;
+    maxFailuresPerIp: number;
+    /** Failures per username (or e-mail) from all addresses together. */
+    maxFailuresPerAccount: number;
+  };
   /** argon2id cost; the defaults are OWASP's recommendation (19 MiB, 2 passes). */
   passwordHash: { memoryKib: number; timeCost: number };
 }
@@ -27,6 +33,7 @@ export function authSettings(env: EnvReader, runtime: RuntimeSettings): AuthSett
       maxFailures: env.int('LOGIN_MAX_FAILURES', 5, 1, 1_000_000),
       windowSeconds: env.int('LOGIN_WINDOW_SECONDS', 900, 1, 86400),
       maxFailuresPerIp: env.int('LOGIN_MAX_FAILURES_PER_IP', 100, 1, 10_000_000),
+      maxFailuresPerAccount: env.int('LOGIN_MAX_FAILURES_PER_ACCOUNT', 50, 1, 10_000_000),
     },
     passwordHash: {
       memoryKib: env.int('ARGON2_MEMORY_KIB', 19456, 1024, 4 * 1024 * 1024),

@@ -17,7 +17,22 @@ describe('databaseSettings', () => {
   };
 
   it('defaults to embedded SQLite in the data folder', () => {
-    expect(read({}).database).toEqual({ kind: 'sqlite', path: join('/srv/chat', 'chat.sqlite') });
+    expect(read({}).database).toEqual({
+      kind: 'sqlite',
+      path: join('/srv/chat', 'chat.sqlite'),
+      synchronous: 'FULL',
+      queryTimeoutMs: 5000,
+    });
+  });
+
+  it('reads the query timeout and the SQLite sync mode, and refuses other values', () => {
+    expect(read({ DB_QUERY_TIMEOUT_MS: '250', SQLITE_SYNCHRONOUS: 'normal' }).database).toEqual(
+      expect.objectContaining({ synchronous: 'NORMAL', queryTimeoutMs: 250 }),
+    );
+    expect(read({ DB_QUERY_TIMEOUT_MS: '0', SQLITE_SYNCHRONOUS: 'OFF' }).errors).toEqual([
+      'DB_QUERY_TIMEOUT_MS must be between 100 and 600000 (got 0)',
+      'SQLITE_SYNCHRONOUS must be FULL or NORMAL (got "OFF")',
+    ]);
   });
 
   it('reads mysql:// and mariadb:// urls with a bounded pool size', () => {
@@ -25,6 +40,7 @@ describe('databaseSettings', () => {
       kind: 'mysql',
       url: 'mysql://u@h/db',
       poolSize: 20,
+      queryTimeoutMs: 5000,
     });
     expect(read({ DATABASE_URL: 'mariadb://u@h/db', DB_POOL_SIZE: '500' }).errors).toEqual([
       'DB_POOL_SIZE must be between 1 and 200 (got 500)',
@@ -32,11 +48,12 @@ describe('databaseSettings', () => {
   });
 
   it('reads sqlite: paths, in memory included', () => {
-    expect(read({ DATABASE_URL: 'sqlite::memory:' }).database).toEqual({ kind: 'sqlite', path: ':memory:' });
-    expect(read({ DATABASE_URL: 'sqlite:///tmp/x.sqlite' }).database).toEqual({
-      kind: 'sqlite',
-      path: '/tmp/x.sqlite',
-    });
+    expect(read({ DATABASE_URL: 'sqlite::memory:' }).database).toEqual(
+      expect.objectContaining({ kind: 'sqlite', path: ':memory:' }),
+    );
+    expect(read({ DATABASE_URL: 'sqlite:///tmp/x.sqlite' }).database).toEqual(
+      expect.objectContaining({ kind: 'sqlite', path: '/tmp/x.sqlite' }),
+    );
   });
 
   it('rejects other schemes', () => {

@@ -27,6 +27,16 @@ export class EnvReader {
     return raw === 'true' || raw === '1';
   }
 
+  /** "true"/"1" or "false"/"0"; `def` when unset or blank, anything else is an error. */
+  bool(name: string, def: boolean): boolean {
+    const raw = this.text(name);
+    if (raw === undefined) return def;
+    if (raw === 'true' || raw === '1') return true;
+    if (raw === 'false' || raw === '0') return false;
+    this.fail(`${name} must be true or false (got "${raw}")`);
+    return def;
+  }
+
   /** A whole number in [min, max]; `def` when unset or blank. */
   int(name: string, def: number, min: number, max: number): number {
     const raw = this.env[name];

@@ -11,6 +11,7 @@ describe('stompSettings', () => {
       connectTimeoutMs: 10000,
       maxSessionsPerIp: 20000,
       maxFramesInFlight: 32,
+      sockjsLegacyTransports: true,
     });
   });
 
@@ -19,6 +20,15 @@ describe('stompSettings', () => {
     const reader = new EnvReader({ STOMP_MAX_FRAMES_IN_FLIGHT: '0' });
     stompSettings(reader);
     expect(reader.errors).toEqual(['STOMP_MAX_FRAMES_IN_FLIGHT must be between 1 and 1000 (got 0)']);
+  });
+
+  it('switches the legacy SockJS transports off on request', () => {
+    expect(
+      stompSettings(new EnvReader({ SOCKJS_LEGACY_TRANSPORTS: 'false' })).stomp.sockjsLegacyTransports,
+    ).toBe(false);
+    const reader = new EnvReader({ SOCKJS_LEGACY_TRANSPORTS: 'off' });
+    stompSettings(reader);
+    expect(reader.errors).toEqual(['SOCKJS_LEGACY_TRANSPORTS must be true or false (got "off")']);
   });
 
   it('reads every limit and refuses one out of range', () => {

@@ -2,7 +2,7 @@ import { EnvReader } from './env-reader';
 
 /**
  * The STOMP broker's limits (heart-beats, frame size, slow consumers, connections per address,
- * frames a session has read and not answered).
+ * frames a session has read and not answered) and transports.
  */
 export interface StompSettings {
   stomp: {
@@ -13,6 +13,8 @@ export interface StompSettings {
     connectTimeoutMs: number;
     maxSessionsPerIp: number;
     maxFramesInFlight: number;
+    /** Serve SockJS' legacy transports (eventsource, htmlfile, jsonp-polling, iframe-*) too. */
+    sockjsLegacyTransports: boolean;
   };
 }
 
@@ -26,6 +28,7 @@ export function stompSettings(env: EnvReader): StompSettings {
       connectTimeoutMs: env.int('STOMP_CONNECT_TIMEOUT_MS', 10000, 100, 3_600_000),
       maxSessionsPerIp: env.int('STOMP_MAX_SESSIONS_PER_IP', 20000, 1, 10_000_000),
       maxFramesInFlight: env.int('STOMP_MAX_FRAMES_IN_FLIGHT', 32, 1, 1000),
+      sockjsLegacyTransports: env.bool('SOCKJS_LEGACY_TRANSPORTS', true),
     },
   };
 }

@@ -8,6 +8,7 @@ import { Notification } from '../notifications/notification.entity';
 import { RoomMember } from '../rooms/room-member.entity';
 import { Room } from '../rooms/room.entity';
 import { UserStatus } from '../status/user-status.entity';
+import { UserBlock } from '../users/user-block.entity';
 import { User } from '../users/user.entity';
 import { TypeOrmLogger } from './typeorm-logger';
 import { CreateUsers1732000000000 } from './migrations/1732000000000-create-users';
@@ -16,8 +17,18 @@ import { CreateNotificationsAndStatuses1732000000002 } from './migrations/173200
 import { ReadStateAndMentions1732000000003 } from './migrations/1732000000003-read-state-and-mentions';
 import { EditsReactionsThreads1732000000004 } from './migrations/1732000000004-edits-reactions-threads';
 import { MessageSearch1732000000005 } from './migrations/1732000000005-message-search';
+import { Blocks1732000000007 } from './migrations/1732000000007-blocks';
 
-export const ENTITIES = [User, Room, RoomMember, Message, Notification, UserStatus, MessageReaction];
+export const ENTITIES = [
+  User,
+  Room,
+  RoomMember,
+  Message,
+  Notification,
+  UserStatus,
+  MessageReaction,
+  UserBlock,
+];
 export const MIGRATIONS = [
   CreateUsers1732000000000,
   CreateRoomsAndMessages1732000000001,
@@ -25,6 +36,7 @@ export const MIGRATIONS = [
   ReadStateAndMentions1732000000003,
   EditsReactionsThreads1732000000004,
   MessageSearch1732000000005,
+  Blocks1732000000007,
 ];
 
 /**
@@ -67,8 +79,10 @@ export function dataSourceOptions(db: AppSettings['database']): DataSourceOption
     database: db.path,
     enableWAL: true,
     prepareDatabase: (conn: { pragma: (s: string) => unknown }) => {
-      conn.pragma('busy_timeout = 5000');
-      conn.pragma('synchronous = NORMAL');
+      // better-sqlite3 runs statements synchronously, so the only wait that can be bounded is a
+      // lock held by another process (the sqlite3 shell, a second server on the same file).
+      conn.pragma(`busy_timeout = ${db.queryTimeoutMs}`);
+      conn.pragma(`synchronous = ${db.synchronous}`);
     },
   };
 }

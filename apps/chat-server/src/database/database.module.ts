@@ -4,6 +4,7 @@ import { DataSource } from 'typeorm';
 import { isDependencyUnavailable } from '../common/filters/all-exceptions.filter';
 import { AppSettings } from '../config/app-config';
 import { dataSourceOptions } from './data-source-options';
+import { boundMysqlWaits } from './query-timeouts';
 import { runMigrationsExclusively } from './run-migrations';
 import { TransactionRunner } from './transaction-runner';
 
@@ -35,6 +36,8 @@ export class DatabaseModule {
               await dataSource.destroy();
               throw err;
             }
+            // From now on no wait on MySQL/MariaDB is unbounded (migrations may take minutes).
+            if (database.kind === 'mysql') boundMysqlWaits(dataSource, database.queryTimeoutMs);
             return dataSource;
           },
         }),

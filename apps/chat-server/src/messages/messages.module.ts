@@ -1,4 +1,5 @@
 import { Module } from '@nestjs/common';
+import { UsersModule } from '../users/users.module';
 import { ReadStateModule } from '../read-state/read-state.module';
 import { RoomsModule } from '../rooms/rooms.module';
 import { BasicMessagesController } from './basic-messages.controller';
@@ -15,7 +16,7 @@ import { SearchRepository } from './search/search.repository';
 import { SearchService } from './search/search.service';
 
 @Module({
-  imports: [RoomsModule, ReadStateModule],
+  imports: [RoomsModule, ReadStateModule, UsersModule],
   controllers: [MessagesController, BasicMessagesController, SearchController, ReactionsController],
   providers: [
     MessagesService,

@@ -8,6 +8,8 @@ import {
 import { DomainEvents } from '../common/events/domain-events';
 import { isForeignKeyViolation, isUniqueViolation } from '../common/filters/all-exceptions.filter';
 import { isAdmin, Principal } from '../common/principal';
+import { TokenBuckets } from '../common/rate-limit/token-buckets';
+import { AppConfig } from '../config/app-config';
 import { isWellFormedText } from '../common/validation/json-input';
 import { MAX_ID } from '../common/pipes/parse-id.pipe';
 import { FieldError, ValidationFailedException } from '../common/validation/validation';
@@ -16,7 +18,7 @@ import { MentionedUser } from '../read-state/mentions';
 import { ReadStateRepository } from '../read-state/read-state.repository';
 import { ReadStateService } from '../read-state/read-state.service';
 import { RoomsService } from '../rooms/rooms.service';
-import { MessageView, toMessageView } from './message-view';
+import { MessageView } from './message-view';
 import { MessageViews } from './message-views';
 import { MessageWriter } from './message-writer';
 import { HistoryWindow, MessagesRepository, ReplyWindow, ThreadCounts } from './messages.repository';
@@ -112,7 +114,13 @@ export class MessagesService {
     private readonly readState: ReadStateService,
     private readonly readStateRepo: ReadStateRepository,
     private readonly views: MessageViews,
-  ) {}
+    config: AppConfig,
+  ) {
+    this.posts = new TokenBuckets(() => config.settings.limits.posts);
+  }
+
+  /** Messages sent per user, REST and STOMP together (POST_RATE_PER_MINUTE / POST_BURST). */
+  private readonly posts: TokenBuckets;
 
   /**
    * Sends a message: 400 invalid content or clientMessageId, 404 unknown room, 403 neither a
@@ -138,6 +146,7 @@ export class MessagesService {
     parentId?: unknown,
     order?: SendOrder,
   ): Promise<SendResult> {
+    this.posts.takeOrThrow(caller.id, 'Too many messages');
     const errors = validateMessage(content, clientMessageId);
     if (parentId !== undefined && parentId !== null && !isId(parentId))
       errors.push({ field: 'parentId', message: 'parentId must be a positive integer id' });
@@ -177,7 +186,7 @@ export class MessagesService {
       if (isForeignKeyViolation(err)) throw new NotFoundException(`Chat room ${roomId} not found`);
       throw err;
     }
-    const message = toMessageView({
+    const message = this.views.one({
       id,
       roomId,
       sender: { id: caller.id, username: caller.username, email: caller.email },
@@ -320,7 +329,11 @@ export class MessagesService {
     return message;
   }
 
-  /** Deletes a message: its sender, the room's creator or an admin (403 others, 404 unknown). */
+  /**
+   * Deletes a message: its sender, an admin, or the room's creator while it is a member (never in a
+   * direct-message room, where whoever opened it first gains nothing over the other): 403 others,
+   * 404 unknown.
+   */
   async delete(caller: Principal, messageId: number): Promise<void> {
     const meta = await this.messages.findMeta(messageId);
     if (!meta) throw new NotFoundException(`Message ${messageId} not found`);
@@ -328,7 +341,7 @@ export class MessagesService {
     const allowed =
       isAdmin(caller) ||
       (meta.senderId !== null && meta.senderId === caller.id) ||
-      (room?.creatorId != null && room.creatorId === caller.id);
+      (room !== null && (await this.rooms.creatorPowers(caller, room)));
     if (!allowed)
       throw new ForbiddenException('Only the sender, the room creator or an administrator may delete it');
     if (meta.parentId === null) {

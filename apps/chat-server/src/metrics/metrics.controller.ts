@@ -1,10 +1,8 @@
 import { ApiPrometheusResponse } from '../ops/api-schemas';
-import { Controller, Get, Headers, Res, UnauthorizedException } from '@nestjs/common';
+import { Controller, Get, Headers, NotFoundException, Res, UnauthorizedException } from '@nestjs/common';
 import { ApiOperation, ApiProduces, ApiTags } from '@nestjs/swagger';
-import { createHash, timingSafeEqual } from 'node:crypto';
 import { Public } from '../common/decorators/public.decorator';
-import { AppConfig } from '../config/app-config';
-import { bearerToken } from '../auth/jwt-auth.guard';
+import { MetricsAccess } from './metrics-access';
 import { MetricsService } from './metrics.service';
 
 interface RawReply {
@@ -12,26 +10,24 @@ interface RawReply {
   send(body: string): unknown;
 }
 
-const digest = (s: string) => createHash('sha256').update(s).digest();
-
-/** Prometheus scrape endpoint; needs `Authorization: Bearer <METRICS_TOKEN>` when that is set. */
+/**
+ * Prometheus scrape endpoint on the HTTP port; needs `Authorization: Bearer <METRICS_TOKEN>` when
+ * that is set. A 404 when metrics are served on METRICS_PORT instead, or not at all (production
+ * without a token).
+ */
 @ApiTags('ops')
 @Controller('metrics')
 export class MetricsController {
-  private readonly expected?: Buffer;
-
   constructor(
     private readonly metrics: MetricsService,
-    config: AppConfig,
-  ) {
-    const token = config.settings.metricsToken;
-    this.expected = token ? digest(token) : undefined;
-  }
+    private readonly access: MetricsAccess,
+  ) {}
 
   @Public()
   @Get()
   @ApiOperation({
-    summary: 'Prometheus metrics (text format); bearer METRICS_TOKEN (or X-Metrics-Token) when configured',
+    summary:
+      'Prometheus metrics (text format); bearer METRICS_TOKEN (or X-Metrics-Token) when configured; 404 in production without one, or with METRICS_PORT',
   })
   @ApiProduces('text/plain')
   @ApiPrometheusResponse()
@@ -40,11 +36,9 @@ export class MetricsController {
     @Headers('x-metrics-token') headerToken: string | undefined,
     @Res() reply: RawReply,
   ): Promise<void> {
-    if (this.expected) {
-      const given = bearerToken(authorization) ?? headerToken;
-      if (!given || !timingSafeEqual(digest(given), this.expected)) {
-        throw new UnauthorizedException('Metrics require the configured token');
-      }
+    if (this.access.exposure !== 'http-port') throw new NotFoundException('Cannot GET /metrics');
+    if (!this.access.allows(authorization, headerToken)) {
+      throw new UnauthorizedException('Metrics require the configured token');
     }
     const { contentType, body } = await this.metrics.render();
     reply.header('content-type', contentType).header('cache-control', 'no-store').send(body);

@@ -12,6 +12,13 @@ export interface StompStatsSnapshot {
   slowConsumerCloses: number;
 }
 
+/** Open sockets and cumulative refusals of the HTTP port (ops/connection-limits.ts). */
+export interface ConnectionStatsSnapshot {
+  open: number;
+  refusedPerAddress: number;
+  refusedMaxConnections: number;
+}
+
 interface HttpHookTarget {
   addHook(
     name: 'onResponse',
@@ -95,7 +102,22 @@ export class MetricsService {
     registers: [this.registry],
   });
 
+  readonly httpConnections = new Gauge({
+    name: 'http_connections',
+    help: 'Open sockets on the HTTP port (REST, SockJS, WebSocket)',
+    registers: [this.registry],
+    collect: () => this.pullConnectionStats(),
+  });
+  readonly httpConnectionsRefused = new Counter({
+    name: 'http_connections_refused_total',
+    help: 'Sockets closed on accept: over HTTP_MAX_CONNECTIONS_PER_IP (per_address) or HTTP_MAX_CONNECTIONS (max_connections)',
+    labelNames: ['reason'] as const,
+    registers: [this.registry],
+  });
+
   private stompStats?: () => StompStatsSnapshot;
+  private connectionStats?: () => ConnectionStatsSnapshot;
+  private readonly pulledRefusals = { perAddress: 0, maxConnections: 0 };
   private readonly pulled = { framesIn: 0, messagesDelivered: 0, slowConsumerCloses: 0 };
 
   constructor(@Optional() @InjectDataSource() private readonly dataSource?: DataSource) {
@@ -141,6 +163,25 @@ export class MetricsService {
     if (delivered) this.stompMessagesOut.inc(delivered);
     const slow = delta('slowConsumerCloses', s.slowConsumerCloses);
     if (slow) this.stompSlowConsumerCloses.inc(slow);
+  }
+
+  // ---------------------------------------------------------------- HTTP sockets (pulled)
+
+  /** Reads open sockets and refusals from the connection limiter on each scrape. */
+  bindConnectionStats(read: (() => ConnectionStatsSnapshot) | undefined): void {
+    this.connectionStats = read;
+  }
+
+  private pullConnectionStats(): void {
+    if (!this.connectionStats) return;
+    const s = this.connectionStats();
+    this.httpConnections.set(s.open);
+    const perAddress = s.refusedPerAddress - this.pulledRefusals.perAddress;
+    const maxConnections = s.refusedMaxConnections - this.pulledRefusals.maxConnections;
+    this.pulledRefusals.perAddress = s.refusedPerAddress;
+    this.pulledRefusals.maxConnections = s.refusedMaxConnections;
+    if (perAddress > 0) this.httpConnectionsRefused.inc({ reason: 'per_address' }, perAddress);
+    if (maxConnections > 0) this.httpConnectionsRefused.inc({ reason: 'max_connections' }, maxConnections);
   }
 
   // ---------------------------------------------------------------- HTTP and database

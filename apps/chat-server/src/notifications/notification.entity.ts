@@ -14,6 +14,15 @@ export enum NotificationType {
   REPLY = 'REPLY',
 }
 
+/** The types a user causes (its `sender`); a type the system sends on its own is not listed. */
+export const SENT_BY_USERS: ReadonlySet<NotificationType> = new Set([
+  NotificationType.USER,
+  NotificationType.ROOM_INVITE,
+  NotificationType.DIRECT_MESSAGE,
+  NotificationType.MENTION,
+  NotificationType.REPLY,
+]);
+
 @Entity({ name: 'notifications' })
 export class Notification {
   @PrimaryGeneratedColumn()
@@ -38,6 +47,10 @@ export class Notification {
   /** Who caused it (null for the system or once that user is deleted). */
   @Column({ name: 'actor_id', type: 'int', nullable: true })
   actorId!: number | null;
+
+  @ManyToOne(() => User, { nullable: true, onDelete: 'SET NULL' })
+  @JoinColumn({ name: 'actor_id' })
+  actor?: User | null;
 
   /** The room it is about, when there is one. */
   @Column({ name: 'room_id', type: 'int', nullable: true })

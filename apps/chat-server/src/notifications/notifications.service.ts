@@ -11,12 +11,16 @@ import { DomainEventMap } from '../common/events/domain-events';
 import { OnDomainEvent } from '../common/events/on-domain-event.decorator';
 import { UserQueue } from '../common/realtime/destinations';
 import { isAdmin, Principal } from '../common/principal';
+import { TokenBuckets } from '../common/rate-limit/token-buckets';
 import { RealtimePublisher } from '../common/realtime/realtime-publisher';
+import { AppConfig } from '../config/app-config';
 import { TransactionRunner } from '../database/transaction-runner';
 import type { MessageView } from '../messages/message-view';
 import type { MentionedUser } from '../read-state/mentions';
 import { RoomMember } from '../rooms/room-member.entity';
 import { Room, RoomType } from '../rooms/room.entity';
+import { BlocksService } from '../users/blocks.service';
+import { User } from '../users/user.entity';
 import { UsersService } from '../users/users.service';
 import {
   DEFAULT_PAGE_SIZE,
@@ -25,6 +29,10 @@ import {
   NotificationDto,
 } from './dto/notification.dto';
 import { Notification, NotificationType } from './notification.entity';
+
+/** The author of a message as a notification's actor (null for a deleted sender). */
+const senderOf = (m: MessageView): Pick<User, 'id' | 'username'> | null =>
+  m.sender.id === null ? null : { id: m.sender.id, username: m.sender.username };
 
 export interface NotificationPage {
   page?: number;
@@ -36,50 +44,78 @@ interface NewNotification {
   userId: number;
   type: NotificationType;
   message: string;
-  actorId: number | null;
+  /** Who causes it (its `sender`); null for the system. */
+  actor: Pick<User, 'id' | 'username'> | null;
   roomId: number | null;
   /** The message it is about (MENTION, DIRECT_MESSAGE). */
   messageId?: number | null;
 }
 
+/** The refusal of a notification to someone the caller may not notify: a stranger, or a user who blocked it. */
+const NOT_ALLOWED = 'You may only notify users you share a room with';
+
 /**
  * A user's notifications: sent by users (to themselves or people they share a room with) and
  * admins, and by the system when the user is added to a room or gets a direct message. Each one
  * is persisted first, then pushed to the user's live sessions on `/user/queue/notifications`.
+ *
+ * Abuse limits (docs/API-DECISIONS.md, "Notifications"): a user who blocked the sender gets
+ * nothing from it, and one sender causes a recipient at most NOTIFY_PAIR_BURST notifications at
+ * once, then NOTIFY_PAIR_RATE_PER_MINUTE; `POST` answers 403 / 429 for those, the automatic ones
+ * (invites, mentions, replies, direct messages) are simply not created.
  */
 @Injectable()
 export class NotificationsService {
   private readonly logger = new Logger(NotificationsService.name);
+  /** `POST /notifications` per sender, whatever the recipient. */
+  private readonly sends: TokenBuckets;
+  /** Notifications per (sender, recipient), sent or automatic. */
+  private readonly pairs: TokenBuckets;
 
   constructor(
     @InjectRepository(Notification) private readonly notifications: Repository<Notification>,
     @InjectRepository(RoomMember) private readonly members: Repository<RoomMember>,
     @InjectRepository(Room) private readonly rooms: Repository<Room>,
     private readonly users: UsersService,
+    private readonly blocks: BlocksService,
     private readonly publisher: RealtimePublisher,
     private readonly transactions: TransactionRunner,
-  ) {}
+    config: AppConfig,
+  ) {
+    this.sends = new TokenBuckets(() => config.settings.limits.notifySends);
+    this.pairs = new TokenBuckets(() => config.settings.limits.notifyPair);
+  }
 
   /**
-   * 404 for an unknown user; then an admin may notify anyone, a user itself or a user it shares
-   * a room with (403 else). The message is trimmed and must keep 1-1000 characters.
+   * 429 past the sender's rate; 400 for the text (trimmed, 1-1000 characters); 404 for an unknown
+   * user; then an admin may notify anyone, a user itself or a user it shares a room with and was
+   * not blocked by (403 else, the same answer for both: a blocked sender learns nothing a stranger
+   * would not); 429 past the (sender, recipient) rate.
    */
   async send(caller: Principal, userId: number, message: string): Promise<NotificationDto> {
+    this.sends.takeOrThrow(caller.id, 'Too many notifications sent');
     const text = message.trim();
     if (!text.length || text.length > MAX_NOTIFICATION_LENGTH)
       throw new BadRequestException(
         `message must be 1-${MAX_NOTIFICATION_LENGTH} characters (not only spaces)`,
       );
     await this.users.getExisting(userId);
-    if (!isAdmin(caller) && caller.id !== userId && !(await this.shareARoom(caller.id, userId)))
-      throw new ForbiddenException('You may only notify users you share a room with');
-    return this.create({
+    if (
+      !isAdmin(caller) &&
+      caller.id !== userId &&
+      (!(await this.shareARoom(caller.id, userId)) || (await this.blocks.hasBlocked(userId, caller.id)))
+    )
+      throw new ForbiddenException(NOT_ALLOWED);
+    if (caller.id !== userId)
+      this.pairs.takeOrThrow(this.pairKey(caller.id, userId), 'Too many notifications to this user');
+    const view = await this.persist({
       userId,
       type: NotificationType.USER,
       message: text,
-      actorId: caller.id,
+      actor: caller,
       roomId: null,
     });
+    return view;
   }
 
   /** The caller's own notifications, newest first. */
@@ -91,6 +127,7 @@ export class NotificationsService {
       throw new BadRequestException(`size must be an integer from 1 to ${MAX_PAGE_SIZE}`);
     const rows = await this.notifications.find({
       where: { userId: caller.id, ...(query.unread ? { read: false } : {}) },
+      relations: { actor: true },
       order: { id: 'DESC' },
       skip: page * size,
       take: size,
@@ -100,7 +137,7 @@ export class NotificationsService {
 
   /** Marks one of the caller's notifications read (idempotent): 404 unknown, 403 someone else's. */
   async markRead(caller: Principal, id: number): Promise<NotificationDto> {
-    const n = await this.notifications.findOne({ where: { id } });
+    const n = await this.notifications.findOne({ where: { id }, relations: { actor: true } });
     if (!n) throw new NotFoundException(`Notification ${id} not found`);
     if (n.userId !== caller.id) throw new ForbiddenException('You may only mark your own notifications');
     if (!n.read) {
@@ -129,7 +166,7 @@ export class NotificationsService {
       userId: e.userId,
       type: NotificationType.ROOM_INVITE,
       message: `${actor?.username ?? 'Someone'} added you to ${room.name}`,
-      actorId: actor ? actor.id : null,
+      actor,
       roomId: room.id,
     });
   }
@@ -178,7 +215,7 @@ export class NotificationsService {
         userId: user.id,
         type: NotificationType.MENTION,
         message: `${message.sender.username} mentioned you in ${room.name}`,
-        actorId: message.sender.id,
+        actor: senderOf(message),
         roomId: room.id,
         messageId: message.id,
       });
@@ -196,7 +233,7 @@ export class NotificationsService {
         userId,
         type: NotificationType.DIRECT_MESSAGE,
         message: `New direct message from ${e.message.sender.username}`,
-        actorId: senderId,
+        actor: senderOf(e.message),
         roomId: e.room.id,
         messageId: e.message.id,
       });
@@ -223,7 +260,7 @@ export class NotificationsService {
         userId: Number(userId),
         type: NotificationType.REPLY,
         message: `${reply.sender.username} replied in a thread`,
-        actorId: senderId,
+        actor: { id: senderId, username: reply.sender.username },
         roomId: e.roomId,
         messageId: reply.id,
       });
@@ -253,20 +290,48 @@ export class NotificationsService {
     return member?.lastReadMessageId != null && member.lastReadMessageId >= input.messageId;
   }
 
+  private pairKey(senderId: number, recipientId: number): string {
+    return `${senderId}>${recipientId}`;
+  }
+
+  /**
+   * An automatic notification, unless the recipient blocked its sender or the sender has caused
+   * this recipient too many lately: then none is created, and null tells the caller so (nothing is
+   * pushed). A failure is the caller's to log.
+   */
+  private async create(input: NewNotification): Promise<NotificationDto | null> {
+    const senderId = input.actor?.id;
+    if (senderId !== undefined && senderId !== input.userId) {
+      if (await this.blocks.hasBlocked(input.userId, senderId)) return null;
+      if (this.pairs.take(this.pairKey(senderId, input.userId))) {
+        this.logger.debug({ senderId, userId: input.userId, type: input.type }, 'Notification rate-limited');
+        return null;
+      }
+    }
+    return this.persist(input);
+  }
+
   /** Persists, then pushes live; a failing push is logged (the notification is stored and listed). */
-  private async create(input: NewNotification): Promise<NotificationDto> {
+  private async persist(input: NewNotification): Promise<NotificationDto> {
     let saved: Notification;
+    const { actor, ...fields } = input;
     try {
       // save() opens a transaction: on SQLite it must wait for any other one (TransactionRunner).
       const read = await this.alreadyRead(input);
-      const row = this.notifications.create({ messageId: null, ...input, read, createdAt: new Date() });
+      const row = this.notifications.create({
+        messageId: null,
+        ...fields,
+        actorId: actor?.id ?? null,
+        read,
+        createdAt: new Date(),
+      });
       saved = await this.transactions.transaction((m) => m.getRepository(Notification).save(row));
     } catch (err) {
       // The recipient was deleted meanwhile (foreign key): the same answer as the check before.
       await this.users.getExisting(input.userId);
       throw err;
     }
-    const view = NotificationDto.from(saved);
+    const view = NotificationDto.from({ ...saved, actor: actor as User | null });
     try {
       this.publisher.toUser(input.userId, UserQueue.notifications, view);
     } catch (err) {

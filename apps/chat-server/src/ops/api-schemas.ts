@@ -69,3 +69,12 @@ export function ApiPrometheusResponse(): MethodDecorator {
     }),
   );
 }
+
+/** The paging headers of a list page (docs/API-DECISIONS.md, "Paged lists"). */
+export const PAGE_HEADERS = {
+  Link: {
+    description: 'RFC 8288 `<...?page=n&size=s>; rel="next"` while more pages follow',
+    schema: { type: 'string' },
+  },
+  'X-Has-More': { description: '`true` while more pages follow, else `false`', schema: { type: 'string' } },
+};

@@ -1,6 +1,9 @@
-import { Body, Get, Injectable, Param, Post, Put } from '@nestjs/common';
+import { Body, Get, Injectable, Param, Post, Put, Query, Req, Res } from '@nestjs/common';
 import { ApiCreatedResponse, ApiOkResponse, ApiOperation } from '@nestjs/swagger';
+import type { FastifyReply, FastifyRequest } from 'fastify';
 import { CurrentUser } from '../common/decorators/current-user.decorator';
+import { ListPageQuery, sendPage } from '../common/pagination/list-page';
+import { PAGE_HEADERS } from '../ops/api-schemas';
 import { ParseIdPipe } from '../common/pipes/parse-id.pipe';
 import { Principal } from '../common/principal';
 import { CreateGroupDto, UpdateMembersDto } from './dto/room-input.dto';
@@ -66,10 +69,15 @@ export abstract class BasicRoomsController {
   }
 
   @Get()
-  @ApiOkResponse({ type: [RoomDto] })
-  @ApiOperation({ summary: 'The ones the caller belongs to' })
-  async list(@CurrentUser() caller: Principal): Promise<RoomDto[]> {
-    return (await this.rooms.listMine(caller, this.type)).map(RoomDto.from);
+  @ApiOkResponse({ type: [RoomDto], headers: PAGE_HEADERS })
+  @ApiOperation({ summary: 'The ones the caller belongs to; by id, paged' })
+  async list(
+    @CurrentUser() caller: Principal,
+    @Query() query: ListPageQuery,
+    @Req() request: FastifyRequest,
+    @Res({ passthrough: true }) reply: FastifyReply,
+  ): Promise<RoomDto[]> {
+    return sendPage(request, reply, await this.rooms.listMine(caller, this.type, query), RoomDto.from);
   }
 
   private async details(caller: Principal, id: number): Promise<GroupDto> {

@@ -4,7 +4,7 @@ import { OnDomainEvent } from '../common/events/on-domain-event.decorator';
 import { isAdmin, Principal } from '../common/principal';
 import { MembershipCache, RoomInfo } from './membership-cache';
 import { roomNotFound } from './room-errors';
-import { canTakePart, canView } from './room-rules';
+import { canTakePart, canView, hasCreatorPowers } from './room-rules';
 import { RoomType } from './room.entity';
 import { RoomsRepository } from './rooms.repository';
 
@@ -43,6 +43,12 @@ export class RoomAccessService {
     const member = await this.repository.isMember(roomId, userId);
     this.cache.putMember(roomId, userId, member, snapshot);
     return member;
+  }
+
+  /** Whether the caller holds the creator's powers over the room (room-rules `hasCreatorPowers`). */
+  async creatorPowers(caller: Principal, room: RoomInfo): Promise<boolean> {
+    if (room.creatorId !== caller.id) return false;
+    return hasCreatorPowers(caller, room, await this.isMember(room.id, caller.id));
   }
 
   /** A room that exists (and is of `type`, when given: basic groups/channels), else a 404. */

@@ -30,7 +30,7 @@ export class RoomMembershipService {
    */
   async addMember(caller: Principal, roomId: number, userId: number, type?: RoomType): Promise<void> {
     const room = await this.access.existing(roomId, type);
-    assertCanAddMember(caller, room, userId);
+    assertCanAddMember(caller, room, userId, await this.access.creatorPowers(caller, room));
     await this.users.getExisting(userId);
     if (!(await this.join(roomId, userId, caller.id)))
       throw new BadRequestException('User is already a member of this room');
@@ -39,7 +39,7 @@ export class RoomMembershipService {
   /** Removes a member (creator or admin), or the caller leaves. 404 unknown room or not a member. */
   async removeMember(caller: Principal, roomId: number, userId: number, type?: RoomType): Promise<void> {
     const room = await this.access.existing(roomId, type);
-    assertCanRemoveMember(caller, room, userId);
+    assertCanRemoveMember(caller, userId, await this.access.creatorPowers(caller, room));
     const removed = await this.repository.deleteMember(roomId, userId);
     this.cache.invalidateMember(roomId, userId);
     if (!removed) throw new NotFoundException(`User ${userId} is not a member of this room`);

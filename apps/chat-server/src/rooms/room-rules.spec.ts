@@ -6,6 +6,7 @@ import {
   assertCanAddMember,
   assertCanManage,
   assertCanRemoveMember,
+  hasCreatorPowers,
   assertTypeChange,
   canTakePart,
   canView,
@@ -40,32 +41,43 @@ describe('room rules', () => {
     expect(canTakePart(admin, false)).toBe(true);
   });
 
-  it('lets the creator and admins manage a room; nobody else, and nobody once the creator is gone', () => {
-    expect(() => assertCanManage(user(1), room(RoomType.PUBLIC))).not.toThrow();
-    expect(() => assertCanManage(admin, room(RoomType.PRIVATE))).not.toThrow();
-    expect(() => assertCanManage(user(2), room(RoomType.PUBLIC))).toThrow(ForbiddenException);
-    expect(() => assertCanManage(user(1), room(RoomType.PUBLIC, null))).toThrow(ForbiddenException);
+  it('gives creator powers to a creator that is still a member, never in a direct message', () => {
+    expect(hasCreatorPowers(user(1), room(RoomType.PUBLIC), true)).toBe(true);
+    expect(hasCreatorPowers(user(1), room(RoomType.PRIVATE), true)).toBe(true);
+    expect(hasCreatorPowers(user(1), room(RoomType.PRIVATE), false)).toBe(false);
+    expect(hasCreatorPowers(user(1), room(RoomType.DIRECT_MESSAGE), true)).toBe(false);
+    expect(hasCreatorPowers(user(2), room(RoomType.PUBLIC), true)).toBe(false);
+    expect(hasCreatorPowers(user(1), room(RoomType.PUBLIC, null), true)).toBe(false);
+  });
+
+  it('lets the creator and admins manage a room; nobody else', () => {
+    expect(() => assertCanManage(user(1), true)).not.toThrow();
+    expect(() => assertCanManage(admin, false)).not.toThrow();
+    expect(() => assertCanManage(user(2), false)).toThrow(ForbiddenException);
   });
 
   it('adds members: creator and admins; a user joins a PUBLIC room itself; never into a DM', () => {
-    expect(() => assertCanAddMember(user(1), room(RoomType.PRIVATE), 5)).not.toThrow();
-    expect(() => assertCanAddMember(admin, room(RoomType.PRIVATE), 5)).not.toThrow();
-    expect(() => assertCanAddMember(user(5), room(RoomType.PUBLIC), 5)).not.toThrow();
-    expect(() => assertCanAddMember(user(5), room(RoomType.PRIVATE), 5)).toThrow(ForbiddenException);
-    expect(() => assertCanAddMember(user(5), room(RoomType.PUBLIC), 6)).toThrow(ForbiddenException);
-    expect(() => assertCanAddMember(admin, room(RoomType.DIRECT_MESSAGE), 5)).toThrow(BadRequestException);
+    expect(() => assertCanAddMember(user(1), room(RoomType.PRIVATE), 5, true)).not.toThrow();
+    expect(() => assertCanAddMember(admin, room(RoomType.PRIVATE), 5, false)).not.toThrow();
+    expect(() => assertCanAddMember(user(5), room(RoomType.PUBLIC), 5, false)).not.toThrow();
+    expect(() => assertCanAddMember(user(5), room(RoomType.PRIVATE), 5, false)).toThrow(ForbiddenException);
+    expect(() => assertCanAddMember(user(5), room(RoomType.PUBLIC), 6, false)).toThrow(ForbiddenException);
+    // a creator who left a PRIVATE room has no creator powers: it cannot add itself back
+    expect(() => assertCanAddMember(user(1), room(RoomType.PRIVATE), 1, false)).toThrow(ForbiddenException);
+    expect(() => assertCanAddMember(admin, room(RoomType.DIRECT_MESSAGE), 5, false)).toThrow(
+      BadRequestException,
+    );
   });
 
   it('removes members: anyone leaves, creator and admins remove others (in a DM only admins)', () => {
-    for (const type of Object.values(RoomType)) {
-      expect(() => assertCanRemoveMember(user(5), room(type), 5)).not.toThrow();
-      expect(() => assertCanRemoveMember(admin, room(type), 5)).not.toThrow();
-      expect(() => assertCanRemoveMember(user(6), room(type), 5)).toThrow(ForbiddenException);
-    }
-    expect(() => assertCanRemoveMember(user(1), room(RoomType.PRIVATE), 5)).not.toThrow();
-    expect(() => assertCanRemoveMember(user(1), room(RoomType.DIRECT_MESSAGE), 5)).toThrow(
-      ForbiddenException,
-    );
+    expect(() => assertCanRemoveMember(user(5), 5, false)).not.toThrow();
+    expect(() => assertCanRemoveMember(admin, 5, false)).not.toThrow();
+    expect(() => assertCanRemoveMember(user(6), 5, false)).toThrow(ForbiddenException);
+    expect(() => assertCanRemoveMember(user(1), 5, true)).not.toThrow();
+    // in a DM the creator has no creator powers (hasCreatorPowers), so it removes nobody else
+    expect(() =>
+      assertCanRemoveMember(user(1), 5, hasCreatorPowers(user(1), room(RoomType.DIRECT_MESSAGE), true)),
+    ).toThrow(ForbiddenException);
   });
 
   it('switches PUBLIC <-> PRIVATE only', () => {

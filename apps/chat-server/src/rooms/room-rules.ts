@@ -18,20 +18,34 @@ export function canTakePart(caller: Principal, member: boolean): boolean {
   return member || isAdmin(caller);
 }
 
-/** Renaming, retyping and deleting: the creator or an admin. */
-export function assertCanManage(caller: Principal, room: RoomInfo): void {
-  if (!isAdmin(caller) && room.creatorId !== caller.id)
+/**
+ * Whether the caller holds the creator's powers over a room: it created it, is still a member
+ * (leaving a room gives them up: a creator who left a PRIVATE room cannot add itself back), and the
+ * room is not a direct message, where whoever opened it first gains nothing over the other.
+ */
+export function hasCreatorPowers(caller: Principal, room: RoomInfo, callerIsMember: boolean): boolean {
+  return room.type !== RoomType.DIRECT_MESSAGE && room.creatorId === caller.id && callerIsMember;
+}
+
+/** Renaming, retyping and deleting: the creator (see hasCreatorPowers) or an admin. */
+export function assertCanManage(caller: Principal, asCreator: boolean): void {
+  if (!isAdmin(caller) && !asCreator)
     throw new ForbiddenException('Only the room creator or an administrator may do this');
 }
 
 /**
- * Adding a member: the creator or an admin; a user may add itself to a PUBLIC room (join).
- * A direct-message room holds exactly its two users.
+ * Adding a member: the creator (see hasCreatorPowers) or an admin; a user may add itself to a
+ * PUBLIC room (join). A direct-message room holds exactly its two users.
  */
-export function assertCanAddMember(caller: Principal, room: RoomInfo, userId: number): void {
+export function assertCanAddMember(
+  caller: Principal,
+  room: RoomInfo,
+  userId: number,
+  asCreator: boolean,
+): void {
   if (room.type === RoomType.DIRECT_MESSAGE)
     throw new BadRequestException('A direct-message room holds exactly its two users');
-  if (isAdmin(caller) || room.creatorId === caller.id) return;
+  if (isAdmin(caller) || asCreator) return;
   if (userId === caller.id && room.type === RoomType.PUBLIC) return;
   throw new ForbiddenException(
     userId === caller.id
@@ -41,12 +55,11 @@ export function assertCanAddMember(caller: Principal, room: RoomInfo, userId: nu
 }
 
 /**
- * Removing a member: anyone may leave any room; the creator or an admin may remove others
- * (in a direct-message room, only an admin: neither user owns the other's membership).
+ * Removing a member: anyone may leave any room; the creator (see hasCreatorPowers: never in a
+ * direct-message room) or an admin may remove others.
  */
-export function assertCanRemoveMember(caller: Principal, room: RoomInfo, userId: number): void {
-  if (userId === caller.id || isAdmin(caller)) return;
-  if (room.type !== RoomType.DIRECT_MESSAGE && room.creatorId === caller.id) return;
+export function assertCanRemoveMember(caller: Principal, userId: number, asCreator: boolean): void {
+  if (userId === caller.id || isAdmin(caller) || asCreator) return;
   throw new ForbiddenException('Only the room creator or an administrator may remove other members');
 }
 

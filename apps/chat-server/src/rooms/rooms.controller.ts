@@ -1,7 +1,8 @@
-import { ApiTextResponse } from '../ops/api-schemas';
-import { Body, Controller, Delete, Get, HttpCode, Param, Post, Put, Res } from '@nestjs/common';
+import { ApiTextResponse, PAGE_HEADERS } from '../ops/api-schemas';
+import { Body, Controller, Delete, Get, HttpCode, Param, Post, Put, Query, Req, Res } from '@nestjs/common';
 import { ApiBearerAuth, ApiOkResponse, ApiOperation, ApiResponse, ApiTags } from '@nestjs/swagger';
-import { FastifyReply } from 'fastify';
+import { FastifyReply, FastifyRequest } from 'fastify';
+import { ListPageQuery, sendPage } from '../common/pagination/list-page';
 import { CurrentUser } from '../common/decorators/current-user.decorator';
 import { ParseIdPipe } from '../common/pipes/parse-id.pipe';
 import { Principal } from '../common/principal';
@@ -53,20 +54,30 @@ export class RoomsController {
   }
 
   @Get()
-  @ApiOkResponse({ type: [RoomDto] })
-  @ApiOperation({ summary: 'Rooms the caller may see: every PUBLIC room plus its own (admins: all)' })
-  async list(@CurrentUser() caller: Principal): Promise<RoomDto[]> {
-    return (await this.rooms.list(caller)).map(RoomDto.from);
+  @ApiOkResponse({ type: [RoomDto], headers: PAGE_HEADERS })
+  @ApiOperation({
+    summary: 'Rooms the caller may see: every PUBLIC room plus its own (admins: all); by id, paged',
+  })
+  async list(
+    @CurrentUser() caller: Principal,
+    @Query() query: ListPageQuery,
+    @Req() request: FastifyRequest,
+    @Res({ passthrough: true }) reply: FastifyReply,
+  ): Promise<RoomDto[]> {
+    return sendPage(request, reply, await this.rooms.list(caller, query), RoomDto.from);
   }
 
   @Get('user/:userId')
-  @ApiOkResponse({ type: [RoomDto] })
-  @ApiOperation({ summary: 'Rooms a user is a member of (self or admin)' })
+  @ApiOkResponse({ type: [RoomDto], headers: PAGE_HEADERS })
+  @ApiOperation({ summary: 'Rooms a user is a member of (self or admin); by id, paged' })
   async listForUser(
     @CurrentUser() caller: Principal,
     @Param('userId', ParseIdPipe) userId: number,
+    @Query() query: ListPageQuery,
+    @Req() request: FastifyRequest,
+    @Res({ passthrough: true }) reply: FastifyReply,
   ): Promise<RoomDto[]> {
-    return (await this.rooms.listForUser(caller, userId)).map(RoomDto.from);
+    return sendPage(request, reply, await this.rooms.listForUser(caller, userId, query), RoomDto.from);
   }
 
   @Get(':id')
@@ -126,6 +137,6 @@ export class RoomsController {
     @CurrentUser() caller: Principal,
     @Param('roomId', ParseIdPipe) roomId: number,
   ): Promise<RoomMemberDto[]> {
-    return (await this.rooms.members(caller, roomId)).map(RoomMemberDto.from);
+    return this.rooms.members(caller, roomId);
   }
 }

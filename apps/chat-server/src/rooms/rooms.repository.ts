@@ -1,6 +1,7 @@
 import { Injectable } from '@nestjs/common';
 import { InjectDataSource } from '@nestjs/typeorm';
 import { DataSource, In } from 'typeorm';
+import { PageWindow } from '../common/pagination/list-page';
 import { TransactionRunner } from '../database/transaction-runner';
 import { User } from '../users/user.entity';
 import { RoomSummary } from './dto/room.dto';
@@ -44,9 +45,12 @@ export class RoomsRepository {
     return room ? (await this.summaries([room]))[0] : null;
   }
 
-  /** Every room, or (`memberId`) the PUBLIC rooms plus those the user belongs to; by id. */
-  listVisible(memberId?: number): Promise<Room[]> {
-    const q = this.roomQuery().orderBy('r.id', 'ASC');
+  /**
+   * A page of every room, or (`memberId`) of the PUBLIC rooms plus those the user belongs to; by
+   * id. A room has one creator, so the join never multiplies rows and LIMIT/OFFSET count rooms.
+   */
+  listVisible(memberId: number | undefined, window: PageWindow): Promise<Room[]> {
+    const q = this.roomQuery().orderBy('r.id', 'ASC').offset(window.offset).limit(window.limit);
     if (memberId !== undefined) {
       q.where('r.type = :public', { public: RoomType.PUBLIC }).orWhere(
         'r.id IN (SELECT m.room_id FROM room_members m WHERE m.user_id = :me)',
@@ -56,11 +60,13 @@ export class RoomsRepository {
     return q.getMany();
   }
 
-  /** The rooms a user belongs to, optionally of one type; by id. */
-  listOfMember(userId: number, type?: RoomType): Promise<Room[]> {
+  /** A page of the rooms a user belongs to, optionally of one type; by id. */
+  listOfMember(userId: number, window: PageWindow, type?: RoomType): Promise<Room[]> {
     const q = this.roomQuery()
       .innerJoin(RoomMember, 'm', 'm.room_id = r.id AND m.user_id = :userId', { userId })
-      .orderBy('r.id', 'ASC');
+      .orderBy('r.id', 'ASC')
+      .offset(window.offset)
+      .limit(window.limit);
     if (type) q.where('r.type = :type', { type });
     return q.getMany();
   }

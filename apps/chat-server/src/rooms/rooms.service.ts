@@ -1,10 +1,14 @@
 import { BadRequestException, Injectable } from '@nestjs/common';
 import { DomainEvents } from '../common/events/domain-events';
+import { ListPage, ListPageQuery, pageWindow, toListPage } from '../common/pagination/list-page';
 import { isForeignKeyViolation, isUniqueViolation } from '../common/filters/all-exceptions.filter';
 import { isAdmin, Principal } from '../common/principal';
+import { TokenBuckets } from '../common/rate-limit/token-buckets';
+import { AppConfig } from '../config/app-config';
 import { User } from '../users/user.entity';
+import { UserPrivacy } from '../users/user-privacy';
 import { UsersService } from '../users/users.service';
-import { RoomSummary } from './dto/room.dto';
+import { RoomMemberDto, RoomSummary } from './dto/room.dto';
 import { DirectMessagesService } from './direct-messages.service';
 import { MembershipCache, RoomInfo } from './membership-cache';
 import { RoomAccessService } from './room-access.service';
@@ -45,13 +49,25 @@ export class RoomsService {
     private readonly users: UsersService,
     private readonly cache: MembershipCache,
     private readonly events: DomainEvents,
-  ) {}
+    private readonly privacy: UserPrivacy,
+    config: AppConfig,
+  ) {
+    this.creations = new TokenBuckets(() => config.settings.limits.roomCreations);
+  }
+
+  /** PUBLIC/PRIVATE rooms created per user (ROOM_CREATE_RATE_PER_MINUTE / ROOM_CREATE_BURST). */
+  private readonly creations: TokenBuckets;
 
   // ---- per-message checks (cached), for messages and the STOMP layer ---------------------------
 
   /** Type and creator of a room, or null when it does not exist. No database read when cached. */
   getRoomInfo(roomId: number): Promise<RoomInfo | null> {
     return this.access.getRoomInfo(roomId);
+  }
+
+  /** Whether the caller holds the creator's powers over the room (a member creator; never in a DM). */
+  creatorPowers(caller: Principal, room: RoomInfo): Promise<boolean> {
+    return this.access.creatorPowers(caller, room);
   }
 
   /** STOMP SUBSCRIBE to a room's topics: the room exists and the caller is a member or an admin. */
@@ -74,28 +90,43 @@ export class RoomsService {
     return summary;
   }
 
-  /** Every room the caller may see: all PUBLIC rooms plus the others it belongs to (admins: all). */
-  async list(caller: Principal): Promise<RoomSummary[]> {
-    const rooms = await this.repository.listVisible(isAdmin(caller) ? undefined : caller.id);
-    return this.repository.summaries(rooms);
+  /** A page of the rooms the caller may see: all PUBLIC rooms plus the others it belongs to (admins: all). */
+  async list(caller: Principal, query?: ListPageQuery): Promise<ListPage<RoomSummary>> {
+    const window = pageWindow(query);
+    const rooms = await this.repository.listVisible(isAdmin(caller) ? undefined : caller.id, window);
+    return toListPage(await this.repository.summaries(rooms), window);
   }
 
-  /** The rooms a user belongs to (self or admin; 403 for another id before 404 for an unknown one). */
-  async listForUser(caller: Principal, userId: number): Promise<RoomSummary[]> {
+  /** A page of the rooms a user belongs to (self or admin; 403 for another id before 404 for an unknown one). */
+  async listForUser(
+    caller: Principal,
+    userId: number,
+    query?: ListPageQuery,
+  ): Promise<ListPage<RoomSummary>> {
     this.users.assertSelfOrAdmin(caller, userId);
     await this.users.getExisting(userId);
-    return this.repository.summaries(await this.repository.listOfMember(userId));
+    const window = pageWindow(query);
+    return toListPage(
+      await this.repository.summaries(await this.repository.listOfMember(userId, window)),
+      window,
+    );
   }
 
-  /** The caller's own rooms of one type (basic `GET /api/groups`, `GET /api/channels`). */
-  async listMine(caller: Principal, type: RoomType): Promise<RoomSummary[]> {
-    return this.repository.summaries(await this.repository.listOfMember(caller.id, type));
+  /** A page of the caller's own rooms of one type (basic `GET /api/groups`, `GET /api/channels`). */
+  async listMine(caller: Principal, type: RoomType, query?: ListPageQuery): Promise<ListPage<RoomSummary>> {
+    const window = pageWindow(query);
+    const rooms = await this.repository.listOfMember(caller.id, window, type);
+    return toListPage(await this.repository.summaries(rooms), window);
   }
 
-  /** Members of a room the caller may see, in joining order. */
-  async members(caller: Principal, roomId: number, type?: RoomType): Promise<User[]> {
+  /**
+   * Members of a room the caller may see, in joining order, with e-mail addresses and roles as
+   * USER_EMAIL_VISIBILITY lets the caller see them (UserPrivacy).
+   */
+  async members(caller: Principal, roomId: number, type?: RoomType): Promise<RoomMemberDto[]> {
     await this.access.assertCanView(caller, roomId, type);
-    return this.repository.memberUsers(roomId);
+    const users = await this.repository.memberUsers(roomId);
+    return users.map((u) => RoomMemberDto.from(u, this.privacy.showsPrivateFields(caller, u.id)));
   }
 
   /** A room with its members (basic group/channel details). */
@@ -121,6 +152,7 @@ export class RoomsService {
       throw new BadRequestException('memberId is only for DIRECT_MESSAGE rooms');
     const name = input.name?.trim();
     if (!name) throw new BadRequestException('name is required for PUBLIC and PRIVATE rooms');
+    this.creations.takeOrThrow(caller.id, 'Too many rooms created');
     const memberIds = [...new Set([caller.id, ...(input.memberIds ?? [])])];
     await this.assertNameFree(name);
     let room: Room | null;
@@ -152,7 +184,10 @@ export class RoomsService {
   /** Rename and/or switch PUBLIC <-> PRIVATE (creator or admin); a name clash is a 400. */
   async update(caller: Principal, roomId: number, changes: RoomChanges): Promise<RoomSummary> {
     const room = await this.mustLoad(roomId);
-    assertCanManage(caller, { id: room.id, type: room.type, creatorId: room.creatorId });
+    assertCanManage(
+      caller,
+      await this.access.creatorPowers(caller, { id: room.id, type: room.type, creatorId: room.creatorId }),
+    );
     assertTypeChange(room.type, changes.type);
     const patch = await this.patchFor(room, changes);
     if (Object.keys(patch).length) {
@@ -178,7 +213,7 @@ export class RoomsService {
   /** Deletes a room with its memberships and messages (FK cascade). Creator or admin. */
   async delete(caller: Principal, roomId: number): Promise<void> {
     const room = await this.access.existing(roomId);
-    assertCanManage(caller, room);
+    assertCanManage(caller, await this.access.creatorPowers(caller, room));
     const memberIds = await this.repository.memberIds(roomId);
     const deleted = await this.repository.delete(roomId);
     this.cache.invalidateRoom(roomId);

@@ -22,7 +22,10 @@ export class StatusController {
   }
 
   @Get()
-  @ApiOperation({ summary: 'Statuses of several users; unknown ids are left out of the answer' })
+  @ApiOperation({
+    summary:
+      'Statuses of several users, one per id asked; an unknown id answers offline (never had a status)',
+  })
   @ApiQuery({
     name: 'userIds',
     example: '1,2,3',

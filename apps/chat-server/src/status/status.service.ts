@@ -60,19 +60,19 @@ export class StatusService implements OnModuleInit {
     return toStatusDto(userId, row);
   }
 
-  /** Statuses of the existing users among `userIds`, in the order asked; unknown ids are left out. */
+  /**
+   * Statuses of `userIds`, in the order asked (duplicates collapsed): one answer per id, and an id
+   * nobody holds answers like a user that never had a status (`offline`, `updatedAt: null`), so the
+   * bulk read does not tell which ids exist (docs/API-DECISIONS.md, "Status"). One query.
+   */
   async getMany(userIds: readonly number[]): Promise<StatusDto[]> {
     const ids = [...new Set(userIds)];
     if (!ids.length) return [];
     if (ids.length > MAX_BULK_STATUS_IDS)
       throw new BadRequestException(`userIds must hold at most ${MAX_BULK_STATUS_IDS} ids`);
-    const [existing, rows] = await Promise.all([
-      this.users.find({ select: { id: true }, where: { id: In(ids) } }),
-      this.statuses.find({ where: { userId: In(ids) } }),
-    ]);
-    const known = new Set(existing.map((u) => u.id));
+    const rows = await this.statuses.find({ where: { userId: In(ids) } });
     const byUser = new Map(rows.map((r) => [r.userId, r]));
-    return ids.filter((id) => known.has(id)).map((id) => toStatusDto(id, byUser.get(id) ?? null));
+    return ids.map((id) => toStatusDto(id, byUser.get(id) ?? null));
   }
 
   /**

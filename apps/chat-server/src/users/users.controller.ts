@@ -1,6 +1,9 @@
-import { Body, Controller, Delete, Get, HttpCode, Param, Put, Query } from '@nestjs/common';
+import { Body, Controller, Delete, Get, HttpCode, Param, Put, Query, Req, Res } from '@nestjs/common';
 import { ApiBearerAuth, ApiNoContentResponse, ApiOkResponse, ApiOperation, ApiTags } from '@nestjs/swagger';
+import type { FastifyReply, FastifyRequest } from 'fastify';
 import { AuthService } from '../auth/auth.service';
+import { ListPageQuery, sendPage } from '../common/pagination/list-page';
+import { PAGE_HEADERS } from '../ops/api-schemas';
 import { CurrentUser } from '../common/decorators/current-user.decorator';
 import { Roles } from '../common/decorators/roles.decorator';
 import { ParseIdPipe } from '../common/pipes/parse-id.pipe';
@@ -25,10 +28,14 @@ export class UsersController {
 
   @Get()
   @Roles(ROLE_ADMIN)
-  @ApiOperation({ summary: 'All users (admin only)' })
-  @ApiOkResponse({ type: [UserDto] })
-  async list(): Promise<UserDto[]> {
-    return (await this.users.list()).map(UserDto.from);
+  @ApiOperation({ summary: 'All users (admin only); by id, paged' })
+  @ApiOkResponse({ type: [UserDto], headers: PAGE_HEADERS })
+  async list(
+    @Query() query: ListPageQuery,
+    @Req() request: FastifyRequest,
+    @Res({ passthrough: true }) reply: FastifyReply,
+  ): Promise<UserDto[]> {
+    return sendPage(request, reply, await this.users.list(query), UserDto.from);
   }
 
   @Get('directory')

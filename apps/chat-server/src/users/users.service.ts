@@ -10,6 +10,7 @@ import { InjectRepository } from '@nestjs/typeorm';
 import { Repository } from 'typeorm';
 import { AppConfig } from '../config/app-config';
 import { DomainEvents } from '../common/events/domain-events';
+import { ListPage, ListPageQuery, pageWindow, toListPage } from '../common/pagination/list-page';
 import { isAdmin, Principal } from '../common/principal';
 import { TransactionRunner } from '../database/transaction-runner';
 import { PasswordHasher } from './password-hasher';
@@ -79,23 +80,26 @@ export class UsersService implements OnApplicationBootstrap {
     }
   }
 
-  /** Registration: asking for the admin role is refused unless an admin is the caller. */
-  async register(input: NewUser, caller?: Principal): Promise<User> {
+  /**
+   * Registration: asking for the admin role is refused unless an admin is the caller. `address`
+   * is the client's (its turn in the password hashing queue).
+   */
+  async register(input: NewUser, caller?: Principal, address?: string): Promise<User> {
     const roles = normaliseRoles(input.roles);
     if (roles.includes(ROLE_ADMIN) && !isAdmin(caller)) {
       throw new ForbiddenException('Only an administrator can create an administrator');
     }
-    return this.create({ ...input, roles });
+    return this.create({ ...input, roles }, address);
   }
 
-  private async create(input: NewUser): Promise<User> {
+  private async create(input: NewUser, address?: string): Promise<User> {
     await this.assertUnique(input.username, input.email ?? null);
     const user = this.users.create({
       username: input.username,
       usernameKey: input.username.toLowerCase(),
       email: input.email ?? null,
       emailKey: input.email ? input.email.toLowerCase() : null,
-      passwordHash: await this.hasher.hash(input.password),
+      passwordHash: await this.hasher.hash(input.password, address),
       roles: normaliseRoles(input.roles),
       tokenVersion: 0,
       createdAt: new Date(),
@@ -181,8 +185,11 @@ export class UsersService implements OnApplicationBootstrap {
     return user;
   }
 
-  list(): Promise<User[]> {
-    return this.users.find({ order: { id: 'ASC' } });
+  /** A page of every user, by id (admins only: the route's role guard). */
+  async list(query?: ListPageQuery): Promise<ListPage<User>> {
+    const window = pageWindow(query);
+    const rows = await this.users.find({ order: { id: 'ASC' }, skip: window.offset, take: window.limit });
+    return toListPage(rows, window);
   }
 
   /** Profile update (self or admin). Roles never change here. Returns whether the password changed. */

@@ -12,7 +12,10 @@ interface SockJsSessionInternals {
     /** 1 = OPEN */
     readyState?: number;
     send_buffer?: string[];
-    recv?: { thingy?: Socket | null; ws?: { readyState?: number } | null } | null;
+    recv?: {
+      thingy?: Socket | null;
+      ws?: { readyState?: number; _driver?: { version?: string } } | null;
+    } | null;
   } | null;
 }
 
@@ -66,10 +69,13 @@ export class SockJsConnection implements StompConnection {
     const recv = session?.recv;
     const socket = recv?.thingy;
     // `writable` is false once the socket is ended, errored or destroyed.
+    // The frames are RFC 6455 ones: never for a draft (hixie-75/76) connection, which the server
+    // refuses anyway (SockJsHttpPolicy.refuseUpgrade), should one get through.
     if (
       session?.readyState !== OPEN ||
       session.send_buffer?.length !== 0 ||
       recv?.ws?.readyState !== OPEN ||
+      !recv.ws._driver?.version?.startsWith('hybi') ||
       !socket?.writable
     )
       return undefined;

@@ -17,13 +17,32 @@ import { STOMP_MODULE_OPTIONS, StompCloseCode } from '../stomp.constants';
 import type { ResolvedStompOptions } from '../stomp.options';
 import { AddressLimiter } from './address-limiter';
 import { SockJsConnection } from './sockjs.connection';
+import { SockJsHttpPolicy } from './sockjs-http';
 import { WebSocketConnection } from './websocket.connection';
 
 type RequestListener = (req: IncomingMessage, res: ServerResponse) => void;
 type UpgradeListener = (req: IncomingMessage, socket: Duplex, head: Buffer) => void;
 type SockJsHandler = (req: IncomingMessage, resOrSocket: ServerResponse | Duplex, head?: Buffer) => boolean;
+type SockJsErrorHandler = (
+  req: IncomingMessage,
+  res: ServerResponse,
+  x: { status?: number; message?: string } | undefined,
+) => unknown;
 
 const SUBPROTOCOLS = ['v12.stomp', 'v11.stomp', 'v10.stomp'];
+
+/** The iframe page sockjs serves for a client URL (rendered once, to hash its inline script). */
+function renderIframePage(clientUrl: string): string {
+  // eslint-disable-next-line @typescript-eslint/no-require-imports
+  const { app } = require('sockjs/lib/iframe') as {
+    app: { iframe(this: object, req: object, res: object): string };
+  };
+  return app.iframe.call(
+    { options: { sockjs_url: clientUrl } },
+    { headers: {} },
+    { setHeader: () => undefined },
+  );
+}
 const TOO_MANY_CONNECTIONS = 'Too many connections from this address';
 
 /**
@@ -82,18 +101,27 @@ export class StompServer implements OnApplicationBootstrap, BeforeApplicationShu
     this.wss = wss;
 
     let sockjsHandler: SockJsHandler | undefined;
+    let policy: SockJsHttpPolicy | undefined;
     if (this.options.sockjs) {
+      policy = new SockJsHttpPolicy(path, this.options.sockjs, renderIframePage);
+      const clientUrl = policy.clientUrl();
+      // `disable_cors` is a sockjs option @types/sockjs does not list.
       const sockjsServer = sockjs.createServer({
         prefix: path,
-        ...(this.options.sockjs.clientUrl ? { sockjs_url: this.options.sockjs.clientUrl } : {}),
+        // Never sockjs' default (a CDN): without a client of ours the iframe page is not served.
+        sockjs_url: clientUrl ?? 'about:blank',
         heartbeat_delay: this.options.sockjs.heartbeatDelayMs,
         disconnect_delay: this.options.sockjs.disconnectDelayMs,
-        websocket: true,
+        websocket: this.options.sockjs.transports.has('websocket'),
+        // CORS is ours (SockJsHttpPolicy, allowedOrigins): sockjs would reflect any Origin.
+        disable_cors: true,
         log: (severity: string, message: string) => {
-          if (severity === 'error') this.logger.error(message);
+          // A client's bad content type is its mistake, not ours: no error line per request.
+          if (severity === 'error' && !message.startsWith('Unsupported content-type'))
+            this.logger.error(message);
           else this.logger.verbose(message);
         },
-      });
+      } as sockjs.ServerOptions);
       sockjsServer.on('connection', (conn: sockjs.Connection | null) => {
         if (!conn) return;
         const address = conn.remoteAddress;
@@ -108,10 +136,21 @@ export class StompServer implements OnApplicationBootstrap, BeforeApplicationShu
         this.broker.openSession(new SockJsConnection(conn));
       });
       const listener = (
-        sockjsServer as unknown as { listener(o: object): { getHandler(): SockJsHandler } }
+        sockjsServer as unknown as {
+          listener(o: object): { getHandler(): SockJsHandler; app: { handle_error: SockJsErrorHandler } };
+        }
       ).listener({
         prefix: path,
       });
+      // sockjs answers a client's mistakes (no payload, broken JSON, a bad JSONP callback) with 500:
+      // they are the client's, so 400, as on the REST surface. Its own failures stay 500.
+      const handleError = listener.app.handle_error.bind(listener.app);
+      listener.app.handle_error = (req, res, x) =>
+        handleError(
+          req,
+          res,
+          typeof x === 'object' && x?.status === 500 && x.message ? { ...x, status: 400 } : x,
+        );
       sockjsHandler = listener.getHandler();
     }
 
@@ -127,7 +166,8 @@ export class StompServer implements OnApplicationBootstrap, BeforeApplicationShu
     server.removeAllListeners('upgrade');
 
     const onRequest: RequestListener = (req, res) => {
-      if (sockjsHandler && underPath(req.url) && sockjsHandler(req, res)) return;
+      if (sockjsHandler && underPath(req.url) && (policy!.handle(req, res) || sockjsHandler(req, res)))
+        return;
       for (const listener of previousRequest) listener.call(server, req, res);
     };
     const onUpgrade: UpgradeListener = (req, socket, head) => {
@@ -135,7 +175,12 @@ export class StompServer implements OnApplicationBootstrap, BeforeApplicationShu
         wss.handleUpgrade(req, socket, head, (ws) => this.acceptWebSocket(ws, socket as Socket, req));
         return;
       }
-      if (sockjsHandler && underPath(req.url) && sockjsHandler(req, socket, head)) return;
+      if (
+        sockjsHandler &&
+        underPath(req.url) &&
+        (policy!.refuseUpgrade(req, socket) || sockjsHandler(req, socket, head))
+      )
+        return;
       if (previousUpgrade.length === 0) {
         socket.end('HTTP/1.1 404 Not Found\r\nConnection: close\r\n\r\n');
         return;
@@ -153,6 +198,16 @@ export class StompServer implements OnApplicationBootstrap, BeforeApplicationShu
     this.logger.log(
       `STOMP on ${[this.options.sockjs ? `SockJS ${path}` : '', wss ? `WebSocket ${websocketPath}` : ''].filter(Boolean).join(', ')}`,
     );
+    if (this.options.sockjs) {
+      const transports = [...this.options.sockjs.transports].filter(
+        (t) => t !== 'iframe' || policy!.iframeAvailable,
+      );
+      this.logger.log(`SockJS transports: ${transports.join(', ')}`);
+      if (this.options.sockjs.transports.has('iframe') && !policy!.iframeAvailable)
+        this.logger.warn(
+          'SockJS iframe transports off: no clientScript or clientUrl to load the SockJS client from',
+        );
+    }
   }
 
   /**

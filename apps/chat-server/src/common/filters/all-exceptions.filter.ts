@@ -31,6 +31,8 @@ const DB_UNAVAILABLE = new Set([
   'PROTOCOL_ENQUEUE_AFTER_FATAL_ERROR',
   'PROTOCOL_ENQUEUE_AFTER_QUIT',
   'ER_SERVER_SHUTDOWN',
+  // DB_QUERY_TIMEOUT_MS: no pooled connection in time (MySQL/MariaDB).
+  'POOL_ACQUIRE_TIMEOUT',
 ]);
 
 export const SERVICE_UNAVAILABLE_MESSAGE = 'Service temporarily unavailable, retry shortly';
@@ -42,6 +44,9 @@ export function isDependencyUnavailable(exception: unknown): boolean {
   const code = err.code ?? err.driverError?.code ?? '';
   return (
     DB_UNAVAILABLE.has(code) ||
+    // SQLite: a lock another process held past busy_timeout (DB_QUERY_TIMEOUT_MS), and its
+    // extended codes (SQLITE_BUSY_SNAPSHOT, ...).
+    code.startsWith('SQLITE_BUSY') ||
     /Connection lost|connect ECONNREFUSED|Pool is closed|closed state/i.test(err.message ?? '')
   );
 }

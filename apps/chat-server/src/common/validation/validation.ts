@@ -5,19 +5,30 @@ export interface FieldError {
   message: string;
 }
 
-/** A 400 that carries one entry per invalid field. */
+/** Field errors reported by one 400 at most; the message says how many more there were. */
+export const MAX_REPORTED_ERRORS = 20;
+
+/** A 400 that carries one entry per invalid field (the first {@link MAX_REPORTED_ERRORS}). */
 export class ValidationFailedException extends BadRequestException {
-  constructor(readonly errors: FieldError[]) {
+  readonly errors: FieldError[];
+
+  constructor(all: FieldError[]) {
+    const errors = all.slice(0, MAX_REPORTED_ERRORS);
+    const more = all.length - errors.length;
     super(
       errors.length === 1
         ? errors[0].message
-        : `Validation failed: ${errors.map((e) => e.message).join('; ')}`,
+        : `Validation failed: ${errors.map((e) => e.message).join('; ')}${more ? ` (and ${more} more)` : ''}`,
     );
+    this.errors = errors;
   }
 }
 
-export function flattenValidationErrors(errors: ValidationError[], parent = ''): FieldError[] {
-  const out: FieldError[] = [];
+export function flattenValidationErrors(
+  errors: ValidationError[],
+  parent = '',
+  out: FieldError[] = [],
+): FieldError[] {
   for (const error of errors) {
     const field = parent ? `${parent}.${error.property}` : error.property;
     // Several constraints of one field may share a message (a pattern and its type check): each
@@ -28,7 +39,7 @@ export function flattenValidationErrors(errors: ValidationError[], parent = ''):
       ),
     );
     for (const message of messages) out.push({ field, message });
-    if (error.children?.length) out.push(...flattenValidationErrors(error.children, field));
+    if (error.children?.length) flattenValidationErrors(error.children, field, out);
   }
   return out;
 }

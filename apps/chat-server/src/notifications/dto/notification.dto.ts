@@ -3,7 +3,8 @@ import { Transform } from 'class-transformer';
 import { IsBoolean, IsInt, IsOptional, IsString, Max, Min } from 'class-validator';
 import { IsId } from '../../common/validation/is-id.decorator';
 import { TextLength } from '../../common/validation/text-length.decorator';
-import { Notification, NotificationType } from '../notification.entity';
+import { DELETED_USER } from '../../users/dto/user.dto';
+import { Notification, NotificationType, SENT_BY_USERS } from '../notification.entity';
 
 export const MAX_NOTIFICATION_LENGTH = 1000;
 export const MAX_PAGE_SIZE = 100;
@@ -57,6 +58,18 @@ export class ListNotificationsQuery {
   unread?: boolean;
 }
 
+/** Who sent a notification: the user, or `{id: null, username: "[deleted]"}` once its account is gone. */
+export class NotificationSenderDto {
+  @ApiProperty({ example: 3, nullable: true, type: Number }) id!: number | null;
+  @ApiProperty({ example: 'alice' }) username!: string;
+}
+
+/** The sender of a notification with its actor loaded: null only for what the system sends on its own. */
+export function senderOf(n: Pick<Notification, 'type' | 'actor'>): NotificationSenderDto | null {
+  if (n.actor) return { id: n.actor.id, username: n.actor.username };
+  return SENT_BY_USERS.has(n.type) ? { id: DELETED_USER.id, username: DELETED_USER.username } : null;
+}
+
 /** A notification as REST returns it and as it is pushed on `/user/queue/notifications`. */
 export class NotificationDto {
   @ApiProperty({ example: 17 }) id!: number;
@@ -73,7 +86,14 @@ export class NotificationDto {
     description: 'The message it is about (MENTION, DIRECT_MESSAGE, REPLY), if any',
   })
   messageId!: number | null;
+  @ApiProperty({
+    type: NotificationSenderDto,
+    nullable: true,
+    description: 'Who caused it (`id` null once that account is deleted); null only for the system',
+  })
+  sender!: NotificationSenderDto | null;
 
+  /** `n` with its `actor` loaded (or null/undefined when there is none). */
   static from(n: Notification): NotificationDto {
     return {
       id: n.id,
@@ -83,6 +103,7 @@ export class NotificationDto {
       createdAt: n.createdAt.toISOString(),
       roomId: n.roomId,
       messageId: n.messageId ?? null,
+      sender: senderOf(n),
     };
   }
 }

@@ -4,17 +4,19 @@ import { ArrayMaxSize, IsArray, IsEnum, IsIn, IsString } from 'class-validator';
 import { IsOmittable } from '../../common/validation/is-omittable.decorator';
 import { IsId } from '../../common/validation/is-id.decorator';
 import { TextLength } from '../../common/validation/text-length.decorator';
+import { VisibleText } from '../../common/validation/visible-text';
 import { RoomType } from '../room.entity';
 
 const NAME_MESSAGE = 'name must be 1-100 characters (after trimming)';
 const TYPE_MESSAGE = `type must be one of ${Object.values(RoomType).join(', ')}`;
 export const MAX_INITIAL_MEMBERS = 1000;
 
-/** A room name: trimmed, 1-100 characters. */
+/** A room name: trimmed, 1-100 characters, nothing invisible or direction-changing (VisibleText). */
 export const RoomNameField = () => (target: object, key: string) => {
   Transform(({ value }) => (typeof value === 'string' ? value.trim() : value))(target, key);
   IsString({ message: NAME_MESSAGE })(target, key);
   TextLength(1, 100, { message: NAME_MESSAGE })(target, key);
+  VisibleText()(target, key);
 };
 
 /** v1 `POST /api/v1/rooms`. */

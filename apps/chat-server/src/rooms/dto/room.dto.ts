@@ -34,15 +34,32 @@ export class RoomDto {
   }
 }
 
-/** A member as v1 `GET /rooms/{id}/members` lists it. */
+/**
+ * A member as v1 `GET /rooms/{id}/members` lists it. With USER_EMAIL_VISIBILITY=admins, another
+ * user's `email` is null and its `roles` empty unless the viewer is an admin (UserPrivacy).
+ */
 export class RoomMemberDto {
   @ApiProperty({ example: 1 }) id!: number;
   @ApiProperty({ example: 'user1' }) username!: string;
-  @ApiProperty({ example: 'user1@example.com', nullable: true, type: String }) email!: string | null;
-  @ApiProperty({ example: ['ROLE_USER'], isArray: true, enum: ['ROLE_USER', 'ROLE_ADMIN'] }) roles!: Role[];
+  @ApiProperty({
+    example: 'user1@example.com',
+    nullable: true,
+    type: String,
+    description: "null when the server hides other users' addresses (USER_EMAIL_VISIBILITY=admins)",
+  })
+  email!: string | null;
+  @ApiProperty({
+    example: ['ROLE_USER'],
+    isArray: true,
+    enum: ['ROLE_USER', 'ROLE_ADMIN'],
+    description: "empty when the server hides other users' roles (USER_EMAIL_VISIBILITY=admins)",
+  })
+  roles!: Role[];
 
-  static from(user: User): RoomMemberDto {
-    return { id: user.id, username: user.username, email: user.email, roles: user.roles };
+  static from(user: User, showPrivate = true): RoomMemberDto {
+    return showPrivate
+      ? { id: user.id, username: user.username, email: user.email, roles: user.roles }
+      : { id: user.id, username: user.username, email: null, roles: [] };
   }
 }
 

@@ -22,6 +22,10 @@ export interface HistoryQuery {
   after?: number;
 }
 
+/** The server's largest list page (LIST_MAX_SIZE) and how many the page reads at most (10,000 rooms). */
+const ROOM_PAGE_SIZE = 500;
+const ROOM_PAGES_MAX = 20;
+
 /** The v1 REST API, with the session's bearer token. */
 export class Api {
   constructor(
@@ -80,12 +84,26 @@ export class Api {
     return this.request('GET', `/api/v1/users/${id}`);
   }
 
-  async rooms(): Promise<Room[]> {
-    return items<Room>(await this.request('GET', '/api/v1/rooms'));
+  rooms(): Promise<Room[]> {
+    return this.allPages<Room>('/api/v1/rooms');
   }
 
-  async roomsOf(userId: number): Promise<Room[]> {
-    return items<Room>(await this.request('GET', `/api/v1/rooms/user/${userId}`));
+  roomsOf(userId: number): Promise<Room[]> {
+    return this.allPages<Room>(`/api/v1/rooms/user/${userId}`);
+  }
+
+  /**
+   * Every page of a paged list (docs/API-DECISIONS.md, "Paged lists"): the largest pages the
+   * server allows, until one comes back short, at most ROOM_PAGES_MAX of them.
+   */
+  private async allPages<T>(path: string): Promise<T[]> {
+    const all: T[] = [];
+    for (let page = 0; page < ROOM_PAGES_MAX; page++) {
+      const batch = items<T>(await this.request('GET', `${path}?page=${page}&size=${ROOM_PAGE_SIZE}`));
+      all.push(...batch);
+      if (batch.length < ROOM_PAGE_SIZE) break;
+    }
+    return all;
   }
 
   room(id: number): Promise<Room> {

@@ -42,18 +42,23 @@ function idleTable(rows, id) {
   const ws = find(rows, id, 'ws');
   const sio = find(rows, id, 'socketio');
   const out = [
-    '| target | connections ok / failed | RSS before MiB | RSS after idle MiB | KiB per idle connection | x raw ws | x socket.io | stale / dead after idle |',
-    '|---|---|---|---|---|---|---|---|',
+    '| target | connections ok / failed | source addresses | RSS before MiB | RSS after idle MiB | KiB per idle connection | x raw ws | x socket.io | stale / dead after idle | idle server CPU % | µs CPU per connection per minute | heart-beats in / out | µs CPU per heart-beat |',
+    '|---|---|---|---|---|---|---|---|---|---|---|---|---|',
   ];
+  const notes = [];
   for (const r of rows.filter((q) => q.workload === id)) {
     if (r.status !== 'ok') {
-      out.push(`| ${r.target} | ${r.status}: ${r.reason} |||||||`);
+      out.push(`| ${r.target} | ${r.status}: ${r.reason} ||||||||||||`);
       continue;
     }
+    const c = r.idleCpu || {};
     out.push(
-      `| ${r.repeats > 1 ? `${r.target} (median of ${r.repeats})` : r.target} | ${fmt(r.connections.ok)} / ${fmt(r.connections.failed)} | ${fmt(r.rssBeforeKiB / 1024, 1)} | ${fmt(r.rssAfterIdleKiB / 1024, 1)} | ${fmt(r.rssPerConnKiB, 1)} | ${x(ratio(r.rssPerConnKiB, ws && ws.rssPerConnKiB))} | ${x(ratio(r.rssPerConnKiB, sio && sio.rssPerConnKiB))} | ${r.staleAfterIdle} / ${r.deadAfterIdle} |`,
+      `| ${r.repeats > 1 ? `${r.target} (median of ${r.repeats})` : r.target} | ${fmt(r.connections.ok)} / ${fmt(r.connections.failed)} | ${fmt(r.sourceAddresses)} | ${fmt(r.rssBeforeKiB / 1024, 1)} | ${fmt(r.rssAfterIdleKiB / 1024, 1)} | ${fmt(r.rssPerConnKiB, 1)} | ${x(ratio(r.rssPerConnKiB, ws && ws.rssPerConnKiB))} | ${x(ratio(r.rssPerConnKiB, sio && sio.rssPerConnKiB))} | ${r.staleAfterIdle} / ${r.deadAfterIdle} | ${fmt(c.serverCpuPct, 1)} | ${fmt(c.usPerConnPerMin, 1)} | ${fmt(c.heartbeatsIn)} / ${fmt(c.heartbeatsOut)} | ${fmt(c.usPerHeartbeat, 2)} |`,
     );
+    if (r.fdLimited) notes.push(`${r.target}: ${fmt(r.connections.ok + r.connections.failed)} connections instead of ${fmt(r.requestedConns)}: every process may open only ${fmt(r.fdLimited)} files here.`);
   }
+  if (notes.length) out.push('', ...notes);
+  out.push('', `Idle window ${rows.find((q) => q.workload === id && q.idleSec) ? rows.find((q) => q.workload === id && q.idleSec).idleSec : '–'} s; the ws peer pings every 25 s (its heart-beats count the pings its clients saw).`);
   return out.join('\n');
 }
 
@@ -102,6 +107,16 @@ function checks(rows) {
       const b = ratio(s.rssPerConnKiB, sio && sio.rssPerConnKiB);
       add('C1', 'RSS per connection <= 1.2x raw ws', x(a), a == null ? null : a <= 1.2);
       add('C1', 'RSS per connection <= 0.7x socket.io', x(b), b == null ? null : b <= 0.7);
+    }
+  }
+  {
+    const s = find(rows, 'C2', 'server');
+    const ws = find(rows, 'C2', 'ws');
+    if (!s) na('C2', 'RSS/conn <= 1.2x raw ws at 50,000 connections');
+    else {
+      const a = ratio(s.rssPerConnKiB, ws && ws.rssPerConnKiB);
+      add('C2', `RSS per connection <= 1.2x raw ws (${fmt(s.connections.ok)} connections)`, x(a), a == null ? null : a <= 1.2);
+      add('C2', 'server CPU on heart-beats while idle (report only)', `${fmt(s.idleCpu.serverCpuPct, 1)} % of a core; ${fmt(s.idleCpu.usPerConnPerMin, 1)} µs per connection per minute`, null);
     }
   }
   {
@@ -167,6 +182,21 @@ function checks(rows) {
       const a = s.attach;
       add('A1', `attachment download (${fmt(a.fileBytes)} bytes) MiB/s with JWT >= 0.8x @fastify/static`, x(a.downloadRatio), a.downloadRatio >= 0.8);
       add('A1', 'attachment upload MiB/s >= 0.8x a bare Fastify multipart route writing the same bytes', x(a.uploadRatio), a.uploadRatio >= 0.8);
+    }
+  }
+  {
+    const s = find(rows, 'M1', 'server');
+    const c = find(rows, 'M1', 'ws');
+    if (!s) na('M1', 'realistic mix: errors 0; latency and CPU per message against the ws ceiling (report)');
+    else {
+      const m = s.mix;
+      add('M1', 'errors (ERROR frames, error-queue messages, lost connections, unanswered sends) = 0', `${m.errors} errors, ${m.unanswered} unanswered, ${m.counts.echoMissing} echoes missing`, m.errors === 0 && m.unanswered === 0 && m.counts.echoMissing === 0);
+      add(
+        'M1',
+        'delivery p50 / p99, CPU per message, against the one-room ws ceiling (report only)',
+        `p50 ${m.latency.p50Ms} ms (${x(ratio(m.latency.p50Ms, c && c.latency.p50Ms))}), p99 ${m.latency.p99Ms} ms (${x(ratio(m.latency.p99Ms, c && c.latency.p99Ms))}), ${fmt(m.serverCpuUsPerMessage, 1)} µs/message (${x(ratio(m.serverCpuUsPerMessage, c && c.ceiling.serverCpuUsPerMessage))})`,
+        null,
+      );
     }
   }
   {
@@ -290,6 +320,42 @@ function x1Table(rows) {
   return out.join('\n');
 }
 
+function m1Table(rows) {
+  const c = find(rows, 'M1', 'ws');
+  const out = [
+    '| target | users / rooms / memberships | messages/s | deliveries/s | p50 ms | p90 ms | p99 ms | max ms | server µs CPU/message | x ceiling | server CPU % | RSS start → end MiB | errors | generator CPU % | other CPU % |',
+    '|---|---|---|---|---|---|---|---|---|---|---|---|---|---|---|',
+  ];
+  const notes = [];
+  for (const r of rows.filter((q) => q.workload === 'M1')) {
+    if (r.status !== 'ok') {
+      out.push(`| ${r.target} | ${r.status}: ${r.reason} ||||||||||||||`);
+      continue;
+    }
+    if (r.mix) {
+      const m = r.mix;
+      const l = m.latency;
+      out.push(
+        `| ${r.target} | ${fmt(m.users)} / ${fmt(m.rooms)} / ${fmt(m.memberships)} | ${fmt(m.messagesPerSec, 1)} | ${fmt(m.deliveriesPerSec)} | ${fmt(l.p50Ms, 2)} | ${fmt(l.p90Ms, 2)} | ${fmt(l.p99Ms, 2)} | ${fmt(l.maxMs, 1)} | ${fmt(m.serverCpuUsPerMessage, 1)} | ${x(ratio(m.serverCpuUsPerMessage, c && c.ceiling.serverCpuUsPerMessage))} | ${fmt(m.serverCpuPct)} | ${fmt(m.rssStartKiB / 1024, 1)} → ${fmt(m.rssEndKiB / 1024, 1)} | ${fmt(m.errors)} | ${fmt(m.generatorCpuPct)} | ${fmt(m.otherCpuPct)} |`,
+      );
+      const n = m.counts;
+      notes.push(
+        `Mix: ${m.windowSec} s measured after a warm-up, rooms of ${m.roomSizes.min}-${m.roomSizes.max} members (mean fan-out ${m.fanout}), ${fmt(m.plannedMessagesPerSec, 1)} messages/s planned. ` +
+          `Whole run: ${fmt(n.sent)} messages (${fmt(n.receipts)} RECEIPTs), ${fmt(n.deliveries)} message deliveries, ${fmt(n.typingSent)} typing SENDs (${fmt(n.typing)} deliveries), ${fmt(n.readsSent)} read markers, ${fmt(n.reactionsSent)} reactions, ` +
+          `${fmt(n.events)} room events, ${fmt(n.status)} presence pushes, ${fmt(n.churns)} users left and ${fmt(n.reconnects)} came back; ${fmt(m.connectedAtEnd)} of ${fmt(m.users)} connected at the end; peak RSS ${fmt(m.peakRssKiB / 1024, 1)} MiB.` +
+          (m.firstErrors.length ? ` First errors: ${m.firstErrors.join(' | ')}` : ''),
+      );
+    } else {
+      const l = r.latency || {};
+      out.push(
+        `| ${r.target} (ceiling: one room of ${r.ceiling.subscribers}, same message rate) | – | ${fmt(r.sentPerSec, 1)} | ${fmt(r.deliveriesPerSec)} | ${fmt(l.p50Ms, 2)} | ${fmt(l.p90Ms, 2)} | ${fmt(l.p99Ms, 2)} | ${fmt(l.maxMs, 1)} | ${fmt(r.ceiling.serverCpuUsPerMessage, 1)} | 1x | ${fmt(r.serverCpuPct)} | – → ${fmt((r.serverVmHWMKiB || 0) / 1024, 1)} (peak) | ${fmt(r.lost)} lost | ${fmt(r.generatorCpuPct)} | ${fmt(r.otherCpuPct)} |`,
+      );
+    }
+  }
+  if (notes.length) out.push('', ...notes);
+  return out.join('\n');
+}
+
 function peerRatios(rows) {
   const out = [];
   for (const id of ['F1', 'F2', 'L1']) {
@@ -350,6 +416,7 @@ function report({ meta, rows }) {
     else if (id === 'U1') L.push(u1Table(rows));
     else if (id === 'X1') L.push(x1Table(rows));
     else if (id === 'A1') L.push(a1Table(rows));
+    else if (id === 'M1') L.push(m1Table(rows));
     else L.push(loadTable(rows, id));
     if (id === 'P1') {
       const s = find(rows, 'P1', 'server');
@@ -372,7 +439,8 @@ function report({ meta, rows }) {
       '- latency: receive time − send timestamp carried in the body (CLOCK_MONOTONIC µs, shared by all processes), for every delivery of a message sent inside the window; open loop (L1) stamps the scheduled send time (no coordinated omission). Log-linear histogram, < 0.8 % bucket error.',
       '- server µs/delivery: (utime+stime of the server pid from /proc/<pid>/stat, in the window) / deliveries in the window; 10 ms clock-tick resolution. For RabbitMQ that is the whole beam.smp.',
       '- server peak RSS: VmHWM of a freshly started peer/server; for RabbitMQ (long-running) the max of VmRSS sampled every 200 ms during the run.',
-      '- KiB per idle connection (C1) = (VmRSS after N subscribed idle connections and the idle period − VmRSS before connecting) / N.',
+      '- KiB per idle connection (C1, C2) = (VmRSS after N subscribed idle connections and the idle period − VmRSS before connecting) / N; idle server CPU = its utime+stime over the idle period, per connection per minute and per heart-beat (frames the clients received and sent in the period).',
+      '- M1: latency of every message delivery (all subscribers, the sender\'s echo included) of messages sent in the window; server µs CPU/message = server CPU in the window / messages sent in it (everything else the mix does included); the ceiling\'s = the ws peer\'s CPU / messages. errors = ERROR frames, messages on /user/queue/errors, connections lost or refused; a send must have its RECEIPT (unanswered) and its echo before it (echo missing).',
     ].join('\n'),
   );
   L.push('');

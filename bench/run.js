@@ -17,7 +17,13 @@ const { targets } = require('./targets');
 const serverCfg = require('./server.config');
 const { runBaseline } = require('./peers/mysql-baseline');
 const { report } = require('./report');
-const extra = { ...require('./lib/extra'), ...require('./lib/search'), ...require('./lib/attachments') };
+const extra = {
+  ...require('./lib/extra'),
+  ...require('./lib/search'),
+  ...require('./lib/attachments'),
+  ...require('./lib/mix'),
+};
+const plan = require('./lib/plan');
 
 const argv = process.argv.slice(2);
 const flag = (n) => argv.includes(n);
@@ -45,7 +51,8 @@ const WRITE_RESULTS = flag('--write-results') || (!SMOKE && !ONLY && !ONLY_TARGE
 if (SMOKE && !process.env.BENCH_SERVER_USERS) serverCfg.config.users = 4; // fewer logins: shorter set-up
 const REPEAT = Math.max(1, Math.min(9, Number(opt('--repeat') || 1)));
 const PAIR_TIMEOUT_MS = SMOKE ? 45000 : 240000;
-const TOTAL_TIMEOUT_MS = SMOKE ? 210000 : 30 * 60000 * REPEAT; // smoke: H2 starts the server twice more
+// smoke: H2 starts the server twice more; full: C2 and M1 (10 minutes of mix) need an hour
+const TOTAL_TIMEOUT_MS = SMOKE ? 270000 : 90 * 60000 * REPEAT;
 
 installExitHandlers();
 // --nice N (opt-in, root for N < 0): run the orchestrator, and so every process it
@@ -170,10 +177,16 @@ async function countMessages() {
   }
 }
 
-// ---------------- C1: idle connections ----------------
+// ---------------- C1, C2: idle connections ----------------
+// C2 spreads its connections over several loopback source addresses (w.perAddress each, from
+// 127.0.0.2) and more load workers; every process can hold only as many sockets as the open-files
+// limit allows, so a run on a machine below the requested count holds fewer and says so.
 async function runIdle(w, tname) {
   const t = targets[tname];
-  const started = await t.start({ connections: w.conns, heartbeat: w.heartbeat });
+  const fds = plan.fdPlan(w.conns, w.workers || 2, plan.openFilesLimit());
+  const nConns = fds.conns;
+  if (fds.capped) log(`  ${tname}: open-files limit ${plan.openFilesLimit()}: ${nConns} connections instead of ${w.conns}`);
+  const started = await t.start({ connections: nConns, heartbeat: w.heartbeat, env: w.serverEnv });
   if (started.skipped) return { status: 'skipped', reason: started.skipped };
   let lr;
   try {
@@ -186,16 +199,32 @@ async function runIdle(w, tname) {
     }
     await sleep(1000);
     const before = proc.memKiB(started.pid).rss;
-    const conns = Array.from({ length: w.conns }, (_, i) => ({ room: roomIds[i % roomIds.length], user: users.length ? users[i % users.length] : undefined, pub: false, count: true }));
-    lr = new LoadRun({ spec: { ...started.spec, connectTimeoutMs: 60000 }, conns, subWorkers: 2, serverPid: started.pid, concurrency: 100, connectTimeoutMs: 180000 });
+    const conns = Array.from({ length: nConns }, (_, i) => ({
+      room: roomIds[i % roomIds.length],
+      user: users.length ? users[i % users.length] : undefined,
+      pub: false,
+      count: true,
+      localAddress: w.perAddress ? plan.sourceAddress(i, w.perAddress) : undefined,
+    }));
+    lr = new LoadRun({ spec: { ...started.spec, connectTimeoutMs: 60000 }, conns, subWorkers: fds.workers, serverPid: started.pid, concurrency: 100, connectTimeoutMs: w.connectTimeoutMs || 180000 });
     const ready = await lr.connect();
     log(`  ${tname}: ${ready.ok} idle connections, ${ready.failed} failed in ${ready.ms} ms`);
+    if (ready.failed) log(`  ${tname}: connect errors: ${ready.errors.slice(0, 3).join(' | ')}`);
     await sleep(w.settleMs);
     const afterConnect = proc.memKiB(started.pid).rss;
+    // The idle window: server CPU over it is the cost of keeping the connections (heart-beats).
+    const live0 = await lr.liveness();
+    const cpu0 = proc.cpuUs(started.pid);
+    const t0 = Date.now();
     await sleep(w.idleMs);
+    const cpu1 = proc.cpuUs(started.pid);
+    const idleSec = (Date.now() - t0) / 1000;
     const m = proc.memKiB(started.pid);
     const live = await lr.liveness();
     const per = (v) => (ready.ok ? Math.round(((v - before) / ready.ok) * 100) / 100 : null);
+    const idleCpuUs = cpu0 != null && cpu1 != null ? cpu1 - cpu0 : null;
+    const heartbeats = live.hbIn - live0.hbIn + (live.hbOut - live0.hbOut);
+    const r2 = (v) => (v == null || !isFinite(v) ? null : Math.round(v * 100) / 100);
     return {
       status: ready.ok ? 'ok' : 'error',
       reason: ready.ok ? undefined : ready.errors[0],
@@ -207,7 +236,18 @@ async function runIdle(w, tname) {
       rssPerConnAfterConnectKiB: per(afterConnect),
       staleAfterIdle: live.stale,
       deadAfterIdle: live.dead,
-      idleSec: w.idleMs / 1000,
+      idleSec: r2(idleSec),
+      requestedConns: w.conns,
+      fdLimited: fds.capped ? plan.openFilesLimit() : undefined,
+      sourceAddresses: w.perAddress ? Math.ceil(nConns / w.perAddress) : 1,
+      // the server's CPU while the connections were idle: heart-beats (or the peer's pings)
+      idleCpu: {
+        serverCpuPct: idleCpuUs == null ? null : r2((100 * idleCpuUs) / 1e6 / idleSec),
+        usPerConnPerMin: idleCpuUs == null || !ready.ok ? null : r2((idleCpuUs / ready.ok) * (60 / idleSec)),
+        heartbeatsIn: live.hbIn - live0.hbIn,
+        heartbeatsOut: live.hbOut - live0.hbOut,
+        usPerHeartbeat: idleCpuUs == null || !heartbeats ? null : r2(idleCpuUs / heartbeats),
+      },
       shared: !!t.shared,
       info: started.info,
     };
@@ -328,11 +368,12 @@ async function main() {
         const ts = Date.now();
         try {
           let r;
+          const pairTimeout = SMOKE ? PAIR_TIMEOUT_MS : w.pairTimeoutMs || PAIR_TIMEOUT_MS;
           if (w.kind === 'todo') {
             const a = serverCfg.available();
             r = { status: 'skipped', reason: a.ok ? 'not implemented yet (needs the server schema/API; see README "Left to do")' : a.reason };
           } else if (targets[tname] === undefined) r = await withTimeout(runBaselineTarget(w, tname), PAIR_TIMEOUT_MS, `${id}/${tname}`);
-          else if (w.kind === 'idle') r = await withTimeout(runIdle(w, tname), PAIR_TIMEOUT_MS, `${id}/${tname}`);
+          else if (w.kind === 'idle') r = await withTimeout(runIdle(w, tname), pairTimeout, `${id}/${tname}`);
           else r = await withTimeout(runLoad(w, tname), PAIR_TIMEOUT_MS, `${id}/${tname}`);
           Object.assign(row, r);
         } catch (e) {
@@ -388,6 +429,8 @@ function pickMedian(list, w) {
 }
 
 function harnessWorked(r) {
+  if (r.mix) return r.mix.counts.sent > 0 && r.mix.counts.deliveries > 0 && r.mix.errors === 0 && r.mix.counts.echoMissing === 0 && r.mix.unanswered === 0;
+  if (r.ceiling) return r.receivedDeliveries > 0 && r.connections.failed === 0;
   if (r.search) return r.search.small.rest.n > 0 && r.search.big.rest.n > 0;
   if (r.history) return r.history.rest.small.n > 0 && r.history.rest.big.n > 0;
   if (r.unread) return r.unread.small.n > 0 && r.unread.big.n > 0;
@@ -402,11 +445,16 @@ function harnessWorked(r) {
 
 function summaryLine(r) {
   if (r.status !== 'ok') return `${r.status}: ${r.reason}`;
+  if (r.mix) {
+    const m = r.mix;
+    return `${m.messagesPerSec} messages/s, ${m.deliveriesPerSec} deliveries/s, p50 ${m.latency.p50Ms} p99 ${m.latency.p99Ms} ms, ${m.serverCpuUsPerMessage} us CPU/message, RSS ${Math.round(m.rssStartKiB / 1024)} -> ${Math.round(m.rssEndKiB / 1024)} MiB, errors ${m.errors}, unanswered ${m.unanswered}, echo missing ${m.counts.echoMissing}, churns ${m.counts.churns}${m.errors ? `: ${m.firstErrors.join(' | ')}` : ''}`;
+  }
   if (r.search) return `REST p50 ${r.search.small.rest.p50Ms} ms (small) vs ${r.search.big.rest.p50Ms} ms (big) = ${r.search.restP50Ratio}x; LIKE peer ${r.search.likeOverRestP50}x slower at the big size`;
   if (r.unread) return `unread summary p50 ${r.unread.small.p50Ms} ms (small) vs ${r.unread.big.p50Ms} ms (big) = ${r.unread.p50Ratio}x`;
   if (r.history) return `REST p50 ${r.history.rest.small.p50Ms} ms (small) vs ${r.history.rest.big.p50Ms} ms (big) = ${r.history.restP50Ratio}x; SQL ${r.history.sqlP50Ratio}x`;
   if (r.rest) return `${r.rest.requestsPerSec} req/s, p50 ${r.rest.p50Ms} ms, p99 ${r.rest.p99Ms} ms, non2xx ${r.rest.non2xx}, errors ${r.rest.errors}`;
-  if (r.rssPerConnKiB !== undefined) return `${r.rssPerConnKiB} KiB/conn (${r.connections.ok} conns, stale ${r.staleAfterIdle}, dead ${r.deadAfterIdle})`;
+  if (r.rssPerConnKiB !== undefined)
+    return `${r.rssPerConnKiB} KiB/conn (${r.connections.ok} conns from ${r.sourceAddresses} address(es)${r.fdLimited ? `, capped by the open-files limit ${r.fdLimited}` : ''}, stale ${r.staleAfterIdle}, dead ${r.deadAfterIdle}), idle CPU ${r.idleCpu.serverCpuPct}% (${r.idleCpu.usPerConnPerMin} us/conn/min, ${r.idleCpu.usPerHeartbeat} us/heart-beat)`;
   if (r.baseline) return `${r.completedPerSec} rows/s`;
   const l = r.latency || {};
   return `${r.deliveriesPerSec} deliveries/s, ${r.sentPerSec} sent/s, ${r.completedPerSec} completed/s, lost ${r.lost}, dups ${r.duplicates}, order ${r.orderViolations}, p50 ${l.p50Ms} p99 ${l.p99Ms} max ${l.maxMs} ms, ${r.serverCpuUsPerDelivery} us/delivery, server CPU ${r.serverCpuPct}%, generator CPU ${r.generatorCpuPct}%, other CPU ${r.otherCpuPct}%`;

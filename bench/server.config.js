@@ -148,13 +148,14 @@ async function pool(n, items, fn) {
   );
 }
 
-// Creates `users` users (register + login) and `rooms` PUBLIC rooms created by
-// user 0, with every user added as a member of every room.
+// Creates `users` users (register + login; at most config.users unless `uncapped`) and `rooms`
+// PUBLIC rooms created by user 0, with every user added as a member of every room; or, with
+// `members` (M1: user indexes per room), room i created by its first member with exactly those.
 // Returns { users: [{ id, token, username }], roomIds: [..] }.
-async function prepare(port, { rooms, users }) {
+async function prepare(port, { rooms, users, members = undefined, uncapped = false }) {
   const api = config.api;
   const tag = Date.now().toString(36);
-  const nUsers = Math.max(1, Math.min(users, config.users));
+  const nUsers = Math.max(1, uncapped ? users : Math.min(users, config.users));
   const list = [];
   await pool(4, Array.from({ length: nUsers }, (_, i) => i), async (i) => {
     const username = `bench_${tag}_${i}`;
@@ -170,13 +171,17 @@ async function prepare(port, { rooms, users }) {
   });
   const roomIds = [];
   await pool(8, Array.from({ length: rooms }, (_, i) => i), async (i) => {
-    const r = expect(await request(port, 'POST', `${api}/rooms`, { name: `bench-${tag}-${i}`, type: 'PUBLIC' }, list[0].token), [200, 201], 'create room');
+    const owner = list[members ? members[i][0] : 0];
+    const r = expect(await request(port, 'POST', `${api}/rooms`, { name: `bench-${tag}-${i}`, type: 'PUBLIC' }, owner.token), [200, 201], 'create room');
     roomIds[i] = r.id;
   });
   const adds = [];
-  for (const rid of roomIds) for (let u = 1; u < list.length; u++) adds.push([rid, list[u].id]);
-  await pool(8, adds, async ([rid, uid]) => {
-    expect(await request(port, 'POST', `${api}/rooms/${rid}/members/${uid}`, undefined, list[0].token), [200, 201, 204, 409], 'add member');
+  roomIds.forEach((rid, i) => {
+    const owner = members ? members[i][0] : 0;
+    for (const u of members ? members[i].slice(1) : list.keys()) if (u !== owner) adds.push([rid, list[u].id, list[owner].token]);
+  });
+  await pool(8, adds, async ([rid, uid, token]) => {
+    expect(await request(port, 'POST', `${api}/rooms/${rid}/members/${uid}`, undefined, token), [200, 201, 204, 409], 'add member');
   });
   return { users: list, roomIds };
 }

@@ -7,6 +7,10 @@
 // run by bench/lib/extra.js (they start our server themselves and return all their rows).
 const PEERS = ['ws', 'ws-frame', 'socketio', 'rabbitmq'];
 
+// Scale knobs of the long rows (full runs only; --smoke uses its own tiny sizes).
+const env = (name, dflt) => (process.env[name] !== undefined && process.env[name] !== '' ? Number(process.env[name]) : dflt);
+const M1_DURATION_MS = env('BENCH_M1_DURATION_S', 600) * 1000;
+
 const workloads = {
   F1: {
     title: '1 room, 1000 subscribers, 1 publisher at max rate (window 8, completion = own copy)',
@@ -58,6 +62,25 @@ const workloads = {
     idleMs: 15000,
     smoke: { conns: 40, rooms: 4, settleMs: 300, idleMs: 1200, targets: ['ws', 'rabbitmq', 'server'] },
   },
+  C2: {
+    title: `${env('BENCH_C2_CONNS', 50000).toLocaleString('en-US')} idle subscribed connections (500 rooms) from several loopback addresses, heart-beats on (STOMP 10s/10s; ws ping 25s)`,
+    kind: 'idle',
+    targets: ['ws', 'server'],
+    rooms: 500,
+    conns: env('BENCH_C2_CONNS', 50000),
+    perAddress: 20000, // connections per source address (127.0.0.2, 127.0.0.3, ...): below one address's ephemeral ports
+    workers: 4,
+    heartbeat: [10000, 10000],
+    settleMs: 5000,
+    idleMs: 30000, // three rounds of 10 s heart-beats
+    connectTimeoutMs: 600000,
+    pairTimeoutMs: 900000,
+    // the bench's own lift of the per-address and global socket caps (the server's defaults are
+    // 20,000 STOMP sessions and 256 HTTP sockets per address, 10,000 sockets in all; the global cap
+    // is lowered to what the open-files limit allows anyway)
+    serverEnv: { STOMP_MAX_SESSIONS_PER_IP: '10000000', HTTP_MAX_CONNECTIONS_PER_IP: '1000000', HTTP_MAX_CONNECTIONS: '1000000' },
+    smoke: { conns: 40, rooms: 4, perAddress: 20, workers: 2, settleMs: 300, idleMs: 1200 },
+  },
   S1: {
     title: 'F1 over SockJS (websocket transport) vs raw /websocket, our server',
     kind: 'load',
@@ -83,6 +106,46 @@ const workloads = {
     warmupMs: 2000,
     durationMs: 10000,
     smoke: { rooms: 10, warmupMs: 300, durationMs: 1000 },
+  },
+  M1: {
+    title: 'a realistic mix: users in rooms of 2-200 members, a message per user every ~20 s (typing first), read markers, reactions, presence churn, vs the raw ws peer broadcasting the same message rate to one room (the ceiling)',
+    kind: 'extra',
+    run: 'runM1',
+    targets: ['server', 'ws'],
+    users: env('BENCH_M1_USERS', 5000),
+    rooms: env('BENCH_M1_ROOMS', 500),
+    minMembers: 2,
+    maxMembers: 200,
+    messageIntervalMs: env('BENCH_M1_INTERVAL_MS', 20000),
+    typingLeadMs: 1500, // typing indicator, then the message
+    readProb: 0.3, // a received message makes its room's read marker move, 1-3 s later (one per room at a time)
+    readDelayMs: [1000, 3000],
+    reactProb: 0.02, // a received message gets a reaction
+    churnPerHour: env('BENCH_M1_CHURN_PER_HOUR', 2), // each user leaves this often (exponential), and comes back
+    awayMs: [5000, 30000],
+    workers: 2,
+    settleMs: 5000,
+    warmupMs: 30000,
+    durationMs: M1_DURATION_MS,
+    drainMs: 15000,
+    ceilingDurationMs: Math.min(60000, M1_DURATION_MS),
+    timeoutMs: M1_DURATION_MS + 1800000, // set-up of 5,000 users and 500 rooms over REST, then the run, then the ceiling
+    smoke: {
+      users: 24,
+      rooms: 6,
+      maxMembers: 12,
+      messageIntervalMs: 1000,
+      typingLeadMs: 100,
+      readDelayMs: [100, 300],
+      churnPerHour: 300,
+      awayMs: [300, 800],
+      settleMs: 300,
+      warmupMs: 500,
+      durationMs: 3500,
+      drainMs: 3000,
+      ceilingDurationMs: 1500,
+      timeoutMs: 90000,
+    },
   },
   H1: {
     title: 'history page by cursor (before=<random id>, size 50) in a room of 10k vs a room of 1M messages (REST with JWT; also the SQL alone)',

@@ -13,6 +13,12 @@ const { nowUs } = require('./clock');
 
 const WS_OPTS = { perMessageDeflate: false, handshakeTimeout: 20000, skipUTF8Validation: true };
 
+// spec.localAddress (C2): connect from that loopback address (127.0.0.2, ...) so that more
+// connections than one address's ephemeral ports can reach one server port.
+function wsOptions(spec) {
+  return spec.localAddress ? { ...WS_OPTS, localAddress: spec.localAddress } : WS_OPTS;
+}
+
 function fill(tpl, room) {
   return tpl.replace('{room}', String(room));
 }
@@ -59,7 +65,7 @@ function openTransport(spec, url, protocols) {
   }
   const sockjs = kind === 'sockjs';
   const wsUrl = sockjs ? `${url.replace(/\/$/, '')}/${Math.floor(Math.random() * 1000)}/${rand(8)}/websocket` : url;
-  const ws = new WebSocket(wsUrl, sockjs ? undefined : protocols, WS_OPTS);
+  const ws = new WebSocket(wsUrl, sockjs ? undefined : protocols, wsOptions(spec));
   t.ws = ws;
   if (sockjs) {
     ws.on('message', (data) => {
@@ -139,6 +145,9 @@ class StompConn {
     this.lastSent = 0;
     this.lastRecv = 0;
     this.dead = false;
+    // heart-beats received from the server and sent to it (C1/C2: the cost of idle connections)
+    this.hbIn = 0;
+    this.hbOut = 0;
   }
   open() {
     const spec = this.spec;
@@ -215,13 +224,17 @@ class StompConn {
     this.sendRaw(frame('SEND', h, body));
   }
   heartbeat(now) {
-    if (this.hbOutMs && now - this.lastSent >= this.hbOutMs * 0.8 && !this.dead) this.sendRaw('\n');
+    if (this.hbOutMs && now - this.lastSent >= this.hbOutMs * 0.8 && !this.dead) {
+      this.hbOut++;
+      this.sendRaw('\n');
+    }
   }
   stale(now) {
     return this.hbInMs > 0 && now - this.lastRecv > this.hbInMs * 2.5;
   }
   onText(s) {
     this.lastRecv = Date.now();
+    if (s === '\n' || s === '\r\n') this.hbIn++;
     if (this.buf.length === 0) {
       // fast path: exactly one complete frame
       const z = s.indexOf('\0');
@@ -288,6 +301,8 @@ class WsRawConn {
     this.onReceipt = null;
     this.onError = null;
     this.dead = false;
+    this.hbIn = 0;
+    this.hbOut = 0;
   }
   open() {
     return new Promise((resolve, reject) => {
@@ -301,7 +316,9 @@ class WsRawConn {
           reject(e);
         } else if (this.onError) this.onError(e);
       };
-      const ws = new WebSocket(`${this.spec.url}?room=${this.room}`, WS_OPTS);
+      const ws = new WebSocket(`${this.spec.url}?room=${this.room}`, wsOptions(this.spec));
+      // the peer's keep-alive: ws answers its pings itself
+      ws.on('ping', () => this.hbIn++);
       this.ws = ws;
       ws.on('message', (data) => {
         const s = data.toString();
@@ -348,7 +365,7 @@ class SocketIoConn extends WsRawConn {
           reject(e);
         } else if (this.onError) this.onError(e);
       };
-      const ws = new WebSocket(`${this.spec.url}/socket.io/?EIO=4&transport=websocket&room=${this.room}`, WS_OPTS);
+      const ws = new WebSocket(`${this.spec.url}/socket.io/?EIO=4&transport=websocket&room=${this.room}`, wsOptions(this.spec));
       this.ws = ws;
       ws.on('message', (data) => {
         const s = data.toString();
@@ -387,4 +404,4 @@ function createConn(spec, room, user) {
   throw new Error('unknown target kind ' + spec.kind);
 }
 
-module.exports = { createConn, fullMessage, frame, nowUs };
+module.exports = { createConn, fullMessage, frame, parseHeaders, openTransport, nowUs };

@@ -11,8 +11,8 @@ const proc = require('./proc');
 const WORKER = path.join(__dirname, 'worker.js');
 
 class Worker {
-  constructor(name) {
-    this.cp = forkTracked(WORKER, [], name, { execArgv: ['--max-old-space-size=4096', ...(process.env.BENCH_WORKER_PROF ? ['--cpu-prof', '--cpu-prof-dir=' + process.env.BENCH_WORKER_PROF] : [])] });
+  constructor(name, file = WORKER) {
+    this.cp = forkTracked(file, [], name, { execArgv: ['--max-old-space-size=4096', ...(process.env.BENCH_WORKER_PROF ? ['--cpu-prof', '--cpu-prof-dir=' + process.env.BENCH_WORKER_PROF] : [])] });
     this.waiters = [];
     this.cp.on('message', (m) => {
       if (m.type === 'error' || m.type === 'fatal') console.error(`[${name}] ${m.error}`);
@@ -166,6 +166,8 @@ class LoadRun {
     return {
       stale: reps.reduce((s, r) => s + r.stale, 0),
       dead: reps.reduce((s, r) => s + r.dead, 0),
+      hbIn: reps.reduce((s, r) => s + (r.hbIn || 0), 0),
+      hbOut: reps.reduce((s, r) => s + (r.hbOut || 0), 0),
       genRssKiB: reps.reduce((s, r) => s + r.rssKiB, 0),
       errors: reps.flatMap((r) => r.errors).slice(0, 5),
     };
@@ -243,4 +245,4 @@ function aggregate(reps, m) {
   };
 }
 
-module.exports = { LoadRun };
+module.exports = { LoadRun, Worker };

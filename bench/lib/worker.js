@@ -135,7 +135,11 @@ async function init(msg) {
   spec = msg.spec;
   if (msg.padLen !== undefined) PAD = 'x'.repeat(msg.padLen);
   const t0 = Date.now();
-  conns = msg.conns.map((d) => ({ ...d, trackers: [], c: createConn(d.url ? { ...spec, url: d.url } : spec, d.room, d.user) }));
+  conns = msg.conns.map((d) => ({
+    ...d,
+    trackers: [],
+    c: createConn(d.url || d.localAddress ? { ...spec, ...(d.url ? { url: d.url } : {}), ...(d.localAddress ? { localAddress: d.localAddress } : {}) } : spec, d.room, d.user),
+  }));
   let next = 0;
   let ok = 0;
   let failed = 0;
@@ -241,9 +245,13 @@ function report() {
   let counting = 0;
   let stale = 0;
   let dead = 0;
+  let hbIn = 0;
+  let hbOut = 0;
   const now = Date.now();
   for (const e of conns) {
     if (e.failed) continue;
+    hbIn += e.c.hbIn || 0;
+    hbOut += e.c.hbOut || 0;
     if (e.c.dead) dead++;
     else if (e.c.stale(now)) stale++;
     if (!e.count) continue;
@@ -259,6 +267,8 @@ function report() {
     counting,
     stale,
     dead,
+    hbIn,
+    hbOut,
     lat: lat.toJSON(),
     compLat: compLat.toJSON(),
     delBuckets: run ? Array.from(run.delBuckets) : [],

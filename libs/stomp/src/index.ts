@@ -23,6 +23,8 @@ export {
   Headers,
   DestinationVariable,
   Destination,
+  FrameOrder,
+  Pipelined,
 } from './handlers/stomp-handler.decorators';
 export type { SendToUserOptions } from './handlers/stomp-handler.decorators';
 export { StompServer } from './transport/stomp-server';

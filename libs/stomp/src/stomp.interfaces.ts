@@ -39,6 +39,24 @@ export interface StompSessionInfo {
   readonly attributes: Map<string, unknown>;
 }
 
+/**
+ * A SEND's place in its session's order, for the handler (`@FrameOrder()`). A `@Pipelined()`
+ * handler runs while earlier SENDs of the session are still in flight, and uses it to keep their
+ * order where it matters; for any other handler every earlier frame is already done, so both
+ * methods run or resolve at once.
+ */
+export interface StompFrameOrder {
+  /**
+   * Runs `fn` once every earlier frame of the session has had its turn, and passes the turn to the
+   * next frame when `fn` returns (or the promise it returns settles). A frame that never takes its
+   * turn passes it when its handler settles. Meant to be called once per frame: a second call is not
+   * ordered again. Resolves (or rejects) with `fn`'s outcome.
+   */
+  turn<T>(fn: () => T | PromiseLike<T>): Promise<T>;
+  /** Resolves once every earlier frame of the session is done: handled, and its RECEIPT or error written. */
+  previousDone(): Promise<void>;
+}
+
 export interface StompConnectRequest {
   /** Headers of the CONNECT/STOMP frame (login, passcode, custom auth headers...). */
   headers: Readonly<Record<string, string>>;

@@ -54,6 +54,13 @@ export interface StompLimitsOptions {
    * address; one more is accepted and closed at once with 1008. Default 0 (no limit).
    */
   maxConnectionsPerAddress?: number;
+  /**
+   * Frames a session has read and not yet answered (handled, RECEIPT or error written): queued,
+   * being handled, or `@Pipelined()` SENDs in flight. At this many the session stops reading its
+   * socket until one is answered (raw WebSocket; SockJS cannot pause and relies on the hard cap of
+   * 1000 queued frames), and no more pipelined SENDs are dispatched. 1-1000, default 32.
+   */
+  maxFramesInFlight?: number;
 }
 
 /** The SockJS transports, as sockjs-client names them (`iframe` stands for every `iframe-*` one). */
@@ -237,6 +244,7 @@ export function resolveStompOptions(options: StompModuleOptions = {}): ResolvedS
       maxOutboundBufferBytes: options.limits?.maxOutboundBufferBytes ?? 512 * 1024,
       slowConsumerTimeoutMs: options.limits?.slowConsumerTimeoutMs ?? 10000,
       maxConnectionsPerAddress: options.limits?.maxConnectionsPerAddress ?? 0,
+      maxFramesInFlight: Math.min(1000, Math.max(1, options.limits?.maxFramesInFlight ?? 32)),
     },
     connectTimeoutMs: options.connectTimeoutMs ?? 10000,
     serverName: options.serverName ?? 'nest-stomp/1.0',

@@ -13,6 +13,9 @@ export class FakeConnection implements StompConnection {
   closedWith: { code: number; reason: string } | undefined;
   buffered = 0;
   flushed = 0;
+  /** Reading paused by the session (backpressure), and how often it paused. */
+  paused = false;
+  pauses = 0;
   private handlers: StompConnectionHandlers | undefined;
   private readonly decoder = new StompDecoder({
     maxFrameBytes: 1 << 24,
@@ -31,6 +34,15 @@ export class FakeConnection implements StompConnection {
   write(frame: OutboundFrame): void {
     if (frame.bytes.length === 1 && frame.bytes[0] === 0x0a) this.heartbeats++;
     this.frames.push(...this.decoder.push(frame.bytes));
+  }
+
+  pause(): void {
+    this.paused = true;
+    this.pauses++;
+  }
+
+  resume(): void {
+    this.paused = false;
   }
 
   bufferedBytes(): number {

@@ -7,8 +7,10 @@ import SockJS from 'sockjs-client';
 import { WebSocket } from 'ws';
 import {
   DestinationVariable,
+  FrameOrder,
   MessageMapping,
   Payload,
+  Pipelined,
   STOMP_AUTHENTICATOR,
   STOMP_AUTHORIZER,
   SendToUser,
@@ -19,6 +21,7 @@ import {
   StompDecoder,
   StompError,
   StompFrame,
+  StompFrameOrder,
   StompModule,
   StompModuleRootOptions,
   StompPrincipal,
@@ -73,6 +76,24 @@ export class ChatHandlers {
       sender: session.principal!.id,
       content: dto.content,
     });
+  }
+
+  /** `pipe.send` calls: running now, the most at once, their ordered steps; each waits for `gate`. */
+  readonly pipe = { gate: Promise.resolve(), active: 0, maxActive: 0, steps: [] as string[] };
+
+  /** Pipelined: waits for `pipe.gate`, then records its body in turn; `fail` answers an error. */
+  @MessageMapping('pipe.send')
+  @Pipelined()
+  async pipelined(@Payload() text: string, @FrameOrder() order: StompFrameOrder): Promise<void> {
+    this.pipe.active++;
+    this.pipe.maxActive = Math.max(this.pipe.maxActive, this.pipe.active);
+    try {
+      await this.pipe.gate;
+      if (text.startsWith('fail')) throw new StompError(400, `Refused ${text}`);
+      await order.turn(() => void this.pipe.steps.push(text));
+    } finally {
+      this.pipe.active--;
+    }
   }
 
   @MessageMapping('echo.{name}')

@@ -1,5 +1,13 @@
 import { Injectable, UnauthorizedException } from '@nestjs/common';
-import { MessageMapping, Payload, StompSessionInfo, StompSessionParam } from '@app/stomp';
+import {
+  FrameOrder,
+  MessageMapping,
+  Payload,
+  Pipelined,
+  StompFrameOrder,
+  StompSessionInfo,
+  StompSessionParam,
+} from '@app/stomp';
 import { Principal } from '../common/principal';
 import { AppDestination } from '../common/realtime/destinations';
 import { MessagesService } from '../messages/messages.service';
@@ -23,6 +31,12 @@ import { TypingService } from './typing.service';
  * the REST API, so both share every rule; errors go to the session's `/user/queue/errors` and the
  * connection stays. The RECEIPT of a SEND is written only after the handler resolved, i.e. after
  * the message is committed.
+ *
+ * Only sending is `@Pipelined()`: a session's consecutive sends are checked concurrently and
+ * batched into the writer's INSERTs, their ids, broadcasts and RECEIPTs in frame order (see
+ * docs/API-DECISIONS.md, "Pipelined sends"). Every other destination is handled one frame at a
+ * time, after the sends before it are answered: an edit, a reaction, a read marker, presence and
+ * typing apply in the order the client asked for them.
  */
 @Injectable()
 export class ChatHandlers {
@@ -36,9 +50,11 @@ export class ChatHandlers {
   ) {}
 
   @MessageMapping(AppDestination.sendMessage)
+  @Pipelined()
   async sendMessage(
     @Payload() payload: SendMessagePayload,
     @StompSessionParam() session: StompSessionInfo,
+    @FrameOrder() order: StompFrameOrder,
   ): Promise<void> {
     await this.messages.send(
       await this.caller(session),
@@ -47,6 +63,7 @@ export class ChatHandlers {
       payload.clientMessageId,
       payload.parentId,
       payload.attachmentIds,
+      order,
     );
   }
 

@@ -62,6 +62,7 @@ export function sockjsClientScript(): Buffer {
           maxTransactionBytes: settings.stomp.maxTransactionBytes,
           maxUnackedPerSession: settings.stomp.maxUnackedPerSession,
           maxPendingBytes: settings.stomp.maxPendingBytes,
+          maxFramesInFlight: settings.stomp.maxFramesInFlight,
         },
         connectTimeoutMs: settings.stomp.connectTimeoutMs,
         // As strict as the REST surface: its security headers, its CORS origins.

@@ -10,6 +10,7 @@ describe('stompSettings', () => {
       slowConsumerMs: 10000,
       connectTimeoutMs: 10000,
       maxSessionsPerIp: 20000,
+      maxFramesInFlight: 32,
       sockjsLegacyTransports: true,
       maxSessionsPerUser: 20,
       maxSubscriptionsPerSession: 1000,
@@ -18,6 +19,13 @@ describe('stompSettings', () => {
       maxUnackedPerSession: 1000,
       maxPendingBytes: 1048576,
     });
+  });
+
+  it('reads the frames in flight per session, 1-1000', () => {
+    expect(stompSettings(new EnvReader({ STOMP_MAX_FRAMES_IN_FLIGHT: '4' })).stomp.maxFramesInFlight).toBe(4);
+    const reader = new EnvReader({ STOMP_MAX_FRAMES_IN_FLIGHT: '0' });
+    stompSettings(reader);
+    expect(reader.errors).toEqual(['STOMP_MAX_FRAMES_IN_FLIGHT must be between 1 and 1000 (got 0)']);
   });
 
   it('switches the legacy SockJS transports off on request', () => {

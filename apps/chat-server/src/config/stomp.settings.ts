@@ -1,9 +1,10 @@
 import { EnvReader } from './env-reader';
 
 /**
- * The STOMP broker's limits: heart-beats, frame size, slow consumers, connections per address, and
+ * The STOMP broker's limits: heart-beats, frame size, slow consumers, connections per address,
  * what one user and one session may hold (sessions, subscriptions, transactions, unacked ids,
- * unprocessed frames), and its transports. Each becomes an option of `libs/stomp` (chat.module.ts).
+ * unprocessed frames, frames read and not yet answered), and its transports. Each becomes an
+ * option of `libs/stomp` (chat.module.ts).
  */
 export interface StompSettings {
   stomp: {
@@ -13,6 +14,7 @@ export interface StompSettings {
     slowConsumerMs: number;
     connectTimeoutMs: number;
     maxSessionsPerIp: number;
+    maxFramesInFlight: number;
     /** Serve SockJS' legacy transports (eventsource, htmlfile, jsonp-polling, iframe-*) too. */
     sockjsLegacyTransports: boolean;
     maxSessionsPerUser: number;
@@ -34,6 +36,7 @@ export function stompSettings(env: EnvReader): StompSettings {
       slowConsumerMs: env.int('STOMP_SLOW_CONSUMER_MS', 10000, 100, 3_600_000),
       connectTimeoutMs: env.int('STOMP_CONNECT_TIMEOUT_MS', 10000, 100, 3_600_000),
       maxSessionsPerIp: env.int('STOMP_MAX_SESSIONS_PER_IP', 20000, 1, 10_000_000),
+      maxFramesInFlight: env.int('STOMP_MAX_FRAMES_IN_FLIGHT', 32, 1, 1000),
       sockjsLegacyTransports: env.bool('SOCKJS_LEGACY_TRANSPORTS', true),
       maxSessionsPerUser: env.int('STOMP_MAX_SESSIONS_PER_USER', 20, 1, 100_000),
       maxSubscriptionsPerSession: env.int('STOMP_MAX_SUBSCRIPTIONS_PER_SESSION', 1000, 1, 1_000_000),

@@ -97,6 +97,21 @@ describe('MessageWriter (SQLite)', () => {
     expect((await stored()).at(-1)?.sent_at).toBe(rows[0].sent_at);
   });
 
+  it('settles its callers in queue order, across batches and within one (pipelined sends rely on it)', async () => {
+    const settled: string[] = [];
+    const write = (content: string, clientMessageId: string | null = null) =>
+      writer.write(msg(roomA, content, clientMessageId)).then(
+        () => void settled.push(content),
+        () => void settled.push(`${content} failed`),
+      );
+    // A duplicate clientMessageId makes its batch fall back to one INSERT per row.
+    const writes = Array.from({ length: 30 }, (_, i) => write(`m${i}`, i === 12 ? 'dup-x' : null));
+    writes.push(write('dup', 'dup-x'), write('last'));
+    await Promise.all(writes);
+    expect(statements.length).toBeGreaterThan(2);
+    expect(settled).toEqual([...Array.from({ length: 30 }, (_, i) => `m${i}`), 'dup failed', 'last']);
+  });
+
   it('falls back to one INSERT per row when a batch hits a duplicate clientMessageId', async () => {
     await writer.write(msg(roomA, 'original', 'dup-1'));
     statements.length = 0;

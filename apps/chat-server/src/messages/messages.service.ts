@@ -28,6 +28,7 @@ import { MessageView } from './message-view';
 import { MessageViews } from './message-views';
 import { MessageWriter } from './message-writer';
 import { HistoryWindow, MessagesRepository, ReplyWindow, ThreadCounts } from './messages.repository';
+import { SendOrder } from './send-order';
 
 export const MAX_CONTENT_LENGTH = 4000;
 /** What a TEXT column holds on MySQL in utf8mb4 (65535 bytes), so "stored as sent" never fails. */
@@ -159,6 +160,12 @@ export class MessagesService {
    * not attached yet; 400 otherwise) the content may be empty or absent; the message and its
    * attachments are written in one transaction (not batched), so two sends racing for one upload
    * cannot both have it.
+   *
+   * `order` (a STOMP session's pipelined SENDs): the checks run concurrently with the client's
+   * earlier sends; the message takes its place in the writer's queue in its turn, so ids and
+   * broadcasts follow the order of the frames. A reply or a message with attachments, written
+   * outside the writer, waits until the earlier sends are done and keeps the turn until it is
+   * published.
    */
   async send(
     caller: Principal,
@@ -167,6 +174,7 @@ export class MessagesService {
     clientMessageId?: unknown,
     parentId?: unknown,
     attachmentIds?: unknown,
+    order?: SendOrder,
   ): Promise<SendResult> {
     this.posts.takeOrThrow(caller.id, 'Too many messages');
     const { ids, errors: idErrors } = parseAttachmentIds(attachmentIds);
@@ -188,8 +196,15 @@ export class MessagesService {
     try {
       const mentionIds = mentions.map((u) => u.id);
       if (rootId === null && !claim) {
-        id = await this.writer.write({ ...row, mentions: mentionIds });
+        const message = { ...row, mentions: mentionIds };
+        let written!: Promise<number>;
+        if (order) await order.turn(() => void (written = this.writer.write(message)));
+        else written = this.writer.write(message);
+        // The writer settles in queue order, and nothing below awaits before the emit: the
+        // broadcasts of one client's sends go out in the order of their ids.
+        id = await written;
       } else {
+        await order?.previousDone();
         const written = await this.messages.insertAtomic(
           row,
           rootId,

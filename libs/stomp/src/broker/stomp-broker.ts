@@ -18,9 +18,10 @@ import type {
 } from '../bus/stomp-bus';
 import { innerUserDestination, matchesPrefix } from '../destination-prefix';
 import type { StompFrame } from '../frame/stomp-frame';
-import { invokeHandler, resolveHandler } from '../handlers/stomp-handler.invoke';
+import { findHandler, invokeHandler, resolveHandler } from '../handlers/stomp-handler.invoke';
 import { StompHandlerRegistry } from '../handlers/stomp-handler.registry';
 import { PeriodicGroups } from '../session/periodic-groups';
+import { IMMEDIATE_ORDER } from '../session/send-pipeline';
 import type { ConnectRefusal, HeartbeatMember, SessionHost, StompCounters } from '../session/session-host';
 import { StompSession } from '../session/stomp-session';
 import {
@@ -38,6 +39,7 @@ import type {
   StompConnectRequest,
   StompDisconnectReason,
   StompFanoutTiming,
+  StompFrameOrder,
   StompPrincipal,
   StompSessionInfo,
 } from '../stomp.interfaces';
@@ -347,17 +349,31 @@ export class StompBroker
       session,
       destination,
       frame,
+      IMMEDIATE_ORDER,
     );
   }
 
+  /** @internal */
+  pipelined(destination: string): boolean {
+    const prefixes = this.options.applicationDestinationPrefixes;
+    if (!matchesPrefix(destination, prefixes)) return false;
+    return findHandler(this.handlers, prefixes, destination)?.handler.pipelined === true;
+  }
+
   /** @internal Run the `@MessageMapping` handler of a SEND and route its return value. */
-  async dispatch(session: StompSessionInfo, destination: string, frame: StompFrame): Promise<void> {
+  async dispatch(
+    session: StompSessionInfo,
+    destination: string,
+    frame: StompFrame,
+    order: StompFrameOrder,
+  ): Promise<void> {
     const { handler, result } = await invokeHandler(
       this.handlers,
       this.options.applicationDestinationPrefixes,
       session,
       destination,
       frame,
+      order,
     );
     if (result === undefined) return;
     if (handler.sendToUser && session.principal) {

@@ -4,8 +4,10 @@ export const MESSAGE_MAPPING_METADATA = 'stomp:message-mapping';
 export const SEND_TO_USER_METADATA = 'stomp:send-to-user';
 export const SEND_TO_METADATA = 'stomp:send-to';
 export const HANDLER_PARAMS_METADATA = 'stomp:handler-params';
+export const PIPELINED_METADATA = 'stomp:pipelined';
 
-export type HandlerParamKind = 'payload' | 'session' | 'headers' | 'destination-variable' | 'destination';
+export type HandlerParamKind =
+  'payload' | 'session' | 'headers' | 'destination-variable' | 'destination' | 'frame-order';
 
 export interface HandlerParamMetadata {
   index: number;
@@ -48,6 +50,19 @@ export function SendTo(destination: string): MethodDecorator {
   };
 }
 
+/**
+ * The session may dispatch this handler's SENDs while its earlier SENDs are still in flight (up to
+ * `limits.maxFramesInFlight`), instead of one frame at a time. Their RECEIPTs and errors still come
+ * out in frame order, and any frame to another destination waits for them (and they for it). The
+ * handler keeps the order of its own side effects with {@link FrameOrder}. See the README,
+ * "Pipelined SENDs".
+ */
+export function Pipelined(): MethodDecorator {
+  return (target, key) => {
+    Reflect.defineMetadata(PIPELINED_METADATA, true, target, key);
+  };
+}
+
 function param(kind: HandlerParamKind, name?: string): ParameterDecorator {
   return (target, key, index) => {
     if (key === undefined) return;
@@ -71,3 +86,5 @@ export const Headers = MessageHeaders;
 export const DestinationVariable = (name: string): ParameterDecorator => param('destination-variable', name);
 /** The full destination of the SEND frame. */
 export const Destination = (): ParameterDecorator => param('destination');
+/** The SEND's place in its session's order ({@link StompFrameOrder}); see {@link Pipelined}. */
+export const FrameOrder = (): ParameterDecorator => param('frame-order');

@@ -1,13 +1,27 @@
 import { matchesPrefix } from '../destination-prefix';
 import type { StompFrame } from '../frame/stomp-frame';
 import { StompError } from '../stomp.error';
-import type { StompSessionInfo } from '../stomp.interfaces';
-import type { StompHandlerDefinition, StompHandlerRegistry } from './stomp-handler.registry';
+import type { StompFrameOrder, StompSessionInfo } from '../stomp.interfaces';
+import type {
+  StompHandlerDefinition,
+  StompHandlerMatch,
+  StompHandlerRegistry,
+} from './stomp-handler.registry';
 
 /** A handler call that completed: the handler (for its `@SendTo`/`@SendToUser`) and what it returned. */
 export interface StompHandlerOutcome {
   handler: StompHandlerDefinition;
   result: unknown;
+}
+
+/** The handler of an application destination (`/app/chat.sendMessage`), if any. */
+export function findHandler(
+  handlers: StompHandlerRegistry,
+  applicationPrefixes: readonly string[],
+  destination: string,
+): StompHandlerMatch | undefined {
+  const prefix = applicationPrefixes.find((p) => matchesPrefix(destination, [p])) ?? '';
+  return handlers.find(destination.slice(prefix.length).replace(/^\/+/, ''));
 }
 
 /** A handler found for a SEND, with the arguments of its call resolved (and validated). */
@@ -27,13 +41,12 @@ export async function resolveHandler(
   session: StompSessionInfo,
   destination: string,
   frame: StompFrame,
+  order: StompFrameOrder,
 ): Promise<ResolvedHandlerCall> {
-  const prefix = applicationPrefixes.find((p) => matchesPrefix(destination, [p])) ?? '';
-  const path = destination.slice(prefix.length).replace(/^\/+/, '');
-  const match = handlers.find(path);
+  const match = findHandler(handlers, applicationPrefixes, destination);
   if (!match) throw new StompError(404, `No handler for ${destination}`);
   const { handler, variables } = match;
-  const args = await handlers.resolveArguments(handler, { session, destination, frame, variables });
+  const args = await handlers.resolveArguments(handler, { session, destination, frame, variables, order });
   return { handler, args };
 }
 
@@ -48,7 +61,15 @@ export async function invokeHandler(
   session: StompSessionInfo,
   destination: string,
   frame: StompFrame,
+  order: StompFrameOrder,
 ): Promise<StompHandlerOutcome> {
-  const { handler, args } = await resolveHandler(handlers, applicationPrefixes, session, destination, frame);
+  const { handler, args } = await resolveHandler(
+    handlers,
+    applicationPrefixes,
+    session,
+    destination,
+    frame,
+    order,
+  );
   return { handler, result: await handler.invoke(...args) };
 }

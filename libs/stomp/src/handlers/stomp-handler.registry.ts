@@ -4,12 +4,13 @@ import { plainToInstance } from 'class-transformer';
 import { ValidationError, validate } from 'class-validator';
 import type { StompFrame } from '../frame/stomp-frame';
 import { StompError } from '../stomp.error';
-import type { StompSessionInfo } from '../stomp.interfaces';
+import type { StompFrameOrder, StompSessionInfo } from '../stomp.interfaces';
 import { DestinationPattern } from './destination-pattern';
 import {
   HANDLER_PARAMS_METADATA,
   HandlerParamMetadata,
   MESSAGE_MAPPING_METADATA,
+  PIPELINED_METADATA,
   SEND_TO_METADATA,
   SEND_TO_USER_METADATA,
   SendToUserMetadata,
@@ -24,6 +25,8 @@ export interface StompHandlerDefinition {
   paramTypes: unknown[];
   sendToUser: SendToUserMetadata | undefined;
   sendTo: string | undefined;
+  /** `@Pipelined()`: the session dispatches its SENDs without waiting for the earlier ones. */
+  pipelined: boolean;
 }
 
 export interface StompHandlerMatch {
@@ -37,6 +40,7 @@ export interface StompHandlerCall {
   destination: string;
   frame: StompFrame;
   variables: Record<string, string>;
+  order: StompFrameOrder;
 }
 
 const PLAIN_TYPES = new Set<unknown>([
@@ -96,6 +100,7 @@ export class StompHandlerRegistry implements OnModuleInit {
         paramTypes: Reflect.getMetadata('design:paramtypes', prototype, name) ?? [],
         sendToUser: Reflect.getMetadata(SEND_TO_USER_METADATA, prototype, name),
         sendTo: Reflect.getMetadata(SEND_TO_METADATA, prototype, name),
+        pipelined: Reflect.getMetadata(PIPELINED_METADATA, prototype, name) === true,
       };
       if (pattern.isLiteral) {
         if (this.literal.has(pattern.pattern)) {
@@ -142,6 +147,9 @@ export class StompHandlerRegistry implements OnModuleInit {
           break;
         case 'destination':
           args[param.index] = call.destination;
+          break;
+        case 'frame-order':
+          args[param.index] = call.order;
           break;
       }
     }

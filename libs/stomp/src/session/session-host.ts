@@ -6,6 +6,7 @@ import type { ResolvedStompOptions } from '../stomp.options';
 import type {
   StompConnectRequest,
   StompDisconnectReason,
+  StompFrameOrder,
   StompPrincipal,
   StompSessionInfo,
 } from '../stomp.interfaces';
@@ -68,8 +69,15 @@ export interface SessionHost {
    * valid): before a transaction holds it. Rejects with the error the handler's call would give.
    */
   validateSend(session: StompSessionInfo, destination: string, frame: StompFrame): Promise<void>;
+  /** Whether the handler of this destination is `@Pipelined()` (false for no handler). */
+  pipelined(destination: string): boolean;
   /** Run the application handler of a SEND; rejects with the handler's error. */
-  dispatch(session: StompSessionInfo, destination: string, frame: StompFrame): Promise<void>;
+  dispatch(
+    session: StompSessionInfo,
+    destination: string,
+    frame: StompFrame,
+    order: StompFrameOrder,
+  ): Promise<void>;
   /** Deliver an application error to the session's error destination. */
   reportError(sessionId: string, destination: string, error: unknown, receiptId: string | undefined): void;
   sessionConnected(sessionId: string): void;

@@ -26,6 +26,8 @@ export abstract class SessionOutput implements Subscriber, HeartbeatMember {
   protected state: SessionState = 'connecting';
   protected negotiatedVersion: StompVersion = '1.2';
   protected lastReceivedAt = Date.now();
+  /** Reading from the socket is paused (too many frames in flight): silence is ours, not the client's. */
+  protected readingPaused = false;
   private sentSinceHeartbeat = false;
   protected connectTimer: NodeJS.Timeout | undefined;
   /** Heart-beat periods this session is registered with in the host's shared timers (0 = none). */
@@ -238,6 +240,7 @@ export abstract class SessionOutput implements Subscriber, HeartbeatMember {
 
   /** @internal Incoming heart-beat check (host's shared timer). */
   checkSilence(now: number): void {
+    if (this.readingPaused) return;
     if (now - this.lastReceivedAt > this.silenceLimit) {
       this.fail(new SessionError('Heart-beat timeout', 'heartbeat-timeout'));
     }

@@ -14,6 +14,7 @@ import {
   required,
   unsubscribeId,
 } from './frame-rules';
+import { IMMEDIATE_ORDER, PipelineOutcome, SendPipeline } from './send-pipeline';
 import { SessionOutput } from './session-output';
 import type { SessionHost } from './session-host';
 import type { Subscription } from './subscription';
@@ -30,9 +31,10 @@ const NO_UNACKED: Set<string> = new Set();
 
 /**
  * One STOMP session over one transport connection: the protocol state machine (output and liveness
- * are in {@link SessionOutput}). Frames of a session are handled strictly one after the other (an
- * application handler is awaited before the next frame is looked at), so a client's SENDs reach
- * the application in order.
+ * are in {@link SessionOutput}). Frames of a session are handled in order, one after the other (an
+ * application handler is awaited before the next frame is looked at), except consecutive SENDs to
+ * `@Pipelined()` handlers: those are dispatched as they are read, up to `limits.maxFramesInFlight`,
+ * and answered in frame order ({@link SendPipeline}); any other frame waits until they are answered.
  */
 export class StompSession extends SessionOutput implements StompSessionInfo {
   /** Application data attached to the session (allocated on first use). */
@@ -57,6 +59,10 @@ export class StompSession extends SessionOutput implements StompSessionInfo {
    * whose authorization check ran across such a change checks again, so it cannot slip past it.
    */
   accessEpoch = 0;
+  /** A frame taken off the queue is being handled (not a pipelined one: those are in the pipeline). */
+  private handling = false;
+  /** Pipelined SENDs in flight (allocated on the first one: most sessions never send). */
+  private pipeline: SendPipeline | undefined;
   /** Open transactions (allocated on the first BEGIN: most sessions never use one). */
   private transactions: SessionTransactions | undefined;
 
@@ -112,6 +118,7 @@ export class StompSession extends SessionOutput implements StompSessionInfo {
     }
     this.queuedBytes = bytes;
     this.queue.push(...frames);
+    this.updateReading();
     if (!this.processing) void this.processQueue();
   }
 
@@ -119,6 +126,7 @@ export class StompSession extends SessionOutput implements StompSessionInfo {
     this.transactions = undefined;
     this.queue.length = 0;
     this.queuedBytes = 0;
+    this.updateReading(); // closed: read again, so the close handshake can complete
   }
 
   /** @internal The transport closed (either side). */
@@ -132,14 +140,84 @@ export class StompSession extends SessionOutput implements StompSessionInfo {
       while (this.queue.length > 0 && this.state !== 'closed') {
         const frame = this.queue.shift() as StompFrame;
         this.queuedBytes -= heldBytes(frame);
+        this.handling = true;
         try {
-          await this.handleFrame(frame);
+          const destination = this.pipelinedDestination(frame);
+          if (destination !== undefined) {
+            await this.pipelineSend(frame, destination);
+          } else {
+            // Every other frame waits until the pipelined SENDs before it are answered.
+            if (this.pipeline?.inFlight) await this.pipeline.drained();
+            if (!this.closed) await this.handleFrame(frame);
+          }
         } catch (error) {
+          // The ERROR comes after the answers of the frames before this one.
+          if (this.pipeline?.inFlight) await this.pipeline.drained();
           this.fail(error, frame);
+        } finally {
+          this.handling = false;
         }
+        this.updateReading();
       }
     } finally {
       this.processing = false;
+    }
+  }
+
+  /** The destination of a SEND this session may pipeline, or undefined to handle the frame alone. */
+  private pipelinedDestination(frame: StompFrame): string | undefined {
+    if (this.state !== 'connected' || frame.command !== 'SEND') return undefined;
+    const { destination, transaction } = frame.headers;
+    if (destination === undefined || transaction !== undefined) return undefined;
+    return this.host.pipelined(destination) ? destination : undefined;
+  }
+
+  /**
+   * Admits a SEND to the pipeline (in frame order: the destination and `canSend` checks, whose
+   * refusal closes the session, are made before any later frame is looked at) and dispatches it
+   * without waiting for its handler.
+   */
+  private async pipelineSend(frame: StompFrame, destination: string): Promise<void> {
+    const pipeline = (this.pipeline ??= new SendPipeline(() => this.updateReading()));
+    await pipeline.slot(this.host.options.limits.maxFramesInFlight);
+    if (this.closed) return;
+    checkSendDestination(destination, this.host.options);
+    if (!(await this.host.canSend(this, destination))) {
+      throw new SessionError(`Forbidden to send to ${destination}`, 'forbidden');
+    }
+    if (this.closed) return;
+    pipeline.start(
+      (order) => this.host.dispatch(this, destination, frame, order),
+      (outcome) => this.answerSend(frame, destination, outcome),
+    );
+  }
+
+  /** The RECEIPT of a pipelined SEND, or its error on the error destination. */
+  private answerSend(frame: StompFrame, destination: string, outcome: PipelineOutcome): void {
+    if (this.state === 'closed') return;
+    try {
+      if (outcome === undefined) this.sendReceipt(frame);
+      else this.host.reportError(this.id, destination, outcome.error, frame.headers.receipt);
+    } catch (error) {
+      this.host.logger.error({ msg: 'Answering a pipelined SEND failed', sessionId: this.id, err: error });
+    }
+  }
+
+  /**
+   * Backpressure: stops reading the socket while `limits.maxFramesInFlight` frames are read and not
+   * yet answered, and reads again below it.
+   */
+  private updateReading(): void {
+    const pending = this.queue.length + (this.pipeline?.inFlight ?? 0) + (this.handling ? 1 : 0);
+    const paused = this.state !== 'closed' && pending >= this.host.options.limits.maxFramesInFlight;
+    if (paused === this.readingPaused) return;
+    this.readingPaused = paused;
+    if (paused) {
+      this.connection.pause?.();
+    } else {
+      // The client's heart-beats waited in the socket meanwhile: its silence was ours.
+      this.lastReceivedAt = Date.now();
+      this.connection.resume?.();
     }
   }
 
@@ -290,7 +368,7 @@ export class StompSession extends SessionOutput implements StompSessionInfo {
     }
     if (this.state === 'closed') return;
     try {
-      await this.host.dispatch(this, destination, frame);
+      await this.host.dispatch(this, destination, frame, IMMEDIATE_ORDER);
     } catch (error) {
       this.host.reportError(this.id, destination, error, frame.headers.receipt);
       return;

@@ -23,6 +23,10 @@ export interface StompConnection {
   bufferedBytes(): number;
   /** Monotonic count of bytes handed to the operating system (to detect a stalled consumer). */
   bytesFlushed(): number;
+  /** Stop reading from the socket (backpressure); optional: a transport that cannot pause omits it. */
+  pause?(): void;
+  /** Read from the socket again after {@link pause}. */
+  resume?(): void;
   /** Close handshake with a code and reason; the socket is destroyed if it does not finish within `graceMs`. */
   close(code: number, reason: string, graceMs: number): void;
 }

@@ -110,6 +110,14 @@ export class WebSocketConnection implements StompConnection {
     this.socket.uncork();
   }
 
+  pause(): void {
+    this.ws.pause();
+  }
+
+  resume(): void {
+    this.ws.resume();
+  }
+
   bufferedBytes(): number {
     return this.socket.writableLength + this.heldBytes;
   }

@@ -1,12 +1,9 @@
 import { Logger } from '@nestjs/common';
-import type { ModuleRef } from '@nestjs/core';
+import { fakeBroker, fakeRegistry } from '../../test/fake-broker';
 import { FakeConnection, settle } from '../../test/fake-connection';
-import { StompBroker } from '../broker/stomp-broker';
-import type { StompHandlerRegistry } from '../handlers/stomp-handler.registry';
-import { STOMP_AUTHENTICATOR, STOMP_AUTHORIZER } from '../stomp.constants';
 import { StompError } from '../stomp.error';
 import type { StompAuthenticator, StompAuthorizer, StompFrameOrder } from '../stomp.interfaces';
-import { StompModuleOptions, resolveStompOptions } from '../stomp.options';
+import type { StompModuleOptions } from '../stomp.options';
 import { IMMEDIATE_ORDER } from './send-pipeline';
 
 type Handler = (body: string, order: StompFrameOrder) => Promise<void>;
@@ -30,28 +27,13 @@ function gate(): Gate {
 /** A broker over fake connections whose handlers are plain functions, pipelined or not. */
 function setup(options: StompModuleOptions = {}) {
   const handlers = new Map<string, { fn: Handler; pipelined: boolean }>();
-  const registry = {
-    find: (path: string) => {
+  const registry = fakeRegistry(
+    (path) => {
       const entry = handlers.get(path);
-      if (!entry) return undefined;
-      return {
-        handler: {
-          invoke: entry.fn,
-          params: [],
-          paramTypes: [],
-          sendTo: undefined,
-          sendToUser: undefined,
-          label: path,
-          pipelined: entry.pipelined,
-        },
-        variables: {},
-      };
+      return entry && { invoke: entry.fn, pipelined: entry.pipelined };
     },
-    resolveArguments: async (_h: unknown, call: { frame: { body: Buffer }; order: StompFrameOrder }) => [
-      call.frame.body.toString(),
-      call.order,
-    ],
-  } as unknown as StompHandlerRegistry;
+    (call) => [call.frame.body.toString(), call.order],
+  );
   const authenticator: StompAuthenticator = {
     authenticate: async ({ headers }) => ({ id: headers.passcode, name: headers.passcode }),
   };
@@ -59,19 +41,7 @@ function setup(options: StompModuleOptions = {}) {
     canSubscribe: () => true,
     canSend: (_s, destination) => !destination.endsWith('denied'),
   };
-  const moduleRef = {
-    get: (token: symbol) => {
-      if (token === STOMP_AUTHENTICATOR) return authenticator;
-      if (token === STOMP_AUTHORIZER) return authorizer;
-      throw new Error('not found');
-    },
-  } as unknown as ModuleRef;
-  const broker = new StompBroker(
-    resolveStompOptions({ heartbeat: { outgoing: 0, incoming: 0 }, ...options }),
-    registry,
-    moduleRef,
-  );
-  broker.onModuleInit();
+  const broker = fakeBroker(options, registry, authenticator, authorizer);
   const connect = async (extra = '') => {
     const connection = new FakeConnection();
     const session = broker.openSession(connection);

@@ -1,35 +1,21 @@
 import { Logger } from '@nestjs/common';
-import type { ModuleRef } from '@nestjs/core';
+import { fakeBroker, fakeRegistry } from '../../test/fake-broker';
 import { FakeConnection, settle } from '../../test/fake-connection';
-import { StompBroker } from '../broker/stomp-broker';
-import type { StompHandlerRegistry } from '../handlers/stomp-handler.registry';
-import { STOMP_AUTHENTICATOR, STOMP_AUTHORIZER } from '../stomp.constants';
 import { StompError } from '../stomp.error';
 import type { StompAuthenticator, StompAuthorizer, StompDisconnectedEvent } from '../stomp.interfaces';
-import { StompModuleOptions, resolveStompOptions } from '../stomp.options';
+import type { StompModuleOptions } from '../stomp.options';
 
 type Handler = (body: string) => Promise<void>;
 
 function setup(options: StompModuleOptions = {}) {
   const handlers = new Map<string, Handler>();
-  const registry = {
-    find: (path: string) => {
+  const registry = fakeRegistry(
+    (path) => {
       const fn = handlers.get(path);
-      if (!fn) return undefined;
-      return {
-        handler: {
-          invoke: fn,
-          params: [],
-          paramTypes: [],
-          sendTo: undefined,
-          sendToUser: undefined,
-          label: path,
-        },
-        variables: {},
-      };
+      return fn && { invoke: fn };
     },
-    resolveArguments: async (_h: unknown, call: { frame: { body: Buffer } }) => [call.frame.body.toString()],
-  } as unknown as StompHandlerRegistry;
+    (call) => [call.frame.body.toString()],
+  );
   const handshakes: Record<string, unknown>[] = [];
   /** While set, authentications (`slow:` tokens) and SUBSCRIBE checks wait for it. */
   const gates: { auth?: Promise<void>; subscribe?: Promise<void> } = {};
@@ -62,19 +48,7 @@ function setup(options: StompModuleOptions = {}) {
       return allowed;
     },
   };
-  const moduleRef = {
-    get: (token: symbol) => {
-      if (token === STOMP_AUTHENTICATOR) return authenticator;
-      if (token === STOMP_AUTHORIZER) return authorizer;
-      throw new Error('not found');
-    },
-  } as unknown as ModuleRef;
-  const broker = new StompBroker(
-    resolveStompOptions({ heartbeat: { outgoing: 0, incoming: 0 }, ...options }),
-    registry,
-    moduleRef,
-  );
-  broker.onModuleInit();
+  const broker = fakeBroker(options, registry, authenticator, authorizer);
   const disconnected: StompDisconnectedEvent[] = [];
   broker.events.on('disconnected', (e) => void disconnected.push(e));
   const open = () => {

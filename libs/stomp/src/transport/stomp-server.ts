@@ -113,6 +113,10 @@ export class StompServer implements OnApplicationBootstrap, BeforeApplicationShu
         heartbeat_delay: this.options.sockjs.heartbeatDelayMs,
         disconnect_delay: this.options.sockjs.disconnectDelayMs,
         websocket: this.options.sockjs.transports.has('websocket'),
+        // A websocket message holds a batch of frames, as an xhr_send body does: the same cap. faye's
+        // default (64 MiB) let one message, read and JSON-parsed whole before any frame is looked
+        // at, cost the server far more than the session's pending-frames budget.
+        faye_server_options: { maxLength: this.options.sockjs.maxRequestBytes },
         // CORS is ours (SockJsHttpPolicy, allowedOrigins): sockjs would reflect any Origin.
         disable_cors: true,
         log: (severity: string, message: string) => {

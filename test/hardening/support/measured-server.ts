@@ -16,6 +16,8 @@ export interface MeasuredServer {
   child: ChildProcess;
   /** Resident set size of the server process now, in MiB. */
   rssMb(): number;
+  /** CPU time the server process used so far (user + system), in ms. */
+  cpuMs(): number;
   /** A sample of /metrics (the first series of that name), or NaN when absent. */
   metric(name: string): Promise<number>;
   /** Whatever the server wrote to stdout/stderr (logs at `warn`). */
@@ -77,6 +79,11 @@ export async function startMeasuredServer(env: Record<string, string> = {}): Pro
     rssMb: () => {
       const status = readFileSync(`/proc/${child.pid}/status`, 'utf8');
       return Number(/VmRSS:\s+(\d+) kB/.exec(status)?.[1] ?? NaN) / 1024;
+    },
+    cpuMs: () => {
+      // Fields 14 and 15 of /proc/<pid>/stat (after the command name), in clock ticks of 10 ms.
+      const fields = readFileSync(`/proc/${child.pid}/stat`, 'utf8').split(') ')[1].split(' ');
+      return (Number(fields[11]) + Number(fields[12])) * 10;
     },
     metric: async (name) => {
       const text = await (await fetch(`${url}/metrics`)).text();
@@ -286,10 +293,13 @@ export class LeanSockJsXhr extends LeanFrames {
     this.closed = true;
   }
 
-  /** POSTs `frames` as one xhr_send request: true when taken (204; 404 once the session is gone). */
-  async batch(frames: string[]): Promise<boolean> {
+  /**
+   * POSTs `frames` as one xhr_send request (`chunkBytes` at a time when given): true when taken
+   * (204; 404 once the session is gone).
+   */
+  async batch(frames: string[], chunkBytes?: number): Promise<boolean> {
     if (this.closed) return false;
-    return (await xhrSend(this.url, this.session, frames).catch(() => 0)) === 204;
+    return (await xhrSend(this.url, this.session, frames, chunkBytes).catch(() => 0)) === 204;
   }
 
   send(frames: string): Promise<boolean> {

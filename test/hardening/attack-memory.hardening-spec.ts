@@ -3,12 +3,24 @@ import { createUser, TestUser } from '../factories/users';
 import { TestApp } from '../helpers/test-app';
 import { recordHardening } from './summary';
 import { Bystander, BystanderFigures } from './support/bystander';
-import { LeanStomp, MeasuredServer, RssProbe, startMeasuredServer } from './support/measured-server';
+import {
+  LeanSockJsWebSocket,
+  LeanSockJsXhr,
+  LeanStomp,
+  MeasuredServer,
+  RssProbe,
+  startMeasuredServer,
+} from './support/measured-server';
 
 /** The server's defaults, as docs/RELIABILITY.md states them. */
 const MAX_SESSIONS_PER_USER = 20;
 const MAX_TRANSACTION_BYTES = 65536;
 const MAX_UNACKED_PER_SESSION = 1000;
+const MAX_PENDING_FRAMES = 1000;
+const MAX_PENDING_BYTES = 1024 * 1024;
+/** The largest SockJS xhr_send body, and SockJS websocket message: 8 x STOMP_MAX_FRAME_BYTES. */
+const MAX_SOCKJS_MESSAGE_BYTES = 8 * 65536;
+const TOO_MANY_PENDING = 'Too many unprocessed frames';
 /** RSS the server may gain during one attack (peak over baseline): V8 grows its heap with garbage too. */
 const RSS_GROWTH_LIMIT_MB = 64;
 
@@ -17,8 +29,12 @@ const BIG_CONTENT = '€'.repeat(4000);
 const sendFrame = (roomId: number, content: string, extra = '') =>
   `SEND\ndestination:/app/chat.sendMessage\ncontent-type:application/json\n${extra}\n${JSON.stringify({ roomId, content })}\0`;
 const MB = 1024 * 1024;
+/** Big SENDs that fit one SockJS message (xhr_send body or websocket message), with room to spare. */
+const BIG_FRAMES_PER_BODY = Math.floor(
+  (MAX_SOCKJS_MESSAGE_BYTES * 0.9) / Buffer.byteLength(sendFrame(1, BIG_CONTENT)),
+);
 
-const refused = (c: LeanStomp | { refused: string }): c is { refused: string } => 'refused' in c;
+const refused = <T extends object>(c: T | { refused: string }): c is { refused: string } => 'refused' in c;
 
 /**
  * What one account can make the server hold is bounded, whatever it sends: the server runs as its
@@ -32,7 +48,7 @@ describe('attack: bounded memory per account (the built server, its RSS measured
   let server: MeasuredServer;
   let attacker: TestUser;
   let room: TestRoom;
-  const open: LeanStomp[] = [];
+  const open: { close(): void }[] = [];
 
   beforeAll(async () => {
     server = await startMeasuredServer();
@@ -65,6 +81,18 @@ describe('attack: bounded memory per account (the built server, its RSS measured
           c.close();
         }),
       );
+      // And the SockJS transports the attacks take: xhr_send bodies of the largest size, one at a
+      // time as sockjs-client sends them.
+      for (const transport of [LeanSockJsXhr, LeanSockJsWebSocket]) {
+        const c = await transport.connect(server.url, user.token);
+        if (refused(c)) throw new Error(`warm-up refused: ${c.refused}`);
+        for (let body = 0; body < 2; body++) {
+          const frames = Array<string>(BIG_FRAMES_PER_BODY - 1).fill(sendFrame(own.id, BIG_CONTENT));
+          await c.batch([...frames, sendFrame(own.id, BIG_CONTENT, `receipt:b${body}\n`)]);
+          await c.until(() => c.receipts.has(`b${body}`), 'the warm-up receipt');
+        }
+        c.close();
+      }
     }
     await new Promise((resolve) => setTimeout(resolve, 2000));
   }
@@ -118,15 +146,17 @@ describe('attack: bounded memory per account (the built server, its RSS measured
     expect(seen.sent).toBeGreaterThan(0);
   }
 
-  /** Up to `count` sessions of the attacker, `batch` CONNECTs at a time. */
-  async function sessions(count: number, batch = 50): Promise<{ accepted: LeanStomp[]; refusals: string[] }> {
-    const accepted: LeanStomp[] = [];
+  /** Up to `count` sessions of the attacker (raw WebSocket unless `client` says), `batch` CONNECTs at a time. */
+  async function sessions<C extends { close(): void } = LeanStomp>(
+    count: number,
+    batch = 50,
+    client: { connect(url: string, token: string): Promise<C | { refused: string }> } = LeanStomp as never,
+  ): Promise<{ accepted: C[]; refusals: string[] }> {
+    const accepted: C[] = [];
     const refusals: string[] = [];
     for (let i = 0; i < count; i += batch) {
       const round = await Promise.all(
-        Array.from({ length: Math.min(batch, count - i) }, () =>
-          LeanStomp.connect(server.url, attacker.token),
-        ),
+        Array.from({ length: Math.min(batch, count - i) }, () => client.connect(server.url, attacker.token)),
       );
       for (const c of round) {
         if (refused(c)) refusals.push(c.refused);
@@ -298,6 +328,188 @@ describe('attack: bounded memory per account (the built server, its RSS measured
           delivered,
           unackedHeld: unacked,
           unackedBound: accepted.length * MAX_UNACKED_PER_SESSION,
+        },
+      };
+    });
+  });
+
+  /** Every ERROR the sessions ended with, counted by message ("none" for a session left open). */
+  const endings = (clients: { error?: string; closed: boolean }[]): Record<string, number> => {
+    const seen: Record<string, number> = {};
+    for (const c of clients) {
+      const key = c.error ?? (c.closed ? 'closed without ERROR' : 'none');
+      seen[key] = (seen[key] ?? 0) + 1;
+    }
+    return seen;
+  };
+
+  it('pending frames over SockJS xhr: frames of a request land at once; 1000 frames or STOMP_MAX_PENDING_BYTES wait at most', async () => {
+    await measured('pending frames, SockJS xhr_send', async () => {
+      const SMALL = sendFrame(room.id, 'queued');
+      const BIG = sendFrame(room.id, BIG_CONTENT);
+      // One request of small SENDs: all reach the session in the same tick, over the frame count.
+      const SMALL_PER_POST = 1500;
+      // Requests of big SENDs, each under the body cap; several at a time pile up past the bytes.
+      const POSTS_AT_ONCE = 4;
+      const MAX_ROUNDS = 10;
+      const BYTE_SESSIONS = 2;
+      let attempts = 0;
+      let pushedBytes = 0;
+
+      const byCount = (await sessions(MAX_SESSIONS_PER_USER, 50, LeanSockJsXhr)).accepted;
+      await Promise.all(
+        byCount.map(async (c) => {
+          attempts += SMALL_PER_POST;
+          if (await c.batch(Array<string>(SMALL_PER_POST).fill(SMALL)))
+            pushedBytes += SMALL_PER_POST * Buffer.byteLength(SMALL);
+          await c.until(() => c.closed, 'the session over the frame count to be closed');
+        }),
+      );
+
+      const rssAfterCountMb = server.rssMb();
+      const byBytes = (await sessions(BYTE_SESSIONS, 50, LeanSockJsXhr)).accepted;
+      let rounds = 0;
+      await Promise.all(
+        byBytes.map(async (c) => {
+          for (let round = 0; round < MAX_ROUNDS && !c.closed; round++) {
+            rounds++;
+            // The last SEND of each body asks for a receipt: the round is over once the session
+            // answered them all (it kept up) or closed.
+            const probes = Array.from({ length: POSTS_AT_ONCE }, (_, k) => `r${round}-${k}`);
+            await Promise.all(
+              probes.map(async (probe) => {
+                attempts += BIG_FRAMES_PER_BODY;
+                const body = Array<string>(BIG_FRAMES_PER_BODY - 1).fill(BIG);
+                if (await c.batch([...body, sendFrame(room.id, BIG_CONTENT, `receipt:${probe}\n`)]))
+                  pushedBytes += BIG_FRAMES_PER_BODY * Buffer.byteLength(BIG);
+              }),
+            );
+            await c.until(
+              () => c.closed || probes.every((p) => c.receipts.has(p)),
+              'the round to be answered or refused',
+              60_000,
+            );
+          }
+        }),
+      );
+      const countEndings = endings(byCount);
+      const byteEndings = endings(byBytes);
+      return {
+        boundsHeld:
+          byCount.length === MAX_SESSIONS_PER_USER &&
+          countEndings[TOO_MANY_PENDING] === byCount.length &&
+          byteEndings[TOO_MANY_PENDING] === byBytes.length,
+        // Every frame that got in would have waited in its session's queue.
+        withoutBoundMb: pushedBytes / MB,
+        notes: {
+          attempts,
+          sessionsByCount: byCount.length,
+          closedByCount: countEndings[TOO_MANY_PENDING] ?? 0,
+          sessionsByBytes: byBytes.length,
+          closedByBytes: byteEndings[TOO_MANY_PENDING] ?? 0,
+          rssAfterCountMb: rssAfterCountMb.toFixed(1),
+          byteRounds: rounds,
+          bigFramesPerBody: BIG_FRAMES_PER_BODY,
+          budgetBytes: MAX_PENDING_BYTES,
+          pushedMb: (pushedBytes / MB).toFixed(1),
+        },
+      };
+    });
+  });
+
+  it('pending frames packed in one WebSocket message: over 1000 frames at once end the session', async () => {
+    await measured('pending frames, one WebSocket message', async () => {
+      // As many small SENDs as fit the raw endpoint's largest message (2 x STOMP_MAX_FRAME_BYTES).
+      const frame = sendFrame(room.id, 'packed');
+      const PER_MESSAGE = 1200;
+      const packed = frame.repeat(PER_MESSAGE);
+      const { accepted } = await sessions(MAX_SESSIONS_PER_USER);
+      await Promise.all(
+        accepted.map(async (c) => {
+          await c.send(packed);
+          await c.until(() => c.closed, 'the session over the frame count to be closed');
+        }),
+      );
+      const seen = endings(accepted);
+      return {
+        boundsHeld: accepted.length === MAX_SESSIONS_PER_USER && seen[TOO_MANY_PENDING] === accepted.length,
+        withoutBoundMb: (accepted.length * Buffer.byteLength(packed)) / MB,
+        notes: {
+          attempts: accepted.length * PER_MESSAGE,
+          sessions: accepted.length,
+          closedByCount: seen[TOO_MANY_PENDING] ?? 0,
+          messageKb: (Buffer.byteLength(packed) / 1024).toFixed(0),
+          framesBound: MAX_PENDING_FRAMES,
+        },
+      };
+    });
+  });
+
+  it('SockJS websocket: a message over the xhr_send body cap is refused before a frame of it is read', async () => {
+    await measured('SockJS websocket message cap', async () => {
+      // 4 MiB of big SENDs in one message: four times the session's pending bytes, 8 times the cap.
+      // The first asks for a receipt: had any frame of the message reached the session, it would
+      // be answered (or the session ended with an ERROR).
+      const frame = sendFrame(room.id, BIG_CONTENT);
+      const frames = Array<string>(Math.ceil((4 * MB) / Buffer.byteLength(frame))).fill(frame);
+      frames[0] = sendFrame(room.id, BIG_CONTENT, 'receipt:first\n');
+      const messageBytes = Buffer.byteLength(JSON.stringify(frames));
+      const { accepted } = await sessions(MAX_SESSIONS_PER_USER, 50, LeanSockJsWebSocket);
+      await Promise.all(
+        accepted.map(async (c) => {
+          await c.batch(frames);
+          await c.until(() => c.closed, 'the oversized message to close the socket');
+        }),
+      );
+      // The server cuts the socket (1009, or 1006 when the client was still writing as it went).
+      const unread = accepted.filter((c) => !c.receipts.has('first') && c.error === undefined);
+      const codes: Record<string, number> = {};
+      for (const c of accepted) codes[c.closeCode ?? 'none'] = (codes[c.closeCode ?? 'none'] ?? 0) + 1;
+      return {
+        boundsHeld: accepted.length === MAX_SESSIONS_PER_USER && unread.length === accepted.length,
+        // sockjs' own cap was 64 MiB: each message read whole, then JSON-parsed, before any frame
+        // met the session's pending bound (the raw bytes, then the parsed strings, about 3 times).
+        withoutBoundMb: (accepted.length * 3 * messageBytes) / MB,
+        notes: {
+          attempts: accepted.length,
+          sessions: accepted.length,
+          closedUnread: unread.length,
+          closeCodes: JSON.stringify(codes),
+          messageMb: (messageBytes / MB).toFixed(1),
+          capKb: MAX_SOCKJS_MESSAGE_BYTES / 1024,
+        },
+      };
+    });
+  });
+
+  it('SockJS bodies sent a little at a time cost the server their size, not its square', async () => {
+    await measured('SockJS bodies trickled', async () => {
+      // Bodies just under the cap, of heart-beat EOLs only (nothing for the session to hold: what
+      // the server spends is the reading), written 1 KiB at a time, 8 at once.
+      const SESSIONS = 4;
+      const BODIES_PER_SESSION = 2;
+      const CHUNK_BYTES = 1024;
+      const eols = '\n'.repeat(Math.floor((MAX_SOCKJS_MESSAGE_BYTES * 0.95) / 2));
+      const bodyBytes = Buffer.byteLength(JSON.stringify([eols]));
+      const { accepted } = await sessions(SESSIONS, 50, LeanSockJsXhr);
+      const cpuBefore = server.cpuMs();
+      const taken = await Promise.all(
+        accepted.flatMap((c) =>
+          Array.from({ length: BODIES_PER_SESSION }, () => c.batch([eols], CHUNK_BYTES)),
+        ),
+      );
+      return {
+        boundsHeld: taken.every(Boolean) && taken.length === SESSIONS * BODIES_PER_SESSION,
+        // sockjs' own reader copied all it had read at every chunk: the same attack against it
+        // peaked at +94 to +99 MiB and 1.07 s of server CPU (linear reading: +8 MiB, 0.21 s).
+        withoutBoundMb: 94,
+        notes: {
+          attempts: taken.length,
+          bodies: taken.length,
+          taken: taken.filter(Boolean).length,
+          bodyKb: (bodyBytes / 1024).toFixed(0),
+          chunkBytes: CHUNK_BYTES,
+          serverCpuMs: server.cpuMs() - cpuBefore,
         },
       };
     });

@@ -1,5 +1,6 @@
 import { request } from 'node:http';
 import { connect } from 'node:net';
+import WebSocket from 'ws';
 import { ClientKind, TestApp, TestStompClient, startApp } from '../test/harness';
 import { htmlfileChunk } from './transport/sockjs-http';
 
@@ -138,5 +139,15 @@ describe('SockJS HTTP policy, configured', () => {
       await client.connect();
       await client.client.deactivate();
     }
+  });
+
+  it('closes a websocket-transport message past maxRequestBytes (1009) before reading it', async () => {
+    const ws = new WebSocket(`${t.sockjsUrl.replace(/^http/, 'ws')}/000/abcdefgh/websocket`);
+    const opened = new Promise((resolve) => ws.once('message', resolve));
+    const closed = new Promise<number>((resolve) => ws.once('close', resolve));
+    ws.on('error', () => undefined);
+    expect(String(await opened)).toBe('o');
+    ws.send(JSON.stringify(['x'.repeat(2048)]));
+    expect(await closed).toBe(1009);
   });
 });

@@ -107,8 +107,9 @@ export interface StompSockJsOptions {
   responseHeaders?: Readonly<Record<string, string>>;
   /**
    * Largest request body (xhr_send, jsonp_send, ...); larger gets 413 (sockjs reads bodies whole,
-   * without a limit). Default 8x `limits.maxFrameBytes`: a frame at the limit in its worst JSON
-   * encoding, with room for frames sent together.
+   * without a limit). Also the largest message of the websocket transport (larger closes it, 1009).
+   * Default 8x `limits.maxFrameBytes`: a frame at the limit in its worst JSON encoding, with room
+   * for frames sent together.
    */
   maxRequestBytes?: number;
   /** SockJS heart-beat (`h` frame) delay in ms. Default 25000. */

@@ -5,6 +5,7 @@ import { ensureBuilt, freePort } from '../../helpers/built-server';
 import { GENEROUS_LIMITS } from '../../helpers/generous-limits';
 import { ADMIN, freshDatabase, TEST_JWT_SECRET } from '../../helpers/test-app';
 import { sleep, waitFor } from './chat-traffic';
+import { rawHttp, sockjsSession, xhrSend } from './sockjs-raw';
 
 /**
  * The built server (`node dist/.../main.js`) in a process of its own, so its memory is its own:
@@ -15,6 +16,8 @@ export interface MeasuredServer {
   child: ChildProcess;
   /** Resident set size of the server process now, in MiB. */
   rssMb(): number;
+  /** CPU time the server process used so far (user + system), in ms. */
+  cpuMs(): number;
   /** A sample of /metrics (the first series of that name), or NaN when absent. */
   metric(name: string): Promise<number>;
   /** Whatever the server wrote to stdout/stderr (logs at `warn`). */
@@ -76,6 +79,11 @@ export async function startMeasuredServer(env: Record<string, string> = {}): Pro
     rssMb: () => {
       const status = readFileSync(`/proc/${child.pid}/status`, 'utf8');
       return Number(/VmRSS:\s+(\d+) kB/.exec(status)?.[1] ?? NaN) / 1024;
+    },
+    cpuMs: () => {
+      // Fields 14 and 15 of /proc/<pid>/stat (after the command name), in clock ticks of 10 ms.
+      const fields = readFileSync(`/proc/${child.pid}/stat`, 'utf8').split(') ')[1].split(' ');
+      return (Number(fields[11]) + Number(fields[12])) * 10;
     },
     metric: async (name) => {
       const text = await (await fetch(`${url}/metrics`)).text();
@@ -140,48 +148,22 @@ export class RssProbe {
 }
 
 /**
- * A lean raw STOMP client for floods: counts frames by command and keeps only what the test reads
- * (receipt ids, the ERROR message, `ack` headers when asked), never the bodies, so thousands of
- * deliveries cost the test process little. Sends wait for the socket to take the bytes.
+ * What a lean client keeps of the frames it receives: counts by command, receipt ids, the ERROR
+ * message, `ack` headers when asked; never the bodies, so thousands of deliveries cost the test
+ * process little.
  */
-export class LeanStomp {
+abstract class LeanFrames {
   readonly counts: Record<string, number> = {};
   readonly receipts = new Set<string>();
   readonly acks: string[] = [];
   error: string | undefined;
   closed = false;
-  private constructor(
-    private readonly ws: WebSocket,
-    private readonly keepAcks: boolean,
-  ) {}
 
-  /** Opens a socket and CONNECTs: the client when CONNECTED, or the ERROR message when refused. */
-  static async connect(
-    url: string,
-    token: string,
-    options: { keepAcks?: boolean } = {},
-  ): Promise<LeanStomp | { refused: string }> {
-    const ws = new WebSocket(`${url.replace(/^http/, 'ws')}/ws/chat/websocket`, ['v12.stomp']);
-    const client = new LeanStomp(ws, options.keepAcks ?? false);
-    ws.on('message', (data: Buffer) => client.receive(data));
-    ws.on('close', () => (client.closed = true));
-    ws.on('error', () => (client.closed = true));
-    await new Promise<void>((resolve) => {
-      ws.once('open', () => resolve());
-      ws.once('close', () => resolve());
-    });
-    if (client.closed) return { refused: 'socket closed' };
-    ws.send(`CONNECT\naccept-version:1.2\nhost:localhost\nX-Auth-Token:${token}\nheart-beat:0,0\n\n\0`);
-    await client.until(() => !!client.counts.CONNECTED || client.closed, 'CONNECT answer');
-    if (!client.counts.CONNECTED) {
-      await client.until(() => client.closed, 'the refused socket to close');
-      return { refused: client.error ?? 'closed' };
-    }
-    return client;
-  }
+  constructor(private readonly keepAcks: boolean) {}
 
-  private receive(data: Buffer): void {
-    for (const frame of data.toString('utf8').split('\0')) {
+  /** Takes text holding whole STOMP frames. */
+  protected receive(data: string): void {
+    for (const frame of data.split('\0')) {
       const text = frame.replace(/^\n+/, '');
       if (!text) continue;
       const end = text.indexOf('\n\n');
@@ -198,7 +180,62 @@ export class LeanStomp {
     }
   }
 
-  /** Writes raw frames; resolves once the socket took them (false when it is closed). */
+  /** CONNECTs with `token`: true when CONNECTED, else (the ERROR kept) once the session closed. */
+  protected async connected(token: string): Promise<boolean> {
+    await this.send(
+      `CONNECT\naccept-version:1.2\nhost:localhost\nX-Auth-Token:${token}\nheart-beat:0,0\n\n\0`,
+    );
+    await this.until(() => !!this.counts.CONNECTED || this.closed, 'CONNECT answer');
+    if (this.counts.CONNECTED) return true;
+    await this.until(() => this.closed, 'the refused session to close');
+    return false;
+  }
+
+  /** Writes raw frames; resolves once the transport took them (false when it is closed). */
+  abstract send(frames: string): Promise<boolean>;
+
+  abstract close(): void;
+
+  async until(condition: () => boolean, what: string, timeoutMs = 15_000): Promise<void> {
+    const deadline = Date.now() + timeoutMs;
+    while (!condition()) {
+      if (Date.now() > deadline) throw new Error(`timed out waiting for ${what}`);
+      await sleep(10);
+    }
+  }
+}
+
+/**
+ * A lean raw STOMP client over the WebSocket endpoint, for floods. Sends wait for the socket to
+ * take the bytes.
+ */
+export class LeanStomp extends LeanFrames {
+  private constructor(
+    private readonly ws: WebSocket,
+    keepAcks: boolean,
+  ) {
+    super(keepAcks);
+  }
+
+  /** Opens a socket and CONNECTs: the client when CONNECTED, or the ERROR message when refused. */
+  static async connect(
+    url: string,
+    token: string,
+    options: { keepAcks?: boolean } = {},
+  ): Promise<LeanStomp | { refused: string }> {
+    const ws = new WebSocket(`${url.replace(/^http/, 'ws')}/ws/chat/websocket`, ['v12.stomp']);
+    const client = new LeanStomp(ws, options.keepAcks ?? false);
+    ws.on('message', (data: Buffer) => client.receive(data.toString('utf8')));
+    ws.on('close', () => (client.closed = true));
+    ws.on('error', () => (client.closed = true));
+    await new Promise<void>((resolve) => {
+      ws.once('open', () => resolve());
+      ws.once('close', () => resolve());
+    });
+    if (client.closed) return { refused: 'socket closed' };
+    return (await client.connected(token)) ? client : { refused: client.error ?? 'closed' };
+  }
+
   send(frames: string): Promise<boolean> {
     if (this.closed || this.ws.readyState !== WebSocket.OPEN) return Promise.resolve(false);
     return new Promise((resolve) => this.ws.send(frames, (err) => resolve(!err)));
@@ -211,12 +248,115 @@ export class LeanStomp {
     return this.receipts.has(probe);
   }
 
-  async until(condition: () => boolean, what: string, timeoutMs = 15_000): Promise<void> {
-    const deadline = Date.now() + timeoutMs;
-    while (!condition()) {
-      if (Date.now() > deadline) throw new Error(`timed out waiting for ${what}`);
-      await sleep(10);
+  close(): void {
+    this.ws.terminate();
+    this.closed = true;
+  }
+}
+
+/**
+ * The same lean client over SockJS' xhr transport, done by hand as an attacker would: one poll
+ * at a time on `/xhr`, frames POSTed to `/xhr_send`, a JSON array of strings per request, as
+ * many requests at once as it likes. The transport cannot pause: every frame of a request reaches
+ * the session at once.
+ */
+export class LeanSockJsXhr extends LeanFrames {
+  private polling: Promise<void> = Promise.resolve();
+
+  private constructor(
+    private readonly url: string,
+    private readonly session: string,
+  ) {
+    super(false);
+  }
+
+  static async connect(url: string, token: string): Promise<LeanSockJsXhr | { refused: string }> {
+    const client = new LeanSockJsXhr(url, sockjsSession());
+    const opened = await rawHttp(url, 'POST', `/ws/chat${client.session}/xhr`);
+    if (opened.body !== 'o\n') return { refused: `open answered ${opened.status} ${opened.body}` };
+    client.polling = client.poll();
+    return (await client.connected(token)) ? client : { refused: client.error ?? 'closed' };
+  }
+
+  private async poll(): Promise<void> {
+    while (!this.closed) {
+      const answer = await rawHttp(this.url, 'POST', `/ws/chat${this.session}/xhr`, {
+        limitMs: 60_000,
+      }).catch(() => undefined);
+      if (answer?.status !== 200) break;
+      for (const line of answer.body.split('\n')) {
+        if (line.startsWith('a'))
+          for (const frame of JSON.parse(line.slice(1)) as string[]) this.receive(frame);
+        else if (line.startsWith('c')) this.closed = true;
+      }
     }
+    this.closed = true;
+  }
+
+  /**
+   * POSTs `frames` as one xhr_send request (`chunkBytes` at a time when given): true when taken
+   * (204; 404 once the session is gone).
+   */
+  async batch(frames: string[], chunkBytes?: number): Promise<boolean> {
+    if (this.closed) return false;
+    return (await xhrSend(this.url, this.session, frames, chunkBytes).catch(() => 0)) === 204;
+  }
+
+  send(frames: string): Promise<boolean> {
+    return this.batch([frames]);
+  }
+
+  /** DISCONNECTs (which answers the pending poll) and waits for the poll loop to end. */
+  async end(): Promise<void> {
+    if (!this.closed) await this.send('DISCONNECT\n\n\0');
+    await this.polling;
+  }
+
+  close(): void {
+    void this.end();
+  }
+}
+
+/**
+ * The same lean client over SockJS' websocket transport (`/<server>/<session>/websocket`): every
+ * message is a JSON array of frames, all handed to the session at once; SockJS cannot pause it.
+ */
+export class LeanSockJsWebSocket extends LeanFrames {
+  /** The WebSocket close code the server ended with. */
+  closeCode: number | undefined;
+
+  private constructor(private readonly ws: WebSocket) {
+    super(false);
+  }
+
+  static async connect(url: string, token: string): Promise<LeanSockJsWebSocket | { refused: string }> {
+    const ws = new WebSocket(`${url.replace(/^http/, 'ws')}/ws/chat${sockjsSession()}/websocket`);
+    const client = new LeanSockJsWebSocket(ws);
+    let opened = false;
+    ws.on('message', (data: Buffer) => {
+      const message = data.toString('utf8');
+      if (message === 'o') opened = true;
+      else if (message.startsWith('a'))
+        for (const frame of JSON.parse(message.slice(1)) as string[]) client.receive(frame);
+    });
+    ws.on('close', (code) => {
+      client.closeCode = code;
+      client.closed = true;
+    });
+    ws.on('error', () => (client.closed = true));
+    await client.until(() => opened || client.closed, 'the SockJS open frame');
+    if (client.closed) return { refused: 'socket closed' };
+    return (await client.connected(token)) ? client : { refused: client.error ?? 'closed' };
+  }
+
+  /** Sends `frames` as one SockJS message; resolves once the socket took it (false when closed). */
+  batch(frames: string[]): Promise<boolean> {
+    if (this.closed || this.ws.readyState !== WebSocket.OPEN) return Promise.resolve(false);
+    return new Promise((resolve) => this.ws.send(JSON.stringify(frames), (err) => resolve(!err)));
+  }
+
+  send(frames: string): Promise<boolean> {
+    return this.batch([frames]);
   }
 
   close(): void {

@@ -23,6 +23,8 @@ export function rawHttp(
     body?: string;
     stopWhen?: (body: string) => boolean;
     limitMs?: number;
+    /** Write the body this many bytes at a time, a millisecond apart (as a slow or hostile client). */
+    chunkBytes?: number;
   } = {},
 ): Promise<RawAnswer> {
   const url = new URL(path, baseUrl);
@@ -63,7 +65,20 @@ export function rawHttp(
       },
     );
     req.on('error', reject);
-    req.end(options.body);
+    const { body, chunkBytes } = options;
+    if (body === undefined || !chunkBytes) {
+      req.end(body);
+      return;
+    }
+    req.on('socket', (socket) => socket.setNoDelay(true));
+    void (async () => {
+      const bytes = Buffer.from(body);
+      for (let at = 0; at < bytes.length && !req.destroyed; at += chunkBytes) {
+        req.write(bytes.subarray(at, at + chunkBytes));
+        await new Promise((resolve) => setTimeout(resolve, 1));
+      }
+      req.end();
+    })();
   });
 }
 
@@ -79,10 +94,17 @@ export function connectAndSubscribe(token: string, destination: string): string[
 }
 
 /** POSTs STOMP frames into a SockJS session (xhr_send): the status sockjs answers. */
-export async function xhrSend(baseUrl: string, session: string, frames: string[]): Promise<number> {
+export async function xhrSend(
+  baseUrl: string,
+  session: string,
+  frames: string[],
+  chunkBytes?: number,
+): Promise<number> {
   const res = await rawHttp(baseUrl, 'POST', `/ws/chat${session}/xhr_send`, {
     headers: { 'content-type': 'text/plain' },
     body: JSON.stringify(frames),
+    chunkBytes,
+    limitMs: chunkBytes ? 60_000 : undefined,
   });
   return res.status;
 }

@@ -17,7 +17,7 @@ import { STOMP_MODULE_OPTIONS, StompCloseCode } from '../stomp.constants';
 import type { ResolvedStompOptions } from '../stomp.options';
 import { AddressLimiter } from './address-limiter';
 import { SockJsConnection } from './sockjs.connection';
-import { SockJsHttpPolicy } from './sockjs-http';
+import { SockJsHttpPolicy, linearBodyFilters } from './sockjs-http';
 import { WebSocketConnection } from './websocket.connection';
 
 type RequestListener = (req: IncomingMessage, res: ServerResponse) => void;
@@ -113,6 +113,10 @@ export class StompServer implements OnApplicationBootstrap, BeforeApplicationShu
         heartbeat_delay: this.options.sockjs.heartbeatDelayMs,
         disconnect_delay: this.options.sockjs.disconnectDelayMs,
         websocket: this.options.sockjs.transports.has('websocket'),
+        // A websocket message holds a batch of frames, as an xhr_send body does: the same cap. faye's
+        // default (64 MiB) let one message, read and JSON-parsed whole before any frame is looked
+        // at, cost the server far more than the session's pending-frames budget.
+        faye_server_options: { maxLength: this.options.sockjs.maxRequestBytes },
         // CORS is ours (SockJsHttpPolicy, allowedOrigins): sockjs would reflect any Origin.
         disable_cors: true,
         log: (severity: string, message: string) => {
@@ -137,7 +141,10 @@ export class StompServer implements OnApplicationBootstrap, BeforeApplicationShu
       });
       const listener = (
         sockjsServer as unknown as {
-          listener(o: object): { getHandler(): SockJsHandler; app: { handle_error: SockJsErrorHandler } };
+          listener(o: object): {
+            getHandler(): SockJsHandler;
+            app: { handle_error: SockJsErrorHandler } & ReturnType<typeof linearBodyFilters>;
+          };
         }
       ).listener({
         prefix: path,
@@ -151,6 +158,8 @@ export class StompServer implements OnApplicationBootstrap, BeforeApplicationShu
           res,
           typeof x === 'object' && x?.status === 500 && x.message ? { ...x, status: 400 } : x,
         );
+      // sockjs reads POST bodies in quadratic time and memory: ours read them in linear.
+      Object.assign(listener.app, linearBodyFilters());
       sockjsHandler = listener.getHandler();
     }
 

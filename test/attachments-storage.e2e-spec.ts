@@ -1,4 +1,3 @@
-import { createHash } from 'node:crypto';
 import request from 'supertest';
 import { DataSource } from 'typeorm';
 import { AttachmentsCleanup } from '../apps/chat-server/src/attachments/attachments-cleanup';
@@ -77,15 +76,19 @@ describe.each(['local', 's3'] as const)('attachments on %s storage, two instance
       .set(bearer(bob))
       .send({ content: 'file', attachmentIds: [up.body.id] })
       .expect(201);
+    const etags = new Set<string>();
     for (const t of [a, b]) {
       const res = await download(t, alice, up.body.id).expect(200);
       expect(res.body).toEqual(text);
-      expect(res.headers.etag).toBe(`"${createHash('sha256').update(text).digest('hex')}"`);
+      expect(res.headers.etag).toMatch(/^"[0-9a-f]{64}"$/);
+      etags.add(res.headers.etag as string);
       expect(res.headers['content-disposition']).toBe('attachment; filename=shared.txt');
       const part = await download(t, alice, up.body.id, { Range: 'bytes=0-5' }).expect(206);
       expect(part.body.toString()).toBe('served');
       await download(t, alice, up.body.id, { 'If-None-Match': res.headers.etag }).expect(304);
     }
+    // both instances answer with the same ETag: a cache may revalidate against either
+    expect(etags.size).toBe(1);
     const image = await upload(b.url, alice, roomId, PNG, 'p.png').expect(201);
     const png = await download(a, alice, image.body.id).expect(200);
     expect(png.body).toEqual(PNG);

@@ -10,8 +10,8 @@ import { errorBody } from '../common/filters/error-body';
 /** Nothing in a downloaded file may run, even if a browser were to render it. */
 export const DOWNLOAD_CSP = "default-src 'none'; sandbox";
 
-/** The strong ETag of a stored file: its SHA-256. */
-export const etagOf = (row: Pick<AttachmentRow, 'sha256'>): string => `"${row.sha256}"`;
+/** The strong ETag of a stored file, drawn at its upload (attachment-upload.ts, newEtag). */
+export const etagOf = (row: Pick<AttachmentRow, 'etag'>): string => `"${row.etag}"`;
 
 /** Whether an If-None-Match header matches the ETag (weak comparison, as RFC 9110 asks for it). */
 export function matchesIfNoneMatch(header: string | undefined, etag: string): boolean {

@@ -1,11 +1,9 @@
 import '@fastify/multipart';
 import { HttpException } from '@nestjs/common';
 import type { FastifyRequest } from 'fastify';
-import { createHash, randomBytes } from 'node:crypto';
-import { createWriteStream } from 'node:fs';
-import { mkdir, rm } from 'node:fs/promises';
+import { randomBytes } from 'node:crypto';
+import { mkdir, open, rm } from 'node:fs/promises';
 import { join } from 'node:path';
-import { Transform, TransformCallback } from 'node:stream';
 import { pipeline } from 'node:stream/promises';
 import { SNIFF_BYTES, sniffContentType } from './attachment-files';
 
@@ -18,7 +16,6 @@ export interface ReceivedFile {
   /** As the client named it (not yet made safe). */
   clientName: string;
   size: number;
-  sha256: string;
   contentType: string;
 }
 
@@ -32,54 +29,11 @@ export class UploadRefused extends HttpException {
 export const newStorageKey = (): string => randomBytes(16).toString('hex');
 
 /**
- * Counts, hashes and sniffs the bytes on their way to disk, and cuts the upload when nothing has
- * arrived for `idleMs` (a slow or stalled client holds no server resources for long).
+ * A stored file's strong ETag: 256 random bits drawn once per upload. The bytes under an
+ * attachment never change, so a value unique to the upload validates it for its whole life
+ * without reading the bytes (docs/API-DECISIONS.md, "Attachments").
  */
-class Inspector extends Transform {
-  size = 0;
-  private readonly hash = createHash('sha256');
-  private head = Buffer.alloc(0);
-  private timer: NodeJS.Timeout;
-
-  constructor(private readonly idleMs: number) {
-    super();
-    this.timer = this.arm();
-  }
-
-  private arm(): NodeJS.Timeout {
-    return setTimeout(
-      () => this.destroy(new UploadRefused(408, `The upload sent nothing for ${this.idleMs} ms and was cut`)),
-      this.idleMs,
-    );
-  }
-
-  override _transform(chunk: Buffer, _enc: BufferEncoding, done: TransformCallback): void {
-    this.timer.refresh();
-    this.size += chunk.length;
-    this.hash.update(chunk);
-    if (this.head.length < SNIFF_BYTES)
-      this.head = Buffer.concat([this.head, chunk.subarray(0, SNIFF_BYTES - this.head.length)]);
-    done(null, chunk);
-  }
-
-  override _flush(done: TransformCallback): void {
-    clearTimeout(this.timer);
-    done();
-  }
-
-  override _destroy(err: Error | null, done: (error?: Error | null) => void): void {
-    clearTimeout(this.timer);
-    done(err);
-  }
-
-  digest(): string {
-    return this.hash.digest('hex');
-  }
-
-  contentType(): string {
-    return sniffContentType(this.head);
-  }
-}
+export const newEtag = (): string => randomBytes(32).toString('hex');
 
 /**
  * Reads the one `file` part of a multipart/form-data request into a temporary file under
@@ -121,26 +75,53 @@ export async function receiveUpload(
     throw new UploadRefused(400, `The file must be sent in a part named "file" (got "${part.fieldname}")`);
   }
 
-  await mkdir(opts.tempDir, { recursive: true });
   const tempPath = join(opts.tempDir, `${newStorageKey()}.part`);
-  const inspector = new Inspector(opts.idleMs);
+  const out = await createTempFile(tempPath);
+  // The bytes go straight from the parser to the file (as in a bare @fastify/multipart route);
+  // on their way this listener only keeps the first bytes for sniffing and re-arms the idle timer.
+  let head = Buffer.alloc(0);
+  const idle = setTimeout(
+    () =>
+      part.file.destroy(new UploadRefused(408, `The upload sent nothing for ${opts.idleMs} ms and was cut`)),
+    opts.idleMs,
+  );
+  part.file.on('data', (chunk: Buffer) => {
+    idle.refresh();
+    if (head.length < SNIFF_BYTES) head = Buffer.concat([head, chunk.subarray(0, SNIFF_BYTES - head.length)]);
+  });
   // busboy stops passing bytes at the limit and would then read (and drop) the rest of the body:
   // the upload is cut at once instead.
-  part.file.once('limit', () => inspector.destroy(tooLarge(opts.maxBytes)));
+  part.file.once('limit', () => part.file.destroy(tooLarge(opts.maxBytes)));
   try {
-    await pipeline(part.file, inspector, createWriteStream(tempPath, { flags: 'wx' }));
+    await pipeline(part.file, out.createWriteStream());
     if (part.file.truncated) throw tooLarge(opts.maxBytes);
   } catch (err) {
     await rm(tempPath, { force: true });
     throw asRefusal(err, opts.maxBytes);
+  } finally {
+    clearTimeout(idle);
   }
   return {
     tempPath,
     clientName: part.filename,
-    size: inspector.size,
-    sha256: inspector.digest(),
-    contentType: inspector.contentType(),
+    // busboy's count of the part's bytes (all of them were written: the stream ended untruncated)
+    size: part.file.bytesRead,
+    contentType: sniffContentType(head),
   };
+}
+
+/**
+ * Creates the temporary file (never an existing one); the temporary folder is only made when it
+ * is missing (the first upload, or after someone removed it), not checked on every upload.
+ */
+async function createTempFile(tempPath: string) {
+  try {
+    return await open(tempPath, 'wx');
+  } catch (err) {
+    if ((err as NodeJS.ErrnoException).code !== 'ENOENT') throw err;
+    await mkdir(join(tempPath, '..'), { recursive: true });
+    return await open(tempPath, 'wx');
+  }
 }
 
 function tooLarge(maxBytes: number): UploadRefused {

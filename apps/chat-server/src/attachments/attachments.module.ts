@@ -7,7 +7,6 @@ import { AttachmentsRepository } from './attachments.repository';
 import { AttachmentsService } from './attachments.service';
 import { AttachmentStorage } from './storage/attachment-storage';
 import { LocalDiskStorage } from './storage/local-disk.storage';
-import { S3Storage } from './storage/s3.storage';
 
 /** File attachments (EXTENSIONS.md §7): upload, download, storage, cleanup. */
 @Module({
@@ -20,9 +19,13 @@ import { S3Storage } from './storage/s3.storage';
     {
       provide: AttachmentStorage,
       inject: [AppConfig],
-      useFactory: ({ settings }: AppConfig): AttachmentStorage => {
+      // The AWS SDK is only loaded when S3 is configured: several MiB of code a disk-backed
+      // instance would otherwise keep in its heap (and mark on every full GC).
+      useFactory: async ({ settings }: AppConfig): Promise<AttachmentStorage> => {
         const { storage, dir } = settings.attachments;
-        return storage.kind === 's3' ? new S3Storage(storage) : new LocalDiskStorage(dir);
+        if (storage.kind !== 's3') return new LocalDiskStorage(dir);
+        const { S3Storage } = await import('./storage/s3.storage');
+        return new S3Storage(storage);
       },
     },
   ],

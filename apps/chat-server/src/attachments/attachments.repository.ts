@@ -22,7 +22,8 @@ export interface AttachmentRow {
   name: string;
   size: number;
   contentType: string;
-  sha256: string;
+  /** The strong ETag, without quotes (column `sha256`: see NewAttachment.etag). */
+  etag: string;
   storageKey: string;
   createdAt: Date;
   attachedAt: Date | null;
@@ -35,7 +36,11 @@ export interface NewAttachment {
   name: string;
   size: number;
   contentType: string;
-  sha256: string;
+  /**
+   * Stored in the column `sha256`, which held the SHA-256 of the bytes until uploads stopped hashing
+   * them (docs/API-DECISIONS.md, "Attachments"); now 64 random hex digits. Either is a strong ETag.
+   */
+  etag: string;
   createdAt: Date;
 }
 
@@ -43,7 +48,7 @@ export const attachmentUrl = (id: number): string => `/api/v1/attachments/${id}`
 
 const ROW_COLUMNS =
   'id, room_id AS roomId, uploader_id AS uploaderId, message_id AS messageId, name, size, ' +
-  'content_type AS contentType, sha256, storage_key AS storageKey, created_at AS createdAt, ' +
+  'content_type AS contentType, sha256 AS etag, storage_key AS storageKey, created_at AS createdAt, ' +
   'attached_at AS attachedAt';
 
 type Raw = Record<string, unknown>;
@@ -78,7 +83,7 @@ export class AttachmentsRepository {
       name: String(r.name),
       size: Number(r.size),
       contentType: String(r.contentType),
-      sha256: String(r.sha256),
+      etag: String(r.etag),
       storageKey: String(r.storageKey),
       createdAt: this.hydrate(r.createdAt)!,
       attachedAt: this.hydrate(r.attachedAt),
@@ -101,7 +106,7 @@ export class AttachmentsRepository {
     const { insertId } = await this.run(
       'INSERT INTO attachments (room_id, uploader_id, storage_key, name, size, content_type, sha256, created_at) ' +
         'VALUES (?, ?, ?, ?, ?, ?, ?, ?)',
-      [a.roomId, a.uploaderId, a.storageKey, a.name, a.size, a.contentType, a.sha256, this.date(a.createdAt)],
+      [a.roomId, a.uploaderId, a.storageKey, a.name, a.size, a.contentType, a.etag, this.date(a.createdAt)],
     );
     if (!Number.isSafeInteger(insertId) || insertId <= 0)
       throw new Error('INSERT of an attachment gave no id');

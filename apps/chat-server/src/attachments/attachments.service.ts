@@ -10,7 +10,7 @@ import { Statement } from '../database/transaction-script';
 import { AppConfig } from '../config/app-config';
 import { RoomsService } from '../rooms/rooms.service';
 import { safeFileName } from './attachment-files';
-import { newStorageKey, receiveUpload } from './attachment-upload';
+import { newEtag, newStorageKey, receiveUpload } from './attachment-upload';
 import {
   AttachmentRow,
   AttachmentsRepository,
@@ -74,9 +74,11 @@ export class AttachmentsService {
     });
     const key = newStorageKey();
     try {
+      // put removes the temporary file once stored (a rename on local disk)
       await this.storage.put(key, file.tempPath, file.size);
-    } finally {
+    } catch (err) {
       await rm(file.tempPath, { force: true });
+      throw err;
     }
     const name = safeFileName(file.clientName);
     const createdAt = new Date();
@@ -89,7 +91,7 @@ export class AttachmentsService {
         name,
         size: file.size,
         contentType: file.contentType,
-        sha256: file.sha256,
+        etag: newEtag(),
         createdAt,
       });
     } catch (err) {

@@ -22,8 +22,14 @@ export class LocalDiskStorage extends AttachmentStorage {
 
   async put(key: string, tempPath: string): Promise<void> {
     const path = this.pathOf(key);
-    await mkdir(join(path, '..'), { recursive: true });
-    await rename(tempPath, path);
+    try {
+      await rename(tempPath, path);
+    } catch (err) {
+      // its folder is made by the first file that lands in it, not checked for every file
+      if ((err as NodeJS.ErrnoException).code !== 'ENOENT') throw err;
+      await mkdir(join(path, '..'), { recursive: true });
+      await rename(tempPath, path);
+    }
   }
 
   async stream(key: string, range?: ByteRange): Promise<Readable> {

@@ -515,6 +515,24 @@ describe('edits, reactions and threads', () => {
       expect(fifty.n).toBe(one.n);
       expect(top.n).toBe(one.n);
     });
+
+    it('a page of plain messages (no mention, reaction or attachment) costs its one SELECT', async () => {
+      const room = await createRoom(t, alice, { members: [bob] });
+      for (let i = 0; i < 20; i++)
+        await send(alice, { content: `plain ${i}, mail me at a.b (at) c` }, room.id);
+      await history(bob, '?size=50', room.id); // warm the membership cache
+      const count = await countQueries(t.app.get(DataSource));
+      const body = await history(bob, '?size=50', room.id);
+      const n = count.selects();
+      count.restore();
+      expect(body).toHaveLength(20);
+      expect(
+        body.every(
+          (m: { mentions: unknown[]; attachments: unknown[] }) => !m.mentions.length && !m.attachments.length,
+        ),
+      ).toBe(true);
+      expect(n).toBe(1);
+    });
   });
 
   describe('races', () => {

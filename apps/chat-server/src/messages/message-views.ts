@@ -30,12 +30,16 @@ export class MessageViews {
 
   async of(parts: StoredParts[]): Promise<MessageView[]> {
     if (!parts.length) return [];
+    // Only the messages that can have them are looked up, so a page of plain messages costs its
+    // one SELECT: a mention is an `@name` in the text (no `@`, no mention row), reactions and
+    // attachments are flagged on the row. At most three more queries, whatever the page holds.
     const reacted = parts.filter((p) => p.hasReactions).map((p) => p.id);
-    const ids = parts.map((p) => p.id);
+    const mentioning = parts.filter((p) => p.content.includes('@')).map((p) => p.id);
+    const attached = parts.filter((p) => p.hasAttachments).map((p) => p.id);
     const [mentions, reactions, attachments] = await Promise.all([
-      this.readState.mentionsOf(ids),
+      this.readState.mentionsOf(mentioning),
       this.reactions.reactionsOf(reacted),
-      this.attachments.viewsOf(ids),
+      this.attachments.viewsOf(attached),
     ]);
     // the parts are this call's own objects: filled in place, no copy per message
     for (const p of parts) {

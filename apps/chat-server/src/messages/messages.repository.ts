@@ -47,6 +47,7 @@ interface HistoryRow {
   replyCount: number | string;
   lastReplyAt: Date | string | null;
   hasReactions: number | string | boolean;
+  hasAttachments: number | string | boolean;
 }
 
 const INSERT_HEAD = 'INSERT INTO messages (room_id, sender_id, content, sent_at, client_message_id) VALUES ';
@@ -57,7 +58,10 @@ const COLUMNS =
   'm.sent_at AS sentAt, m.client_message_id AS clientMessageId, ' +
   'u.username AS senderUsername, u.email AS senderEmail, ' +
   'm.edited_at AS editedAt, m.parent_id AS parentId, m.reply_count AS replyCount, ' +
-  'm.last_reply_at AS lastReplyAt, m.has_reactions AS hasReactions';
+  'm.last_reply_at AS lastReplyAt, m.has_reactions AS hasReactions, ' +
+  // One index probe per row inside the same statement (IDX_attachments_message), so a page
+  // without attachments needs no second round trip for them (MessageViews.of).
+  'EXISTS (SELECT 1 FROM attachments a WHERE a.message_id = m.id) AS hasAttachments';
 
 /**
  * Message storage. History reads are written in SQL so that they are, on every database, range
@@ -219,6 +223,7 @@ export class MessagesRepository {
       lastReplyAt: this.hydrateDate(row.lastReplyAt),
       reactions: [],
       hasReactions: Number(row.hasReactions) === 1 || row.hasReactions === true,
+      hasAttachments: Number(row.hasAttachments) === 1 || row.hasAttachments === true,
     };
   }
 
@@ -397,7 +402,11 @@ function lockRoot(mysql: boolean, rootId: number): Statement {
 }
 
 /** A stored message's parts plus whether a reaction was ever stored on it. */
-export type StoredParts = MessageParts & { hasReactions: boolean };
+/**
+ * A stored message's parts, with what tells whether the rest must be read: `hasReactions` (the
+ * column kept by reactions) and `hasAttachments` (computed in the same SELECT).
+ */
+export type StoredParts = MessageParts & { hasReactions: boolean; hasAttachments: boolean };
 
 /** Which slice of a thread: keyset cursors, or the newest `size` replies. */
 export type ReplyWindow =

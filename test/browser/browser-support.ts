@@ -39,9 +39,9 @@ export function describeInChromium(name: string, body: () => void): void {
   const why = `needs Chromium at ${CHROMIUM_PATH}, which is missing (apt-get install chromium, or set CHROMIUM_PATH)`;
   console.warn(`Skipping browser tests "${name}": ${why}`);
   describe(name, () => {
-    // Skipped on purpose, only on a machine without Chromium (CI installs it in .ci/run, so there
-    // these tests always run): the skipped test's name says which binary is missing.
-    it.skip(why, () => undefined);
+    // Only on a machine without Chromium (CI installs it in .ci/run, so there these always run);
+    // the skipped test's name says which binary is missing.
+    it.skip(why, () => undefined); // skipped because Chromium is missing here, see `why`
   });
 }
 

@@ -9,6 +9,7 @@ const { openTransport, frame, parseHeaders } = require('./clients');
 const { Histogram } = require('./hist');
 const { nowUs } = require('./clock');
 const { rng } = require('./plan');
+const { connectAll } = require('./connect-all');
 
 const MARK = 'bench|';
 const PAD = 'x'.repeat(40);
@@ -291,22 +292,12 @@ async function init(msg) {
   random = rng(msg.seed);
   users = msg.users.map((u) => new MixUser(u));
   const t0 = Date.now();
-  let next = 0;
-  let ok = 0;
-  let failed = 0;
-  const worker = async () => {
-    while (next < users.length) {
-      const u = users[next++];
-      try {
-        await u.connect();
-        ok++;
-      } catch (e) {
-        failed++;
-        noteError(`connect: ${e && e.message}`);
-      }
-    }
-  };
-  await Promise.all(Array.from({ length: Math.min(msg.concurrency || 50, users.length) }, worker));
+  const { ok, failed } = await connectAll(
+    users,
+    msg.concurrency || 50,
+    (u) => u.connect(),
+    (_u, e) => noteError(`connect: ${e && /** @type {Error} */ (e).message}`),
+  );
   send({ type: 'ready', ok, failed, ms: Date.now() - t0, errors: firstErrors.slice() });
 }
 

@@ -7,6 +7,7 @@
 const { createConn } = require('./clients');
 const { Histogram } = require('./hist');
 const { nowUs } = require('./clock');
+const { connectAll } = require('./connect-all');
 
 const MARK = 'bench|';
 let PAD = 'x'.repeat(40);
@@ -140,28 +141,22 @@ async function init(msg) {
     trackers: [],
     c: createConn(d.url || d.localAddress ? { ...spec, ...(d.url ? { url: d.url } : {}), ...(d.localAddress ? { localAddress: d.localAddress } : {}) } : spec, d.room, d.user),
   }));
-  let next = 0;
-  let ok = 0;
-  let failed = 0;
-  const worker = async () => {
-    while (next < conns.length) {
-      const e = conns[next++];
-      try {
-        await e.c.open();
-        ok++;
-        e.c.onDelivery = (body) => onDelivery(e, body);
-        e.c.onError = (err) => {
-          stats.errorsAfterReady++;
-          noteError(err);
-        };
-      } catch (err) {
-        failed++;
-        e.failed = true;
+  const { ok, failed } = await connectAll(
+    conns,
+    msg.concurrency || 50,
+    async (e) => {
+      await e.c.open();
+      e.c.onDelivery = (body) => onDelivery(e, body);
+      e.c.onError = (err) => {
+        stats.errorsAfterReady++;
         noteError(err);
-      }
-    }
-  };
-  await Promise.all(Array.from({ length: Math.min(msg.concurrency || 50, conns.length) }, worker));
+      };
+    },
+    (e, err) => {
+      e.failed = true;
+      noteError(err);
+    },
+  );
   pubs = conns
     .filter((e) => e.pub && !e.failed)
     .map((e) => {

@@ -30,6 +30,7 @@ export class ReadStateLive implements OnModuleDestroy {
   private readonly receipts = new Map<string, ReceiptSlot>();
   private readonly sentPairs = new Map<string, { userId: number; roomId: number }>();
   private pushTimer: NodeJS.Timeout | null = null;
+  private readonly pushing = new Set<Promise<void>>();
   private lastSweep = Date.now();
 
   constructor(
@@ -122,8 +123,27 @@ export class ReadStateLive implements OnModuleDestroy {
     this.sentPairs.delete(key);
   }
 
+  /**
+   * Sends the coalesced push now instead of at its timer, and resolves once it and any push
+   * already running are done: after it, this instance runs no read-state query until the next
+   * send or edit (what a test that counts queries waits for).
+   */
+  async settle(): Promise<void> {
+    if (this.pushTimer) {
+      clearTimeout(this.pushTimer);
+      void this.pushSent();
+    }
+    while (this.pushing.size) await Promise.all(this.pushing);
+  }
+
   /** One recount for every pair that sent since the last push, then one push per pair. */
-  private async pushSent(): Promise<void> {
+  private pushSent(): Promise<void> {
+    const run = this.recountAndPush().finally(() => this.pushing.delete(run));
+    this.pushing.add(run);
+    return run;
+  }
+
+  private async recountAndPush(): Promise<void> {
     this.pushTimer = null;
     const pairs = [...this.sentPairs.values()];
     this.sentPairs.clear();

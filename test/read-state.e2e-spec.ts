@@ -1,6 +1,7 @@
 import request from 'supertest';
 import { DataSource } from 'typeorm';
 import { DomainEvents } from '../apps/chat-server/src/common/events/domain-events';
+import { ReadStateRepository } from '../apps/chat-server/src/read-state/read-state.repository';
 import {
   AppDestination,
   appDestination,
@@ -196,6 +197,31 @@ describe('read state and mentions', () => {
       await insert(5);
       expect(await unreadOf(bob, room.id)).toMatchObject({ unreadCount: 999 });
       expect(first.id).toBeGreaterThan(0);
+    });
+  });
+
+  describe('the coalesced recount after sends, at scale', () => {
+    it('looks up 1,200 memberships at once (the markers of a busy second): the members, exactly', async () => {
+      const rooms = await Promise.all([createRoom(t, alice, { members: [bob] }), createRoom(t, carol)]);
+      const m = await send(bob, rooms[0].id, 'moves my marker');
+      const members = [
+        { userId: alice.id, roomId: rooms[0].id },
+        { userId: bob.id, roomId: rooms[0].id },
+        { userId: carol.id, roomId: rooms[1].id },
+      ];
+      // 1,197 pairs that are no membership around them: the statement must stay an index lookup
+      // per pair (the OR form scanned room_members on MariaDB and SQLite refused it past ~500)
+      const strangers = Array.from({ length: 1197 }, (_, i) => ({ userId: stranger.id, roomId: 1_000_000 + i }));
+      const markers = await t.app
+        .get(ReadStateRepository)
+        .markers([...strangers.slice(0, 600), ...members, ...strangers.slice(600)]);
+      expect(markers.sort((a, b) => a.userId - b.userId)).toEqual(
+        [
+          { userId: alice.id, roomId: rooms[0].id, lastReadMessageId: null },
+          { userId: bob.id, roomId: rooms[0].id, lastReadMessageId: m.id },
+          { userId: carol.id, roomId: rooms[1].id, lastReadMessageId: null },
+        ].sort((a, b) => a.userId - b.userId),
+      );
     });
   });
 

@@ -1,6 +1,12 @@
 import { DomainEventMap } from '../common/events/domain-events';
 import { RealtimePublisher } from '../common/realtime/realtime-publisher';
-import { ReadStateLive, RECEIPT_INTERVAL_MS, SEND_PUSH_DELAY_MS } from './read-state-live';
+import {
+  PUSH_BACKOFF_FACTOR,
+  ReadStateLive,
+  RECEIPT_INTERVAL_MS,
+  SEND_PUSH_DELAY_MS,
+  SEND_PUSH_MAX_DELAY_MS,
+} from './read-state-live';
 import { ReadStateService } from './read-state.service';
 
 describe('ReadStateLive', () => {
@@ -77,5 +83,74 @@ describe('ReadStateLive', () => {
       { userId: 8, roomId: 3 },
     ]);
     expect(pushes.filter((p) => p.to === '/queue/read').map((p) => p.userId)).toEqual([7, 8]);
+  });
+
+  describe('the recount duty cycle', () => {
+    const created = (id: number, userId: number) =>
+      ({
+        message: { id, sender: { id: userId } },
+        room: { id: 3, type: 'PUBLIC' },
+      }) as unknown as DomainEventMap['message.created'];
+    const flush = async () => {
+      for (let i = 0; i < 5; i++) await Promise.resolve();
+    };
+    /** Each recount "takes" this long (fake time passes inside it). */
+    const recountTakes = (ms: number) =>
+      states.mockImplementation(async (pairs: { userId: number; roomId: number }[]) => {
+        jest.advanceTimersByTime(ms);
+        return pairs.map((p) => ({ ...p, lastReadMessageId: 50, unreadCount: 0, mentionCount: 0 }));
+      });
+
+    it('after a slow recount the next push waits ten times its duration, timed from its end', async () => {
+      recountTakes(300);
+      live.onMessageCreated(created(20, 7));
+      jest.advanceTimersByTime(SEND_PUSH_DELAY_MS);
+      await flush();
+      expect(states).toHaveBeenCalledTimes(1);
+      live.onMessageCreated(created(21, 7));
+      jest.advanceTimersByTime(300 * PUSH_BACKOFF_FACTOR - 1);
+      await flush();
+      expect(states).toHaveBeenCalledTimes(1);
+      jest.advanceTimersByTime(1);
+      await flush();
+      expect(states).toHaveBeenCalledTimes(2);
+    });
+
+    it('sends during a recount wait for its end; the delay never exceeds the maximum and comes back to 1 s', async () => {
+      let finish!: () => void;
+      states.mockImplementationOnce(async (pairs: { userId: number; roomId: number }[]) => {
+        await new Promise<void>((resolve) => (finish = resolve));
+        jest.advanceTimersByTime(5_000);
+        return pairs.map((p) => ({ ...p, lastReadMessageId: 50, unreadCount: 0, mentionCount: 0 }));
+      });
+      live.onMessageCreated(created(20, 7));
+      jest.advanceTimersByTime(SEND_PUSH_DELAY_MS);
+      await flush();
+      live.onMessageCreated(created(21, 8)); // during the recount
+      jest.advanceTimersByTime(SEND_PUSH_DELAY_MS * 3);
+      await flush();
+      expect(states).toHaveBeenCalledTimes(1);
+      finish();
+      await flush();
+      recountTakes(1);
+      jest.advanceTimersByTime(SEND_PUSH_MAX_DELAY_MS - 1);
+      await flush();
+      expect(states).toHaveBeenCalledTimes(1);
+      jest.advanceTimersByTime(1);
+      await flush();
+      expect(states).toHaveBeenCalledTimes(2);
+      expect(states.mock.calls[1][0]).toEqual([{ userId: 8, roomId: 3 }]);
+      live.onMessageCreated(created(22, 7));
+      jest.advanceTimersByTime(SEND_PUSH_DELAY_MS);
+      await flush();
+      expect(states).toHaveBeenCalledTimes(3);
+    });
+
+    it('settle() runs the pending push at once and waits for it', async () => {
+      live.onMessageCreated(created(20, 7));
+      await live.settle();
+      expect(states).toHaveBeenCalledTimes(1);
+      expect(pushes.filter((p) => p.to === '/queue/read').map((p) => p.userId)).toEqual([7]);
+    });
   });
 });

@@ -9,6 +9,16 @@ import { ReadStateService } from './read-state.service';
 export const RECEIPT_INTERVAL_MS = 1000;
 /** The marker moves of sends are pushed to the sender's sessions after this delay, coalesced. */
 export const SEND_PUSH_DELAY_MS = 1000;
+/**
+ * The recount of a push may take at most this share of the time (a duty cycle): after a recount
+ * that took `d` ms, the next push waits max(SEND_PUSH_DELAY_MS, d * PUSH_BACKOFF_FACTOR), at most
+ * SEND_PUSH_MAX_DELAY_MS. On a quiet server a recount takes a few ms and the delay stays 1 s; under
+ * a flood of sends (thousands of senders a second) the recount, the one database cost of a send
+ * that grows with the number of senders, stays about a tenth of one connection's time instead of
+ * taking most of the database (bench P1).
+ */
+export const PUSH_BACKOFF_FACTOR = 10;
+export const SEND_PUSH_MAX_DELAY_MS = 10_000;
 
 interface ReceiptSlot {
   sentAt: number;
@@ -19,8 +29,9 @@ interface ReceiptSlot {
 /**
  * Live read state. A read (REST or STOMP) is pushed at once to all the user's sessions on
  * `/user/queue/read` with its counts; a send moves the sender's marker too, and those moves are
- * pushed coalesced: every SEND_PUSH_DELAY_MS, ONE recount for all the (user, room) pairs that
- * sent meanwhile (or whose mentions an edit changed), so a send costs no count query. Room members get READ receipts on the events
+ * pushed coalesced: every SEND_PUSH_DELAY_MS (longer while recounts are slow: PUSH_BACKOFF_FACTOR),
+ * ONE recount for all the (user, room) pairs that sent meanwhile (or whose mentions an edit
+ * changed), so a send costs no count query. Room members get READ receipts on the events
  * topic, at most one per user and room every RECEIPT_INTERVAL_MS: the first at once, later ones
  * by a trailing timer that sends the newest marker.
  */
@@ -30,6 +41,10 @@ export class ReadStateLive implements OnModuleDestroy {
   private readonly receipts = new Map<string, ReceiptSlot>();
   private readonly sentPairs = new Map<string, { userId: number; roomId: number }>();
   private pushTimer: NodeJS.Timeout | null = null;
+  /** The delay before the next coalesced push (grows with the last recount's duration). */
+  private pushDelayMs = SEND_PUSH_DELAY_MS;
+  private recounting = false;
+  private destroyed = false;
   private readonly pushing = new Set<Promise<void>>();
   private lastSweep = Date.now();
 
@@ -56,7 +71,7 @@ export class ReadStateLive implements OnModuleDestroy {
     if (userId === null) return;
     this.receipt(room.id, userId, message.id);
     this.sentPairs.set(`${room.id}:${userId}`, { userId, roomId: room.id });
-    this.pushTimer ??= setTimeout(() => void this.pushSent(), SEND_PUSH_DELAY_MS).unref();
+    this.schedulePush();
   }
 
   /**
@@ -67,8 +82,13 @@ export class ReadStateLive implements OnModuleDestroy {
   onMessageEdited({ room, mentionsAdded, mentionsRemoved }: DomainEventMap['message.edited']): void {
     for (const { id: userId } of [...mentionsAdded, ...mentionsRemoved])
       this.sentPairs.set(`${room.id}:${userId}`, { userId, roomId: room.id });
-    if (this.sentPairs.size)
-      this.pushTimer ??= setTimeout(() => void this.pushSent(), SEND_PUSH_DELAY_MS).unref();
+    if (this.sentPairs.size) this.schedulePush();
+  }
+
+  /** The next push is timed from the end of the running recount, if one runs. */
+  private schedulePush(): void {
+    if (this.recounting) return;
+    this.pushTimer ??= setTimeout(() => void this.pushSent(), this.pushDelayMs).unref();
   }
 
   /** A member who left (or a deleted room) gets no receipt any more. */
@@ -83,6 +103,7 @@ export class ReadStateLive implements OnModuleDestroy {
   }
 
   onModuleDestroy(): void {
+    this.destroyed = true;
     for (const slot of this.receipts.values()) if (slot.timer) clearTimeout(slot.timer);
     this.receipts.clear();
     if (this.pushTimer) clearTimeout(this.pushTimer);
@@ -129,11 +150,13 @@ export class ReadStateLive implements OnModuleDestroy {
    * send or edit (what a test that counts queries waits for).
    */
   async settle(): Promise<void> {
-    if (this.pushTimer) {
-      clearTimeout(this.pushTimer);
-      void this.pushSent();
+    while (this.pushTimer || this.pushing.size) {
+      if (this.pushTimer) {
+        clearTimeout(this.pushTimer);
+        void this.pushSent();
+      }
+      await Promise.all(this.pushing);
     }
-    while (this.pushing.size) await Promise.all(this.pushing);
   }
 
   /** One recount for every pair that sent since the last push, then one push per pair. */
@@ -147,6 +170,8 @@ export class ReadStateLive implements OnModuleDestroy {
     this.pushTimer = null;
     const pairs = [...this.sentPairs.values()];
     this.sentPairs.clear();
+    this.recounting = true;
+    const started = performance.now();
     try {
       for (const state of await this.readState.states(pairs)) {
         const { userId, ...payload } = state;
@@ -154,6 +179,14 @@ export class ReadStateLive implements OnModuleDestroy {
       }
     } catch (err) {
       this.logger.error({ err, pairs: pairs.length }, 'Read state push after sends failed');
+    } finally {
+      const took = performance.now() - started;
+      this.pushDelayMs = Math.min(
+        SEND_PUSH_MAX_DELAY_MS,
+        Math.max(SEND_PUSH_DELAY_MS, Math.round(took * PUSH_BACKOFF_FACTOR)),
+      );
+      this.recounting = false;
+      if (this.sentPairs.size && !this.destroyed) this.schedulePush();
     }
   }
 

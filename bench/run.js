@@ -259,7 +259,8 @@ async function runIdle(w, tname) {
 
 // ---------------- baselines ----------------
 async function runBaselineTarget(w, tname) {
-  if (tname !== 'mysql-single-insert') return { status: 'skipped', reason: `unknown baseline ${tname}` };
+  const tables = { 'mysql-single-insert': 'plain', 'mysql-single-insert-chat-table': 'chat' };
+  if (!tables[tname]) return { status: 'skipped', reason: `unknown baseline ${tname}` };
   try {
     const r = await runBaseline({
       mysqlUrl: serverCfg.config.mysqlUrl,
@@ -268,6 +269,7 @@ async function runBaselineTarget(w, tname) {
       concurrency: SMOKE ? 8 : 64,
       pool: SMOKE ? 4 : 16,
       rooms: w.rooms,
+      table: tables[tname],
     });
     return { status: 'ok', completedPerSec: r.persistedPerSec, baseline: r };
   } catch (e) {

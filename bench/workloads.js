@@ -97,7 +97,7 @@ const workloads = {
   P1: {
     title: '1000 rooms x 2 members, all sending at max rate (window 2, completion = RECEIPT after commit)',
     kind: 'load',
-    targets: ['mysql-single-insert', 'server'],
+    targets: ['mysql-single-insert', 'mysql-single-insert-chat-table', 'server'],
     rooms: 1000,
     members: 2, // every member publishes and subscribes
     mode: 'max',

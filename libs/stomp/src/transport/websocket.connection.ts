@@ -4,6 +4,7 @@ import { WebSocket } from 'ws';
 import type { AddressLimiter } from './address-limiter';
 import type { OutboundFrame } from './outbound-frame';
 import { NO_HEADERS, StompConnection, StompConnectionHandlers, clampReason } from './stomp-connection';
+import { TickFlushable, currentTick, holdUntilTickEnd } from './tick-batch';
 
 /**
  * Raw WebSocket transport. Outbound frames are pre-framed once ({@link OutboundFrame.websocketFrame})
@@ -15,21 +16,10 @@ import { NO_HEADERS, StompConnection, StompConnectionHandlers, clampReason } fro
  * bare `ws` broadcast does (a fan-out to 1000 subscribers is then one tight loop of writes; holding
  * every frame to the end of the tick cost ~0.5 µs per delivery in the F1 profile). Further frames in
  * the same tick (a RECEIPT and several MESSAGEs after a batched INSERT, say) are held and handed to
- * the socket together, corked into one writev, by one process.nextTick for all connections.
+ * the socket together, corked into one writev, by one process.nextTick for all connections
+ * (tick-batch.ts, shared with the SockJS websocket transport).
  */
-let tick = 0;
-let tickEndScheduled = false;
-let holding: WebSocketConnection[] = [];
-
-function endTick(): void {
-  tick++;
-  tickEndScheduled = false;
-  const list = holding;
-  holding = [];
-  for (const connection of list) connection.flush();
-}
-
-export class WebSocketConnection implements StompConnection {
+export class WebSocketConnection implements StompConnection, TickFlushable {
   readonly kind = 'websocket' as const;
   readonly transportName = 'websocket';
   readonly remoteAddress: string | undefined;
@@ -75,10 +65,7 @@ export class WebSocketConnection implements StompConnection {
     // before ws has noticed is dropped by the stream with an error it swallows, and ws emits 'close'.
     if (this.closing || this.ws.readyState !== WebSocket.OPEN) return;
     const bytes = frame.websocketFrame();
-    if (!tickEndScheduled) {
-      tickEndScheduled = true;
-      process.nextTick(endTick);
-    }
+    const tick = currentTick();
     if (this.lastWriteTick !== tick) {
       this.lastWriteTick = tick;
       this.socket.write(bytes);
@@ -86,7 +73,7 @@ export class WebSocketConnection implements StompConnection {
     }
     if (this.held === undefined) {
       this.held = [bytes];
-      holding.push(this);
+      holdUntilTickEnd(this);
     } else {
       this.held.push(bytes);
     }

@@ -62,6 +62,8 @@ class MixUser {
     this.buf = '';
     this.connected = false;
     this.away = false;
+    /** DISCONNECT sent, its session not closed yet: no new session before it is. */
+    this.leaving = false;
     this.seq = 0;
     /** @type {Map<number, { us: number, echoed: boolean }>} seq -> pending send */
     this.pending = new Map();
@@ -92,7 +94,9 @@ class MixUser {
       };
       t.onText = (s) => this.onText(s);
       t.onClose = (e) => {
+        if (this.t !== t) return; // an earlier session's socket
         this.connected = false;
+        this.leaving = false;
         if (this.onReady) {
           // before the session was ready
           this.onReady = null;
@@ -114,7 +118,7 @@ class MixUser {
   }
 
   sendFrame(s) {
-    if (this.connected) this.t.send(s);
+    if (this.connected && !this.t.closed) this.t.send(s);
   }
 
   onText(s) {
@@ -159,6 +163,7 @@ class MixUser {
     }
     if (id === 'bye') {
       this.connected = false;
+      this.leaving = false;
       // A DISCONNECT's RECEIPT comes after every earlier frame is answered.
       if (this.pending.size) noteError(`${this.pending.size} send(s) without a RECEIPT before the DISCONNECT's`);
       this.pending.clear();
@@ -224,7 +229,9 @@ class MixUser {
   // One step of the user's schedule (called every tick).
   tick(now) {
     if (this.away) {
-      if (now >= this.backAt && !run.stopped) this.comeBack();
+      // a new session only once the old one is closed (its DISCONNECT's RECEIPT may be late on
+      // a loaded server: the new socket would otherwise replace it mid-close)
+      if (now >= this.backAt && !this.leaving && !run.stopped) this.comeBack();
       return;
     }
     if (!this.connected || run.stopped) return;
@@ -264,6 +271,7 @@ class MixUser {
     this.messageAt = Infinity;
     this.reads.clear();
     this.backAt = now + uniform(P.awayMs[0], P.awayMs[1]);
+    this.leaving = true;
     this.sendFrame(frame('DISCONNECT', { receipt: 'bye' }));
   }
 

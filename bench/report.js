@@ -346,7 +346,7 @@ function m1Table(rows) {
         `Mix: ${m.windowSec} s measured after a warm-up, rooms of ${m.roomSizes.min}-${m.roomSizes.max} members (mean fan-out ${m.fanout}), ${fmt(m.plannedMessagesPerSec, 1)} messages/s planned. ` +
           `Whole run: ${fmt(n.sent)} messages (${fmt(n.receipts)} RECEIPTs), ${fmt(n.deliveries)} message deliveries, ${fmt(n.typingSent)} typing SENDs (${fmt(n.typing)} deliveries), ${fmt(n.readsSent)} read markers, ${fmt(n.reactionsSent)} reactions, ` +
           `${fmt(n.events)} room events, ${fmt(n.status)} presence pushes, ${fmt(n.churns)} users left and ${fmt(n.reconnects)} came back; ${fmt(m.connectedAtEnd)} of ${fmt(m.users)} connected at the end; peak RSS ${fmt(m.peakRssKiB / 1024, 1)} MiB.` +
-          (m.firstErrors.length ? ` First errors: ${m.firstErrors.join(' | ')}` : ''),
+          (m.firstErrors.length ? ` First errors: ${m.firstErrors.map((e) => String(e).split('\n')[0]).join(' | ')}` : ''),
       );
     } else {
       const l = r.latency || {};

@@ -4,7 +4,6 @@ import { createUser } from '../factories/users';
 import { PNG } from '../helpers/attachments';
 import {
   composer,
-  describeInChromium,
   loginThroughUi,
   messages,
   screenshot,
@@ -16,7 +15,7 @@ import {
 jest.setTimeout(180_000);
 
 /** EXTENSIONS.md §7-8: file upload by button and by drag and drop, image previews, file chips. */
-describeInChromium('web client: attachments in Chromium', () => {
+describe('web client: attachments in Chromium', () => {
   const web = useWebTestApp();
 
   async function pair(): Promise<{ alice: Page; bob: Page }> {

@@ -1,6 +1,6 @@
 import { NestFastifyApplication } from '@nestjs/platform-fastify';
 import { spawnSync } from 'node:child_process';
-import { existsSync, mkdirSync, mkdtempSync, rmSync } from 'node:fs';
+import { mkdirSync, mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join, resolve } from 'node:path';
 import type { Browser, BrowserContext, Locator, Page } from 'playwright-core';
@@ -24,26 +24,6 @@ const CHROMIUM_ARGS = [
   '--disable-sync',
   '--disable-dev-shm-usage',
 ];
-
-export const hasChromium = existsSync(CHROMIUM_PATH);
-
-/**
- * `describe` when Chromium is installed; otherwise one skipped test whose name says which binary
- * is missing, so a laptop without Chromium still passes `npm test` and says why these did not run.
- */
-export function describeInChromium(name: string, body: () => void): void {
-  if (hasChromium) {
-    describe(name, body);
-    return;
-  }
-  const why = `needs Chromium at ${CHROMIUM_PATH}, which is missing (apt-get install chromium, or set CHROMIUM_PATH)`;
-  console.warn(`Skipping browser tests "${name}": ${why}`);
-  describe(name, () => {
-    // Only on a machine without Chromium (CI installs it in .ci/run, so there these always run);
-    // the skipped test's name says which binary is missing.
-    it.skip(why, () => undefined); // skipped because Chromium is missing here, see `why`
-  });
-}
 
 /**
  * Builds the page as `npm run build` does, but into a folder of this test file's own: dist/ is
@@ -136,7 +116,7 @@ export interface WebTestEnv {
 /**
  * Registers the hooks every browser spec needs: build the page, start the server and Chromium
  * (beforeAll); close the test's pages and fail on uncaught page errors (afterEach); stop both and
- * remove the build (afterAll). Call it first in a describeInChromium body.
+ * remove the build (afterAll). Call it first in a browser spec's describe body.
  */
 export function useWebTestApp(): WebTestEnv {
   let t: TestApp | undefined;

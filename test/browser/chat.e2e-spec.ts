@@ -3,7 +3,6 @@ import { bearer, createUser, login, uniqueName } from '../factories/users';
 import {
   composer,
   createChannelThroughUi,
-  describeInChromium,
   loginThroughUi,
   messages,
   registerThroughUi,
@@ -17,7 +16,7 @@ import {
 
 jest.setTimeout(180_000);
 
-describeInChromium('web client in Chromium', () => {
+describe('web client in Chromium', () => {
   const web = useWebTestApp();
 
   const open = (viewport?: { width: number; height: number }) => web.open(viewport);

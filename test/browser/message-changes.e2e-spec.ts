@@ -3,7 +3,6 @@ import request from 'supertest';
 import { createRoom } from '../factories/rooms';
 import { bearer, createUser, TestUser } from '../factories/users';
 import {
-  describeInChromium,
   loginThroughUi,
   messages,
   seeNoText,
@@ -15,7 +14,7 @@ import {
 jest.setTimeout(180_000);
 
 /** EXTENSIONS.md §8: edit and delete of one's own messages, reactions, the thread panel, live. */
-describeInChromium('web client: edits, reactions and threads in Chromium', () => {
+describe('web client: edits, reactions and threads in Chromium', () => {
   const web = useWebTestApp();
 
   /** Alice and Bob, each logged in on their own page with their shared room open. */

@@ -6,7 +6,6 @@ import { bearer, createUser, TestUser, uniqueName } from '../factories/users';
 import {
   composer,
   createChannelThroughUi,
-  describeInChromium,
   loginThroughUi,
   messages,
   REPO_ROOT,
@@ -65,7 +64,7 @@ const FAKE_NOTIFICATIONS = `(() => {
   Object.defineProperty(document, 'hidden', { get: () => true, configurable: true });
 })()`;
 
-describeInChromium('web client as a product', () => {
+describe('web client as a product', () => {
   const web = useWebTestApp();
 
   const open = async (colorScheme: 'light' | 'dark' = 'light') => {

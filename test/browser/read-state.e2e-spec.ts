@@ -4,7 +4,6 @@ import { createRoom } from '../factories/rooms';
 import { bearer, createUser, TestUser, uniqueName } from '../factories/users';
 import {
   composer,
-  describeInChromium,
   loginThroughUi,
   messages,
   seeText,
@@ -15,7 +14,7 @@ import {
 jest.setTimeout(240_000);
 
 /** EXTENSIONS.md §8: unread and mention badges, the divider, reading, `@` autocomplete, highlights. */
-describeInChromium('web client: read state and mentions in Chromium', () => {
+describe('web client: read state and mentions in Chromium', () => {
   const web = useWebTestApp();
 
   const user = (prefix: string) => createUser(web.t, { username: uniqueName(prefix).slice(0, 30) });

@@ -7,7 +7,6 @@ import {
   removeWebBuild,
   startWebTestApp,
   TestDatabase,
-  describeInChromium,
   launchChromium,
   loginThroughUi,
   messages,
@@ -20,7 +19,7 @@ import {
 
 jest.setTimeout(180_000);
 
-describeInChromium('web client: reconnect after the server goes away', () => {
+describe('web client: reconnect after the server goes away', () => {
   let webDir: string | undefined;
   let db: TestDatabase | undefined;
   /** The running server: the first, then the one restarted at the same address. */

@@ -1,7 +1,6 @@
 import request from 'supertest';
 import { bearer, createUser, uniqueName } from '../factories/users';
 import {
-  describeInChromium,
   loginThroughUi,
   messages,
   seeText,
@@ -12,7 +11,7 @@ import {
 jest.setTimeout(180_000);
 
 /** EXTENSIONS.md §8: the search box, its highlighted results, and the jump to a message. */
-describeInChromium('web client: message search in Chromium', () => {
+describe('web client: message search in Chromium', () => {
   const web = useWebTestApp();
 
   const post = (user: { token: string }, roomId: number, content: string) =>

@@ -3,7 +3,6 @@ import request from 'supertest';
 import { bearer, createUser, login, TestUser, uniqueName } from '../factories/users';
 import {
   createChannelThroughUi,
-  describeInChromium,
   loginThroughUi,
   messages,
   seeText,
@@ -25,7 +24,7 @@ const connected = (page: Page) => seeText(page.locator('#connection-status'), /^
  * browser with an older token is disconnected and sent to the login screen, and the revoked token
  * stops working for REST.
  */
-describeInChromium('web client: log out, here or everywhere', () => {
+describe('web client: log out, here or everywhere', () => {
   const web = useWebTestApp();
 
   const open = () => web.open();

@@ -5,7 +5,6 @@ import { TestApp } from '../helpers/test-app';
 import {
   buildWebClient,
   createChannelThroughUi,
-  describeInChromium,
   launchChromium,
   loginThroughUi,
   messages,
@@ -33,7 +32,7 @@ const LEGACY = [
  * headers (CSP with hashes and nonces, the self-served SockJS client for the iframe page), and a
  * message written to break out of the htmlfile page's scripts stays text.
  */
-describeInChromium('SockJS legacy transports in Chromium', () => {
+describe('SockJS legacy transports in Chromium', () => {
   let t: TestApp;
   let browser: Browser;
   let webDir: string | undefined;

@@ -65,6 +65,7 @@ function timedGet(port, p, token) {
   });
 }
 
+/** GET with a bearer token: the parsed JSON answer and its size in bytes. */
 function getJson(port, p, token) {
   return new Promise((resolve, reject) => {
     const req = http.request({ host: '127.0.0.1', port, path: p, headers: { authorization: `Bearer ${token}`, accept: 'application/json' }, agent, timeout: 30000 }, (res) => {
@@ -74,7 +75,7 @@ function getJson(port, p, token) {
         const text = Buffer.concat(chunks).toString('utf8');
         if (res.statusCode !== 200) return reject(new Error(`GET ${p}: HTTP ${res.statusCode} ${text.slice(0, 200)}`));
         try {
-          resolve(JSON.parse(text));
+          resolve({ json: JSON.parse(text), bytes: Buffer.byteLength(text) });
         } catch (err) {
           reject(err);
         }
@@ -252,14 +253,10 @@ async function runR1(w, { log, repeat }) {
     bare = await spawnListening(process.execPath, [path.join(PEERS, 'fastify-history.js')], 'peer-fastify-history', { env: { DATABASE_URL: serverCfg.databaseUrl() } });
     const ours = `http://127.0.0.1:${started.port}${serverCfg.config.api}/messages/room/${roomId}?size=50`;
     const theirs = `http://127.0.0.1:${bare.benchPort}/messages/room/${roomId}?size=50`;
-    const a = await timedGet(started.port, `${serverCfg.config.api}/messages/room/${roomId}?size=50`, user.token);
-    const b = await timedGet(bare.benchPort, `/messages/room/${roomId}?size=50`, '');
+    const a = await getJson(started.port, `${serverCfg.config.api}/messages/room/${roomId}?size=50`, user.token);
+    const b = await getJson(bare.benchPort, `/messages/room/${roomId}?size=50`, '');
     // the peer must answer the same JSON, or the comparison measures less work on its side
-    const same = require('node:util').isDeepStrictEqual(
-      await getJson(started.port, `${serverCfg.config.api}/messages/room/${roomId}?size=50`, user.token),
-      await getJson(bare.benchPort, `/messages/room/${roomId}?size=50`, ''),
-    );
-    if (!same) throw new Error('R1: the bare peer answers other JSON than the server (bench/peers/fastify-history.js)');
+    if (!require('node:util').isDeepStrictEqual(a.json, b.json)) throw new Error('R1: the bare peer answers other JSON than the server (bench/peers/fastify-history.js)');
     await autocannon(ours, user.token, { ...w, durationSec: 1 }); // warm-up
     await autocannon(theirs, null, { ...w, durationSec: 1 });
     const runs = { server: [], 'fastify-bare': [] };

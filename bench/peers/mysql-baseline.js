@@ -66,8 +66,8 @@ async function runBaseline({ mysqlUrl, database = 'chat_bench_baseline', duratio
   const insert = chat
     ? 'INSERT INTO messages (room_id, sender_id, content, sent_at, client_message_id) VALUES (?, ?, ?, NOW(3), NULL)'
     : 'INSERT INTO messages (room_id, sender_id, content, type, created_at) VALUES (?, ?, ?, ?, NOW(3))';
-  const params = (i) => (chat ? [(i % rooms) + 1, i + 1, content] : [i % rooms, i, content, 'TEXT']);
   const content = 'bench|0|0|0|' + 'x'.repeat(40);
+  const params = (i) => (chat ? [(i % rooms) + 1, i + 1, content] : [i % rooms, i, content, 'TEXT']);
   const t0 = nowUs();
   const ws = t0 + warmupMs * 1000;
   const end = t0 + durationMs * 1000;

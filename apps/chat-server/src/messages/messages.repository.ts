@@ -401,7 +401,6 @@ function lockRoot(mysql: boolean, rootId: number): Statement {
   };
 }
 
-/** A stored message's parts plus whether a reaction was ever stored on it. */
 /**
  * A stored message's parts, with what tells whether the rest must be read: `hasReactions` (the
  * column kept by reactions) and `hasAttachments` (computed in the same SELECT).

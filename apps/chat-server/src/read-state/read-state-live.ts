@@ -43,9 +43,8 @@ export class ReadStateLive implements OnModuleDestroy {
   private pushTimer: NodeJS.Timeout | null = null;
   /** The delay before the next coalesced push (grows with the last recount's duration). */
   private pushDelayMs = SEND_PUSH_DELAY_MS;
-  private recounting = false;
-  private destroyed = false;
-  private readonly pushing = new Set<Promise<void>>();
+  /** The recount running now, if any (one at a time: the next push is scheduled after it). */
+  private running: Promise<void> | null = null;
   private lastSweep = Date.now();
 
   constructor(
@@ -87,7 +86,7 @@ export class ReadStateLive implements OnModuleDestroy {
 
   /** The next push is timed from the end of the running recount, if one runs. */
   private schedulePush(): void {
-    if (this.recounting) return;
+    if (this.running) return;
     this.pushTimer ??= setTimeout(() => void this.pushSent(), this.pushDelayMs).unref();
   }
 
@@ -103,7 +102,6 @@ export class ReadStateLive implements OnModuleDestroy {
   }
 
   onModuleDestroy(): void {
-    this.destroyed = true;
     for (const slot of this.receipts.values()) if (slot.timer) clearTimeout(slot.timer);
     this.receipts.clear();
     if (this.pushTimer) clearTimeout(this.pushTimer);
@@ -150,19 +148,25 @@ export class ReadStateLive implements OnModuleDestroy {
    * send or edit (what a test that counts queries waits for).
    */
   async settle(): Promise<void> {
-    while (this.pushTimer || this.pushing.size) {
+    while (this.pushTimer || this.running) {
       if (this.pushTimer) {
         clearTimeout(this.pushTimer);
         void this.pushSent();
       }
-      await Promise.all(this.pushing);
+      await this.running;
     }
   }
 
-  /** One recount for every pair that sent since the last push, then one push per pair. */
+  /**
+   * One recount for every pair that sent since the last push, then one push per pair; pairs that
+   * sent meanwhile get the next push, timed from its end.
+   */
   private pushSent(): Promise<void> {
-    const run = this.recountAndPush().finally(() => this.pushing.delete(run));
-    this.pushing.add(run);
+    const run = this.recountAndPush().finally(() => {
+      this.running = null;
+      if (this.sentPairs.size) this.schedulePush();
+    });
+    this.running = run;
     return run;
   }
 
@@ -170,7 +174,6 @@ export class ReadStateLive implements OnModuleDestroy {
     this.pushTimer = null;
     const pairs = [...this.sentPairs.values()];
     this.sentPairs.clear();
-    this.recounting = true;
     const started = performance.now();
     try {
       for (const state of await this.readState.states(pairs)) {
@@ -185,8 +188,6 @@ export class ReadStateLive implements OnModuleDestroy {
         SEND_PUSH_MAX_DELAY_MS,
         Math.max(SEND_PUSH_DELAY_MS, Math.round(took * PUSH_BACKOFF_FACTOR)),
       );
-      this.recounting = false;
-      if (this.sentPairs.size && !this.destroyed) this.schedulePush();
     }
   }
 

@@ -50,6 +50,9 @@ describe('web client: read state and mentions in Chromium', () => {
     const room = await createRoom(web.t, alice, { members: [bob] });
     const first = await post(alice, room.id, 'already read before');
     const bobPage = await signIn(bob);
+    // The sidebar is drawn once the room's topic is subscribed: the messages below must arrive
+    // live (a CI run under load posted them before the SUBSCRIBE, after the page's summary).
+    await roomLink(bobPage, room.id).waitFor({ state: 'visible', timeout: UI_TIMEOUT_MS });
     await request(web.t.url).put(`/api/v1/rooms/${room.id}/read`).set(bearer(bob)).send({}).expect(200);
     await post(alice, room.id, 'first unread');
     await post(alice, room.id, `ping @${bob.username} please`);

@@ -83,11 +83,13 @@ export class ReceiptedSender {
         resolve(outcome);
       };
       this.pending.set(outcome.receipt, { outcome, done });
-      this.client.client.watchForReceipt(outcome.receipt, () => this.answer(outcome.receipt, 'receipt'));
-      if (this.client.closed) {
+      // The socket can be gone before `closed` is set (a SIGKILLed server): stompjs then has no
+      // connection to watch a receipt on and throws, so both are checked first.
+      if (this.client.closed || !this.client.client.connected) {
         this.failAll(0, 'closed before send');
         return;
       }
+      this.client.client.watchForReceipt(outcome.receipt, () => this.answer(outcome.receipt, 'receipt'));
       this.client.send(
         '/app/chat.sendMessage',
         { roomId, content: outcome.content, clientMessageId: outcome.clientMessageId },

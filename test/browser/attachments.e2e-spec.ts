@@ -55,12 +55,14 @@ describe('web client: attachments in Chromium', () => {
     const preview = sent.locator('img.attachment-image');
     await preview.waitFor({ timeout: UI_TIMEOUT_MS });
     // the preview is the image itself, fetched with the token and shown through a blob: URL
+    // A function, not a string: Playwright wraps a string predicate in an eval() inside the page,
+    // which the page's CSP (no 'unsafe-eval') refuses whenever the first check fails and it polls.
     await bob.waitForFunction(
-      `(() => {
-        const img = document.querySelector('img.attachment-image');
-        return !!img && img.src.startsWith('blob:') && img.complete && img.naturalWidth === 1;
-      })()`,
-      undefined,
+      (el) => {
+        const img = el as unknown as { src: string; complete: boolean; naturalWidth: number };
+        return img.src.startsWith('blob:') && img.complete && img.naturalWidth === 1;
+      },
+      await preview.first().elementHandle(),
       { timeout: UI_TIMEOUT_MS },
     );
     expect(await preview.getAttribute('alt')).toBe('pixel.png');

@@ -232,7 +232,22 @@ describe('abuse limits', () => {
       .expect(201);
     const notify = (from: TestUser, to: TestUser) =>
       api().post('/api/v1/notifications').set(bearer(from)).send({ userId: to.id, message: 'ping' });
-    // bob got one ROOM_INVITE from alice: one token of the (alice, bob) pair is gone.
+    // bob got one ROOM_INVITE from alice: one token of the (alice, bob) pair is gone. The invites
+    // are written after the answer (a domain event): wait for both, or on a loaded machine they
+    // came after the sends below and were the ones refused.
+    const invited = async (u: TestUser) =>
+      (
+        (await api().get('/api/v1/notifications?size=100').set(bearer(u)).expect(200)).body as Array<{
+          type: string;
+        }>
+      ).some((n) => n.type === 'ROOM_INVITE');
+    for (const u of [bob, carol]) {
+      const deadline = Date.now() + 10_000;
+      while (!(await invited(u))) {
+        if (Date.now() > deadline) throw new Error(`no ROOM_INVITE for ${u.username}`);
+        await new Promise((r) => setTimeout(r, 50));
+      }
+    }
     await notify(alice, bob).expect(201);
     expect429(await notify(alice, bob), /Too many notifications to this user/);
     await notify(alice, carol).expect(201);

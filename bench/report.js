@@ -391,7 +391,7 @@ function report({ meta, rows }) {
   L.push(`- Date: ${meta.date}; total ${meta.elapsedSec} s`);
   L.push(`- Machine: ${meta.host.cpus} CPUs (${meta.host.cpuModel}), ${meta.host.memGiB} GiB, Linux ${meta.host.kernel}; server, peers and load generator share the cores`);
   L.push(
-    `- Versions: Node ${v.node}, ws ${v.ws}, socket.io ${v['socket.io']}, sockjs-client ${v['sockjs-client']}, mysql2 ${v.mysql2}, RabbitMQ ${v.rabbitmq || '–'}, ${v.mariadb || 'MariaDB –'}; commit ${v.commit || '–'}`,
+    `- Versions: Node ${v.node}, ws ${v.ws}, socket.io ${v['socket.io']}, sockjs-client ${v['sockjs-client']}, mysql2 ${v.mysql2}, RabbitMQ ${v.rabbitmq || '–'}, ${v.mariadb || 'MariaDB –'}${meta.mariadbBufferPoolMiB ? ` (InnoDB buffer pool ${meta.mariadbBufferPoolMiB} MiB)` : ''}; commit ${v.commit || '–'}`,
   );
   L.push(`- Our server: \`${meta.server.entry}\` — ${meta.server.available.ok ? 'built' : meta.server.available.reason}`);
   L.push('');

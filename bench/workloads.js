@@ -195,8 +195,9 @@ const workloads = {
     targets: ['server', 'fastify-bare'],
     messages: 10000,
     connections: 16,
-    durationSec: 10,
-    smoke: { messages: 1000, durationSec: 1 },
+    durationSec: 15,
+    warmupSec: 5,
+    smoke: { messages: 1000, durationSec: 1, warmupSec: 1 },
   },
   A1: {
     title: 'attachments: download of a 5 MiB attachment with JWT vs @fastify/static, upload of the same bytes vs a bare Fastify multipart route (autocannon, 4 connections)',

@@ -250,21 +250,27 @@ async function runR1(w, { log, repeat }) {
     const user = prep.users[0];
     const roomId = prep.roomIds[0];
     await seed(roomId, user.id, w.messages, log);
-    bare = await spawnListening(process.execPath, [path.join(PEERS, 'fastify-history.js')], 'peer-fastify-history', { env: { DATABASE_URL: serverCfg.databaseUrl() } });
+    const peerArgs = process.env.BENCH_PEER_NODE_ARGS ? process.env.BENCH_PEER_NODE_ARGS.split(' ').filter(Boolean) : [];
+    bare = await spawnListening(process.execPath, [...peerArgs, path.join(PEERS, 'fastify-history.js')], 'peer-fastify-history', { env: { DATABASE_URL: serverCfg.databaseUrl() } });
     const ours = `http://127.0.0.1:${started.port}${serverCfg.config.api}/messages/room/${roomId}?size=50`;
     const theirs = `http://127.0.0.1:${bare.benchPort}/messages/room/${roomId}?size=50`;
     const a = await getJson(started.port, `${serverCfg.config.api}/messages/room/${roomId}?size=50`, user.token);
     const b = await getJson(bare.benchPort, `/messages/room/${roomId}?size=50`, '');
     // the peer must answer the same JSON, or the comparison measures less work on its side
     if (!require('node:util').isDeepStrictEqual(a.json, b.json)) throw new Error('R1: the bare peer answers other JSON than the server (bench/peers/fastify-history.js)');
-    await autocannon(ours, user.token, { ...w, durationSec: 1 }); // warm-up
-    await autocannon(theirs, null, { ...w, durationSec: 1 });
+    // warm-up: long enough for both processes' hot paths to be optimized before the first pair
+    await autocannon(ours, user.token, { ...w, durationSec: w.warmupSec || 1 });
+    await autocannon(theirs, null, { ...w, durationSec: w.warmupSec || 1 });
     const runs = { server: [], 'fastify-bare': [] };
+    const sides = [
+      ['server', started.pid, ours, user.token],
+      ['fastify-bare', bare.pid, theirs, null],
+    ];
+    // Each repetition is a pair measured back to back, the side that goes first alternating, and
+    // the ratio is the median of the pairs' ratios: a burst of foreign load, or a drift of the
+    // machine over the run, then moves one pair's ratio instead of one side's median.
     for (let i = 0; i < repeat; i++) {
-      for (const [name, pid, url, tok] of [
-        ['server', started.pid, ours, user.token],
-        ['fastify-bare', bare.pid, theirs, null],
-      ]) {
+      for (const [name, pid, url, tok] of i % 2 ? sides.slice().reverse() : sides) {
         const c0 = proc.cpuUs(pid);
         const t0 = Date.now();
         const r = await autocannon(url, tok, w);
@@ -275,10 +281,21 @@ async function runR1(w, { log, repeat }) {
       }
     }
     const median = (l) => l.slice().sort((x, y) => x.requestsPerSec - y.requestsPerSec)[Math.floor((l.length - 1) / 2)];
+    const pairRatios = runs.server.map((r, i) => round(r.requestsPerSec / runs['fastify-bare'][i].requestsPerSec, 3));
+    const pairRatio = pairRatios.slice().sort((x, y) => x - y)[Math.floor((pairRatios.length - 1) / 2)];
     return Object.entries(runs).map(([target, l]) => ({
       target,
       status: 'ok',
-      rest: { ...median(l), repeats: l.length, repeatValues: l.map((r) => r.requestsPerSec), bodyBytes: target === 'server' ? a.bytes : b.bytes, connections: w.connections, durationSec: w.durationSec, messagesInRoom: w.messages },
+      rest: {
+        ...median(l),
+        repeats: l.length,
+        repeatValues: l.map((r) => r.requestsPerSec),
+        bodyBytes: target === 'server' ? a.bytes : b.bytes,
+        connections: w.connections,
+        durationSec: w.durationSec,
+        messagesInRoom: w.messages,
+        ...(target === 'server' ? { pairRatios, pairRatio } : {}),
+      },
     }));
   } finally {
     if (bare) await killChild(bare);

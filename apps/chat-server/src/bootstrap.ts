@@ -11,6 +11,7 @@ import { createAppLogger } from './logging/app-logger';
 import { logRequests } from './logging/request-log';
 import { configureUploads } from './attachments/configure-uploads';
 import { configureHttp } from './ops/configure-http';
+import { cacheValidationMetadata } from './common/validation/metadata-cache';
 
 const REQUEST_ID = /^[A-Za-z0-9._:-]{1,64}$/;
 
@@ -30,6 +31,7 @@ class AppFastifyAdapter extends FastifyAdapter {
  * so tests run exactly what production runs.
  */
 export async function createApp(settings: AppSettings): Promise<NestFastifyApplication> {
+  cacheValidationMetadata();
   const adapter = new AppFastifyAdapter({
     bodyLimit: settings.bodyLimitBytes,
     trustProxy: settings.trustProxy,

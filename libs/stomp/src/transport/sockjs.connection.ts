@@ -34,10 +34,11 @@ const OPEN = 1;
  * frames never interleave and order is kept. Anything else (another transport, a session still
  * flushing its own buffer, a closing socket) goes through sockjs as before.
  *
- * On that direct path frames are batched per tick as on the raw WebSocket transport (tick-batch.ts):
- * the first frame of a tick is written at once, later ones (the broadcasts of a pipelined window)
- * are held and written together, corked into one writev. Once frames are held, every later frame
- * of the tick is held behind them, whatever path it takes, so the order is kept.
+ * On that direct path frames are batched per tick (a turn of the event loop) as on the raw
+ * WebSocket transport (tick-batch.ts): the first frame of a tick is written at once, later ones
+ * (the broadcasts of a pipelined window, or of other sessions' SENDs read in the same turn) are
+ * held and written together, corked into one writev. Once frames are held, every later frame of
+ * the tick is held behind them, whatever path it takes, so the order is kept.
  */
 export class SockJsConnection implements StompConnection, TickFlushable {
   readonly kind = 'sockjs' as const;

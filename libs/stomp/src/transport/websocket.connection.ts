@@ -16,8 +16,8 @@ import { TickFlushable, currentTick, holdUntilTickEnd } from './tick-batch';
  * bare `ws` broadcast does (a fan-out to 1000 subscribers is then one tight loop of writes; holding
  * every frame to the end of the tick cost ~0.5 µs per delivery in the F1 profile). Further frames in
  * the same tick (a RECEIPT and several MESSAGEs after a batched INSERT, say) are held and handed to
- * the socket together, corked into one writev, by one process.nextTick for all connections
- * (tick-batch.ts, shared with the SockJS websocket transport).
+ * the socket together, corked into one writev, by one setImmediate for all connections at the end
+ * of the event-loop turn (tick-batch.ts, shared with the SockJS websocket transport).
  */
 export class WebSocketConnection implements StompConnection, TickFlushable {
   readonly kind = 'websocket' as const;

@@ -26,19 +26,26 @@ export class ReadStateService {
    */
   async markRead(caller: Principal, roomId: number, messageId?: number): Promise<ReadStatePayload> {
     if (!(await this.rooms.getRoomInfo(roomId))) throw new NotFoundException(`Chat room ${roomId} not found`);
-    if (!(await this.repo.membership(roomId, caller.id)))
+    const given = messageId !== undefined && messageId !== null;
+    // The membership and the target are independent lookups, run side by side (targetId
+    // undefined: the given message is not one of this room's).
+    const [before, targetId] = await Promise.all([
+      this.repo.membership(roomId, caller.id),
+      given
+        ? this.repo.messageFacts(messageId).then((m) => (m?.roomId === roomId ? m.id : undefined))
+        : this.repo.newestMessageId(roomId),
+    ]);
+    if (!before)
       throw new ForbiddenException('Read state belongs to a membership: you are not a member of this room');
-    let target: number | null;
-    if (messageId !== undefined && messageId !== null) {
-      const message = await this.repo.messageFacts(messageId);
-      if (!message || message.roomId !== roomId)
-        throw new NotFoundException(`Message ${messageId} not found in room ${roomId}`);
-      target = messageId;
-    } else {
-      target = await this.repo.newestMessageId(roomId);
-    }
-    const moved = target !== null && (await this.repo.moveMarker(roomId, caller.id, target));
-    const membership = await this.repo.membership(roomId, caller.id);
+    if (targetId === undefined)
+      throw new NotFoundException(`Message ${messageId} not found in room ${roomId}`);
+    const moved = targetId !== null && (await this.repo.moveMarker(roomId, caller.id, targetId));
+    // Moved: the marker is the target now (a later move sends its own push). Not moved: it was
+    // already there or further, perhaps moved meanwhile by another session, or the membership ended
+    // meanwhile: read again.
+    const membership = moved
+      ? { lastReadMessageId: targetId }
+      : await this.repo.membership(roomId, caller.id);
     if (!membership) throw new ForbiddenException('You are not a member of this room');
     const [counts] = await this.repo.counts([{ userId: caller.id, roomId, ...membership }]);
     const state = readState(counts);

@@ -118,7 +118,13 @@ const workloads = {
     maxMembers: 200,
     messageIntervalMs: env('BENCH_M1_INTERVAL_MS', 20000),
     typingLeadMs: 1500, // typing indicator, then the message
-    readProb: 0.3, // a received message makes its room's read marker move, 1-3 s later (one per room at a time)
+    // Read markers move as the web client moves them (apps/chat-server/web/src/controllers/read.ts):
+    // in the open room only, while the page is visible, batched. A user's page is visible with
+    // this probability (drawn again at each of its sends); a message arriving in its open room
+    // then moves the marker 1-3 s later (one pending at a time). Before a send the user opens
+    // another of its rooms with switchProb, which reads that room to its newest message.
+    visibleProb: 0.3,
+    switchProb: 0.3,
     readDelayMs: [1000, 3000],
     reactProb: 0.02, // a received message gets a reaction
     churnPerHour: env('BENCH_M1_CHURN_PER_HOUR', 2), // each user leaves this often (exponential), and comes back

@@ -1,10 +1,12 @@
 'use strict';
 // M1 load worker (forked by bench/lib/mix.js): holds a slice of the users, one STOMP session each,
-// subscribed like the web client (every room's messages and events, typing of one open room,
+// subscribed like the web client (every room's messages and events, typing of the open room,
 // /topic/status and the user queues), and plays a realistic mix: a message per user every
-// ~interval (typing first), read markers and reactions on what arrives, and presence churn
-// (a user disconnects and comes back later). Measures delivery latency of the messages, and
-// counts every error. Talks to the parent over IPC only.
+// ~interval in its open room (typing first; now and then it opens another of its rooms first),
+// read markers as the web client moves them (the open room only, while the page is visible, one
+// pending per user), reactions on what arrives, and presence churn (a user disconnects and comes
+// back later). Measures delivery latency of the messages, and counts every error. Talks to the
+// parent over IPC only.
 const { openTransport, frame, parseHeaders } = require('./clients');
 const { Histogram } = require('./hist');
 const { nowUs } = require('./clock');
@@ -70,6 +72,10 @@ class MixUser {
     /** @type {Map<number, { at: number, messageId: number }>} room -> read marker to send */
     this.reads = new Map();
     this.nextSendAt = Infinity;
+    /** The room the user has open (the web client's current room): it types, sends and reads there. */
+    this.openRoom = u.rooms[0];
+    /** Whether the page is in front: only then does the open room's marker move (redrawn at each send). */
+    this.visible = false;
     this.typingRoom = 0;
     this.messageAt = Infinity;
     this.churnAt = Infinity;
@@ -110,8 +116,8 @@ class MixUser {
   subscribeAll() {
     const dests = [];
     for (const r of this.rooms) dests.push(`/topic/rooms/${r}`, `/topic/rooms/${r}/events`);
-    dests.push(`/topic/rooms/${this.rooms[0]}/typing`, '/topic/status', '/user/queue/errors', '/user/queue/read', '/user/queue/notifications');
-    let out = '';
+    dests.push('/topic/status', '/user/queue/errors', '/user/queue/read', '/user/queue/notifications');
+    let out = frame('SUBSCRIBE', { id: 'typing', destination: `/topic/rooms/${this.openRoom}/typing`, ack: 'auto' });
     dests.forEach((d, i) => (out += frame('SUBSCRIBE', { id: `s${i}`, destination: d, ack: 'auto', receipt: i === dests.length - 1 ? 'ready' : undefined })));
     out += frame('SEND', { destination: '/app/chat.addUser', 'content-type': 'application/json' }, '{}');
     this.t.send(out);
@@ -221,9 +227,24 @@ class MixUser {
       stats.reactionsSent++;
       this.sendFrame(frame('SEND', { destination: '/app/chat.react', 'content-type': 'application/json' }, JSON.stringify({ messageId, emoji: EMOJI })));
     }
+    // The web client moves the marker of the open room only, while the page is visible, batched.
+    if (roomId !== this.openRoom || !this.visible) return;
     const pendingRead = this.reads.get(roomId);
     if (pendingRead) pendingRead.messageId = Math.max(pendingRead.messageId, messageId);
-    else if (random() < P.readProb) this.reads.set(roomId, { at: Date.now() + uniform(P.readDelayMs[0], P.readDelayMs[1]), messageId });
+    else this.reads.set(roomId, { at: Date.now() + uniform(P.readDelayMs[0], P.readDelayMs[1]), messageId });
+  }
+
+  /** Opens another of the user's rooms: typing follows, and the room is read to its newest message. */
+  open(roomId) {
+    if (roomId === this.openRoom) return;
+    this.reads.delete(this.openRoom);
+    this.openRoom = roomId;
+    stats.readsSent++;
+    this.sendFrame(
+      frame('UNSUBSCRIBE', { id: 'typing' }) +
+        frame('SUBSCRIBE', { id: 'typing', destination: `/topic/rooms/${roomId}/typing`, ack: 'auto' }) +
+        frame('SEND', { destination: '/app/chat.read', 'content-type': 'application/json' }, JSON.stringify({ roomId })),
+    );
   }
 
   // One step of the user's schedule (called every tick).
@@ -238,7 +259,9 @@ class MixUser {
     if (now >= this.churnAt) return this.leave(now);
     if (now >= this.nextSendAt) {
       this.nextSendAt = now + P.messageIntervalMs * uniform(0.5, 1.5);
-      this.typingRoom = this.rooms[Math.floor(random() * this.rooms.length)];
+      this.visible = random() < P.visibleProb;
+      if (random() < P.switchProb) this.open(this.rooms[Math.floor(random() * this.rooms.length)]);
+      this.typingRoom = this.openRoom;
       this.messageAt = now + P.typingLeadMs;
       stats.typingSent++;
       this.sendFrame(frame('SEND', { destination: '/app/chat.typing', 'content-type': 'application/json' }, JSON.stringify({ roomId: this.typingRoom, typing: true })));

@@ -47,7 +47,8 @@ async function runMixOnServer(w, mp, { log, smoke }) {
     const params = {
       messageIntervalMs: w.messageIntervalMs,
       typingLeadMs: w.typingLeadMs,
-      readProb: w.readProb,
+      visibleProb: w.visibleProb,
+      switchProb: w.switchProb,
       readDelayMs: w.readDelayMs,
       reactProb: w.reactProb,
       churnPerHour: w.churnPerHour,

@@ -16,6 +16,7 @@ const { workloads } = require('./workloads');
 const { targets } = require('./targets');
 const serverCfg = require('./server.config');
 const { runBaseline } = require('./peers/mysql-baseline');
+const { sizeBufferPool, restoreBufferPool } = require('./lib/buffer-pool');
 const { report } = require('./report');
 const extra = {
   ...require('./lib/extra'),
@@ -317,44 +318,8 @@ function versions() {
   };
 }
 
-// MariaDB's InnoDB buffer pool: Debian's default is 128 MiB, smaller than H1's and H2's million-
-// message rooms, so a page of a big room is read back from the OS page cache and H1 measured the
-// pool, not the query (SQL alone 1.4x-1.6x big/small at 128 MiB, 1.01x at 2 GiB). A deployment
-// sizes the pool to its working set (docs/OPERATIONS.md), so a full run raises it to
-// BENCH_INNODB_BUFFER_POOL_MB (default 2048; 0 leaves it alone) and puts the old size back at the end.
-async function sizeBufferPool() {
-  const want = Number(process.env.BENCH_INNODB_BUFFER_POOL_MB ?? 2048) * 2 ** 20;
-  const mysql = require('mysql2/promise');
-  let c;
-  try {
-    c = await mysql.createConnection(serverCfg.config.mysqlUrl);
-    const [[r]] = /** @type {[any[], unknown]} */ (await c.query('SELECT @@innodb_buffer_pool_size AS n'));
-    const before = Number(r.n);
-    if (SMOKE || !want || before >= want) return { mib: before / 2 ** 20, restore: null };
-    await c.query('SET GLOBAL innodb_buffer_pool_size = ?', [want]);
-    const [[a]] = /** @type {[any[], unknown]} */ (await c.query('SELECT @@innodb_buffer_pool_size AS n'));
-    log(`MariaDB buffer pool ${before / 2 ** 20} MiB -> ${Number(a.n) / 2 ** 20} MiB for this run`);
-    return { mib: Number(a.n) / 2 ** 20, restore: before };
-  } catch {
-    return { mib: null, restore: null }; // no MariaDB: the rows that need it say so themselves
-  } finally {
-    if (c) await c.end().catch(() => {});
-  }
-}
-
-async function restoreBufferPool(bytes) {
-  if (!bytes) return;
-  const mysql = require('mysql2/promise');
-  const c = await mysql.createConnection(serverCfg.config.mysqlUrl);
-  try {
-    await c.query('SET GLOBAL innodb_buffer_pool_size = ?', [bytes]);
-  } finally {
-    await c.end();
-  }
-}
-
 async function main() {
-  const pool = await sizeBufferPool();
+  const pool = await sizeBufferPool({ smoke: SMOKE, log });
   try {
     return await measureAll(pool.mib);
   } finally {

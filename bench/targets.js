@@ -4,7 +4,7 @@
 //   { pid, spec, stop(), info, prepare?(needs) }
 // where `spec` tells the load workers how to speak to it (see lib/clients.js).
 const path = require('path');
-const { spawnListening, killChild } = require('./lib/procs');
+const { spawnListening, killChild, peerNodeArgs } = require('./lib/procs');
 const { ensureWebStomp, reniceAll } = require('./peers/rabbitmq');
 const serverCfg = require('./server.config');
 
@@ -12,7 +12,7 @@ const PEERS = path.join(__dirname, 'peers');
 
 function nodePeer(file, args, name) {
   return async () => {
-    const cp = await spawnListening(process.execPath, [...(process.env.BENCH_PEER_NODE_ARGS ? process.env.BENCH_PEER_NODE_ARGS.split(' ') : []), path.join(PEERS, file), ...args], name);
+    const cp = await spawnListening(process.execPath, [...peerNodeArgs(), path.join(PEERS, file), ...args], name);
     return { cp, port: cp.benchPort, pid: cp.pid, stop: () => killChild(cp) };
   };
 }

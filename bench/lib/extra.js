@@ -5,7 +5,7 @@
 const fs = require('fs');
 const path = require('path');
 const http = require('http');
-const { spawnListening, killChild, sleep } = require('./procs');
+const { spawnListening, killChild, sleep, peerNodeArgs } = require('./procs');
 const { LoadRun } = require('./load');
 const proc = require('./proc');
 const { Histogram } = require('./hist');
@@ -250,8 +250,7 @@ async function runR1(w, { log, repeat }) {
     const user = prep.users[0];
     const roomId = prep.roomIds[0];
     await seed(roomId, user.id, w.messages, log);
-    const peerArgs = process.env.BENCH_PEER_NODE_ARGS ? process.env.BENCH_PEER_NODE_ARGS.split(' ').filter(Boolean) : [];
-    bare = await spawnListening(process.execPath, [...peerArgs, path.join(PEERS, 'fastify-history.js')], 'peer-fastify-history', { env: { DATABASE_URL: serverCfg.databaseUrl() } });
+    bare = await spawnListening(process.execPath, [...peerNodeArgs(), path.join(PEERS, 'fastify-history.js')], 'peer-fastify-history', { env: { DATABASE_URL: serverCfg.databaseUrl() } });
     const ours = `http://127.0.0.1:${started.port}${serverCfg.config.api}/messages/room/${roomId}?size=50`;
     const theirs = `http://127.0.0.1:${bare.benchPort}/messages/room/${roomId}?size=50`;
     const a = await getJson(started.port, `${serverCfg.config.api}/messages/room/${roomId}?size=50`, user.token);

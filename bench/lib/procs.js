@@ -133,4 +133,9 @@ function waitTcp(port, timeoutMs) {
 
 const sleep = (ms) => new Promise((r) => setTimeout(r, ms));
 
-module.exports = { children, track, killChild, killAllSync, installExitHandlers, forkTracked, spawnListening, freePort, waitTcp, sleep };
+/** Node flags for a peer process, from BENCH_PEER_NODE_ARGS (e.g. '--cpu-prof --cpu-prof-dir=/tmp/pp'). */
+function peerNodeArgs() {
+  return process.env.BENCH_PEER_NODE_ARGS ? process.env.BENCH_PEER_NODE_ARGS.split(' ').filter(Boolean) : [];
+}
+
+module.exports = { peerNodeArgs, children, track, killChild, killAllSync, installExitHandlers, forkTracked, spawnListening, freePort, waitTcp, sleep };

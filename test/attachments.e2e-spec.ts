@@ -8,7 +8,8 @@ import { AttachmentsCleanup } from '../apps/chat-server/src/attachments/attachme
 import { AppDestination, appDestination } from '../apps/chat-server/src/common/realtime/destinations';
 import { createRoom } from './factories/rooms';
 import { adminUser, bearer, createUser, TestUser } from './factories/users';
-import { binary, eventually, filesUnder, PNG, upload, uploadNamed } from './helpers/attachments';
+import { binary, filesUnder, PNG, upload, uploadNamed } from './helpers/attachments';
+import { eventually } from './helpers/eventually';
 import { expectError } from './helpers/expect-error';
 import { StompTestClient } from './helpers/stomp-client';
 import { startTestApp, TestApp } from './helpers/test-app';

@@ -11,6 +11,7 @@ import {
 } from '../apps/chat-server/src/common/realtime/destinations';
 import { createRoom } from './factories/rooms';
 import { adminUser, bearer, createUser, TestUser } from './factories/users';
+import { eventually } from './helpers/eventually';
 import { expectError } from './helpers/expect-error';
 import { StompTestClient } from './helpers/stomp-client';
 import { startTestApp, TestApp } from './helpers/test-app';
@@ -55,13 +56,6 @@ describe('read state and mentions', () => {
     const c = await StompTestClient.connect(t.url, u.token);
     clients.push(c);
     return c;
-  };
-  const eventually = async (check: () => Promise<boolean>, what: string) => {
-    for (let i = 0; i < 100; i++) {
-      if (await check()) return;
-      await new Promise((r) => setTimeout(r, 100));
-    }
-    throw new Error(`timed out waiting for ${what}`);
   };
 
   describe('markers and counts', () => {
@@ -211,7 +205,10 @@ describe('read state and mentions', () => {
       ];
       // 1,197 pairs that are no membership around them: the statement must stay an index lookup
       // per pair (the OR form scanned room_members on MariaDB and SQLite refused it past ~500)
-      const strangers = Array.from({ length: 1197 }, (_, i) => ({ userId: stranger.id, roomId: 1_000_000 + i }));
+      const strangers = Array.from({ length: 1197 }, (_, i) => ({
+        userId: stranger.id,
+        roomId: 1_000_000 + i,
+      }));
       const markers = await t.app
         .get(ReadStateRepository)
         .markers([...strangers.slice(0, 600), ...members, ...strangers.slice(600)]);
@@ -402,7 +399,10 @@ describe('read state and mentions', () => {
       // Nobody already mentioned was told twice.
       expect(await mentionsOf(dave, m.id)).toHaveLength(1);
       expect(await mentionsOf(erin, m.id)).toHaveLength(1);
-      const history = await api().get(`/api/v1/messages/room/${here.id}?size=1`).set(bearer(dave)).expect(200);
+      const history = await api()
+        .get(`/api/v1/messages/room/${here.id}?size=1`)
+        .set(bearer(dave))
+        .expect(200);
       expect(history.body[0].mentions.map((u: { id: number }) => u.id)).toEqual([dave.id, erin.id, bob.id]);
     });
 

@@ -2,14 +2,8 @@ import type { Page } from 'playwright-core';
 import request from 'supertest';
 import { createRoom } from '../factories/rooms';
 import { bearer, createUser, TestUser, uniqueName } from '../factories/users';
-import {
-  composer,
-  loginThroughUi,
-  messages,
-  seeText,
-  UI_TIMEOUT_MS,
-  useWebTestApp,
-} from './browser-support';
+import { eventually as eventuallyHolds } from '../helpers/eventually';
+import { composer, loginThroughUi, messages, seeText, UI_TIMEOUT_MS, useWebTestApp } from './browser-support';
 
 jest.setTimeout(240_000);
 
@@ -36,13 +30,8 @@ describe('web client: read state and mentions in Chromium', () => {
     (await request(web.t.url).get('/api/v1/rooms/unread').set(bearer(u)).expect(200)).body.find(
       (i: { roomId: number }) => i.roomId === roomId,
     );
-  const eventually = async (check: () => Promise<boolean>, what: string) => {
-    const deadline = Date.now() + UI_TIMEOUT_MS;
-    while (!(await check())) {
-      if (Date.now() > deadline) throw new Error(`timed out waiting for ${what}`);
-      await new Promise((r) => setTimeout(r, 200));
-    }
-  };
+  const eventually = (check: () => Promise<boolean>, what: string) =>
+    eventuallyHolds(check, what, UI_TIMEOUT_MS, 200);
   const roomLink = (page: Page, roomId: number) => page.locator(`.room-link[data-room-id="${roomId}"]`);
 
   it('shows bold rooms with unread and mention badges; opening one shows the divider, clears them and moves the marker', async () => {

@@ -1,6 +1,7 @@
 import { Worker } from 'node:worker_threads';
 import { createUser, TestUser, uniqueName } from '../factories/users';
 import { createRoom } from '../factories/rooms';
+import { eventually } from '../helpers/eventually';
 import { startTestApp, TestApp } from '../helpers/test-app';
 import { recordHardening } from './summary';
 import { call, HttpResult } from './support/attack-http';
@@ -368,9 +369,7 @@ describe('attack: spam and harvesting from one account', () => {
           sender: { id: number } | null;
         }>
       ).map((n) => n.sender?.id);
-    const until = Date.now() + 10_000;
-    while (!(await senders()).includes(marker.id) && Date.now() < until);
-    expect(await senders()).toContain(marker.id);
+    await eventually(async () => (await senders()).includes(marker.id), "the marker's MENTION");
     expect(await senders()).not.toContain(mallory.id);
 
     const bound = (burst: number, perMinute: number) => burst + Math.ceil(perMinute * elapsedMin) + 1;

@@ -38,16 +38,6 @@ export function filesUnder(dir: string): string[] {
   return out.sort();
 }
 
-/** Polls `check` until it returns true (bounded): conditions, never fixed sleeps. */
-export async function eventually(check: () => boolean | Promise<boolean>, what: string, timeoutMs = 10_000) {
-  const until = Date.now() + timeoutMs;
-  for (;;) {
-    if (await check()) return;
-    if (Date.now() > until) throw new Error(`Timed out waiting for ${what}`);
-    await new Promise((r) => setTimeout(r, 25));
-  }
-}
-
 /** A supertest parser that keeps a binary answer as a Buffer (and an error body as JSON). */
 export function binary(res: Response, done: (err: Error | null, body: unknown) => void): void {
   const stream = res as unknown as NodeJS.ReadableStream & { headers: Record<string, string> };

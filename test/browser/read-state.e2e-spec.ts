@@ -1,3 +1,4 @@
+import { STOMP_AUTHORIZER, StompAuthorizer } from '@app/stomp';
 import type { Page } from 'playwright-core';
 import request from 'supertest';
 import { createRoom } from '../factories/rooms';
@@ -69,6 +70,35 @@ describe('web client: read state and mentions in Chromium', () => {
       'the marker',
     );
     expect(first.id).toBeLessThan(last.id);
+  });
+
+  it('counts a message posted while the page subscribes: its summary waits for the server to confirm the SUBSCRIBE', async () => {
+    const [alice, bob] = [await user('alice'), await user('bob')];
+    const room = await createRoom(web.t, alice, { members: [bob] });
+    await request(web.t.url).put(`/api/v1/rooms/${room.id}/read`).set(bearer(bob)).send({}).expect(200);
+    // The server takes its time over bob's SUBSCRIBE to the room, and alice posts meanwhile: the
+    // message is neither delivered to bob's page (not yet subscribed) nor counted by a summary the
+    // page loaded before the subscription was in place.
+    const authorizer = web.t.app.get<StompAuthorizer>(STOMP_AUTHORIZER);
+    const canSubscribe = authorizer.canSubscribe.bind(authorizer);
+    let posted: Promise<unknown> | undefined;
+    const spy = jest.spyOn(authorizer, 'canSubscribe').mockImplementation(async (session, destination) => {
+      const allowed = await canSubscribe(session, destination);
+      if (destination === `/topic/rooms/${room.id}` && !posted) {
+        posted = new Promise((r) => setTimeout(r, 1_000)).then(() =>
+          post(alice, room.id, 'while subscribing'),
+        );
+        await posted;
+      }
+      return allowed;
+    });
+    try {
+      const bobPage = await signIn(bob);
+      await eventually(async () => posted !== undefined && !!(await posted), 'the post during the SUBSCRIBE');
+      await seeText(roomLink(bobPage, room.id).locator('.count'), '1');
+    } finally {
+      spy.mockRestore();
+    }
   });
 
   it('moves the marker while scrolling, batched (not one send per scroll event)', async () => {

@@ -127,8 +127,11 @@ export class App {
       }
     });
     // The read state first: the room opened by the route draws its "new messages" divider from it.
+    // Its summary waits for the rooms' SUBSCRIBEs to be confirmed, so that what it does not count
+    // arrives live.
     void this.rooms
       .refreshRooms()
+      .then(() => live.subscribed())
       .then(() => this.read.load())
       .then(() => this.rooms.route());
     void this.loadNotifications();
@@ -316,7 +319,8 @@ export class App {
     live
       .send(appDestination(AppDestination.addUser), { sender: { username: me.username } })
       .catch(() => undefined);
-    // Subscribed now: the counts from here on are exact (a message before this was not seen live).
+    // The server confirmed the subscriptions: the counts from here on are exact (a message before
+    // this was not seen live).
     void this.read.load();
     if (!reconnect) return void this.messages.resendFailed();
     await this.messages.catchUp();

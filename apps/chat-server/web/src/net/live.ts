@@ -1,4 +1,4 @@
-import { Client, IFrame, StompSubscription } from '@stomp/stompjs';
+import { Client, IFrame, IMessage, StompSubscription } from '@stomp/stompjs';
 import SockJS from 'sockjs-client';
 
 export type LiveState =
@@ -19,7 +19,10 @@ export interface LiveOptions {
    * may no longer make (a room it left), so a refused SUBSCRIBE cannot loop reconnects.
    */
   beforeSubscribe?(reconnect: boolean): Promise<void>;
-  /** Runs once the subscriptions are in place: the moment to catch up on missed messages. */
+  /**
+   * Runs once the server confirmed the subscriptions: the moment to catch up on missed messages
+   * and load counts (anything after this point arrives live).
+   */
   onReady(reconnect: boolean): void;
   /** The server refused the token: the session is over. */
   onAuthFailed(message: string): void;
@@ -30,6 +33,8 @@ export interface LiveOptions {
 interface Sub {
   handler: (body: unknown) => void;
   stomp?: StompSubscription;
+  /** Settles when the server answered this SUBSCRIBE (a RECEIPT), or it was given up. */
+  confirmed?: Promise<void>;
 }
 
 const MIN_DELAY_MS = 500;
@@ -119,6 +124,16 @@ export class Live {
   }
 
   /**
+   * Settles once the server has confirmed every subscription made so far (each SUBSCRIBE carries a
+   * receipt; one that fails ends the connection). A summary loaded after this counts exactly what
+   * will not arrive live. While disconnected it settles at once: the next connection subscribes
+   * again and calls `onReady` after its own confirmations.
+   */
+  async subscribed(): Promise<void> {
+    await Promise.all([...this.subs.values()].flatMap((sub) => (sub.confirmed ? [sub.confirmed] : [])));
+  }
+
+  /**
    * SENDs a JSON body. With `receipt`, resolves when the server's RECEIPT arrives (for a chat
    * message: once it is stored) and rejects when the connection drops first or it takes too long.
    */
@@ -131,6 +146,16 @@ export class Live {
       client.publish({ destination, body: payload, headers });
       return Promise.resolve();
     }
+    return this.withReceipt(client, (receipt) =>
+      client.publish({ destination, body: payload, headers: { ...headers, receipt } }),
+    );
+  }
+
+  /**
+   * Sends a frame carrying a fresh `receipt` header (by `write`) and resolves on the server's
+   * RECEIPT; rejects when the connection drops first or the server takes too long.
+   */
+  private withReceipt(client: Client, write: (receipt: string) => void): Promise<void> {
     const id = `r-${Date.now().toString(36)}-${++this.receiptSeq}`;
     return new Promise<void>((resolve, reject) => {
       const timer = window.setTimeout(() => {
@@ -150,7 +175,7 @@ export class Live {
         cleanup();
         resolve();
       });
-      client.publish({ destination, body: payload, headers: { ...headers, receipt: id } });
+      write(id);
     });
   }
 
@@ -195,6 +220,8 @@ export class Live {
         if (this.client !== client || !client.connected) return;
         this.setState({ kind: 'connected', transport });
         for (const [destination, sub] of this.subs) this.subscribeOne(client, destination, sub);
+        await this.subscribed();
+        if (this.client !== client || !client.connected) return;
         this.options.onReady(reconnect);
       })();
     };
@@ -257,11 +284,14 @@ export class Live {
   /** Pending receipts fail, subscriptions are to be made again. */
   private connectionLost(): void {
     for (const waiter of [...this.closeWaiters]) waiter();
-    for (const sub of this.subs.values()) sub.stomp = undefined;
+    for (const sub of this.subs.values()) {
+      sub.stomp = undefined;
+      sub.confirmed = undefined;
+    }
   }
 
   private subscribeOne(client: Client, destination: string, sub: Sub): void {
-    sub.stomp = client.subscribe(destination, (message) => {
+    const handle = (message: IMessage) => {
       let body: unknown = message.body;
       try {
         body = JSON.parse(message.body);
@@ -269,7 +299,12 @@ export class Live {
         // Not JSON: hand over the text.
       }
       sub.handler(body);
-    });
+    };
+    // Given up on (connection lost, no answer in time) counts as settled: the next connection
+    // subscribes again, and waiting longer would hold the page's catch-up for nothing.
+    sub.confirmed = this.withReceipt(client, (receipt) => {
+      sub.stomp = client.subscribe(destination, handle, { receipt });
+    }).catch(() => undefined);
   }
 
   private scheduleReconnect(): void {

@@ -120,9 +120,8 @@ export interface StompFanoutTiming {
   durationNs: bigint;
 }
 
-export interface StompBrokerStats {
-  sessions: number;
-  subscriptions: number;
+/** Counters of one broker's sessions since it started (and the unacked gauge). */
+export interface StompCounters {
   framesIn: number;
   framesOut: number;
   messagesDelivered: number;
@@ -134,4 +133,9 @@ export interface StompBrokerStats {
   sessionsRefused: number;
   /** Delivered message ids awaiting an ACK/NACK, all sessions together (bounded per session). */
   unackedMessages: number;
+}
+
+export interface StompBrokerStats extends StompCounters {
+  sessions: number;
+  subscriptions: number;
 }

@@ -22,7 +22,7 @@ import { findHandler, invokeHandler, resolveHandler } from '../handlers/stomp-ha
 import { StompHandlerRegistry } from '../handlers/stomp-handler.registry';
 import { PeriodicGroups } from '../session/periodic-groups';
 import { IMMEDIATE_ORDER } from '../session/send-pipeline';
-import type { ConnectRefusal, HeartbeatMember, SessionHost, StompCounters } from '../session/session-host';
+import type { ConnectRefusal, HeartbeatMember, SessionHost } from '../session/session-host';
 import { StompSession } from '../session/stomp-session';
 import {
   STOMP_AUTHENTICATOR,
@@ -36,6 +36,7 @@ import type {
   StompAuthenticator,
   StompAuthorizer,
   StompBrokerStats,
+  StompCounters,
   StompConnectRequest,
   StompDisconnectReason,
   StompFanoutTiming,
@@ -193,14 +194,7 @@ export class StompBroker
     body: StompBody,
     headers: Record<string, string> = {},
   ): Promise<void> {
-    const [bytes, contentType] = toBytes(body);
-    return await this.toBus({
-      type: 'user',
-      userId,
-      destination: innerUserDestination(destination, this.options.userDestinationPrefix),
-      headers: withContentType(headers, contentType),
-      body: bytes,
-    });
+    return await this.toBus({ type: 'user', userId, ...this.userMessage(destination, body, headers) });
   }
 
   /** Send to one session (wherever it lives) subscribed to `/user<destination>`. */
@@ -210,14 +204,17 @@ export class StompBroker
     body: StompBody,
     headers: Record<string, string> = {},
   ): Promise<void> {
+    return await this.toBus({ type: 'session', sessionId, ...this.userMessage(destination, body, headers) });
+  }
+
+  /** The bus message of a `/user` send: the inner destination, the body's bytes and content type. */
+  private userMessage(destination: string, body: StompBody, headers: Record<string, string>) {
     const [bytes, contentType] = toBytes(body);
-    return await this.toBus({
-      type: 'session',
-      sessionId,
+    return {
       destination: innerUserDestination(destination, this.options.userDestinationPrefix),
       headers: withContentType(headers, contentType),
       body: bytes,
-    });
+    };
   }
 
   /**

@@ -5,27 +5,13 @@ import type { StompFrame } from '../frame/stomp-frame';
 import type { ResolvedStompOptions } from '../stomp.options';
 import type {
   StompConnectRequest,
+  StompCounters,
   StompDisconnectReason,
   StompFrameOrder,
   StompPrincipal,
   StompSessionInfo,
 } from '../stomp.interfaces';
 import type { PeriodicGroups } from './periodic-groups';
-
-/** Counters shared by all sessions of one broker. */
-export interface StompCounters {
-  framesIn: number;
-  framesOut: number;
-  messagesDelivered: number;
-  slowConsumerCloses: number;
-  protocolErrors: number;
-  /** Sockets refused at accept time by `limits.maxConnectionsPerAddress`. */
-  connectionsRefused: number;
-  /** CONNECTs refused by `limits.maxSessionsPerUser`. */
-  sessionsRefused: number;
-  /** Delivered message ids awaiting an ACK/NACK, every session together (a gauge). */
-  unackedMessages: number;
-}
 
 /** Why an authenticated CONNECT is refused all the same. */
 export interface ConnectRefusal {

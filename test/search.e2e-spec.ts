@@ -259,6 +259,9 @@ describe('GET /api/v1/messages/search', () => {
           expect.stringMatching(/^SEARCH m USING INTEGER PRIMARY KEY/),
           expect.stringMatching(/^SEARCH rm USING/),
           expect.stringMatching(/^SEARCH u USING INTEGER PRIMARY KEY/),
+          // whether the hit has attachments: an index probe per row
+          'CORRELATED SCALAR SUBQUERY 1',
+          expect.stringMatching(/^SEARCH a USING COVERING INDEX IDX_attachments_message/),
         ]);
       }
     });

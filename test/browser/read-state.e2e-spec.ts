@@ -1,6 +1,7 @@
 import { STOMP_AUTHORIZER, StompAuthorizer } from '@app/stomp';
 import type { Page } from 'playwright-core';
 import request from 'supertest';
+import { ReadStateService } from '../../apps/chat-server/src/read-state/read-state.service';
 import { createRoom } from '../factories/rooms';
 import { bearer, createUser, TestUser, uniqueName } from '../factories/users';
 import { eventually as eventuallyHolds } from '../helpers/eventually';
@@ -97,6 +98,52 @@ describe('web client: read state and mentions in Chromium', () => {
       await eventually(async () => posted !== undefined && !!(await posted), 'the post during the SUBSCRIBE');
       await seeText(roomLink(bobPage, room.id).locator('.count'), '1');
     } finally {
+      spy.mockRestore();
+    }
+  });
+
+  it('keeps a read pushed while its summary was on the way: a stale summary does not bring back old counts', async () => {
+    const [alice, bob] = [await user('alice'), await user('bob')];
+    const room = await createRoom(web.t, alice, { members: [bob] });
+    const other = await createRoom(web.t, alice, { members: [bob] });
+    await post(alice, room.id, 'read on another device');
+    // Every summary of bob's is the one computed first, answered only when the test says so: as if
+    // the server computed them all before the read below, and they reached the page after its push.
+    const service = web.t.app.get(ReadStateService);
+    const unread = service.unread.bind(service);
+    let release!: () => void;
+    const released = new Promise<void>((r) => (release = r));
+    let computed: ReturnType<typeof unread> | undefined;
+    const spy = jest.spyOn(service, 'unread').mockImplementation(async (caller) => {
+      if (caller.id !== bob.id) return unread(caller);
+      computed ??= unread(caller);
+      const items = await computed;
+      await released;
+      return items;
+    });
+    try {
+      const bobPage = await signIn(bob);
+      let answered = 0;
+      bobPage.on('requestfinished', (r) => {
+        if (r.url().includes('/api/v1/rooms/unread')) answered++;
+      });
+      await eventually(async () => computed !== undefined, 'the first summary');
+      // bob reads the room elsewhere. Messages in the other room, on the same connection, show
+      // that the page is subscribed (the first) and that the read's push has arrived (the second).
+      await post(alice, other.id, 'before the read');
+      await seeText(roomLink(bobPage, other.id).locator('.count'), '1');
+      await request(web.t.url).put(`/api/v1/rooms/${room.id}/read`).set(bearer(bob)).send({}).expect(200);
+      await post(alice, other.id, 'after the read');
+      await seeText(roomLink(bobPage, other.id).locator('.count'), '2');
+      release();
+      // The page asks twice (at start, and once its SUBSCRIBEs are confirmed).
+      await eventually(async () => answered >= 2, 'the summaries to reach the page');
+      for (const text of ['one', 'two', 'three']) await post(alice, room.id, text);
+      await post(alice, other.id, 'after the three');
+      await seeText(roomLink(bobPage, other.id).locator('.count'), '3');
+      expect(await roomLink(bobPage, room.id).locator('.count').textContent()).toBe('3');
+    } finally {
+      release();
       spy.mockRestore();
     }
   });

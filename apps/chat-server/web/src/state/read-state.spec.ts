@@ -39,6 +39,23 @@ describe('ReadState', () => {
     expect(s.get(1).unread).toBe(4);
   });
 
+  it('keeps a newer marker over a summary computed before it moved (a read pushed meanwhile)', () => {
+    const s = new ReadState(7);
+    // The summary was computed before another device read the room; the read's push came first.
+    s.applyPush({ roomId: 1, lastReadMessageId: 20, unreadCount: 0, mentionCount: 0 });
+    s.applySummary([
+      { roomId: 1, lastReadMessageId: null, unreadCount: 1, mentionCount: 0, lastMessageId: 20 },
+    ]);
+    expect(s.get(1)).toEqual({ lastRead: 20, unread: 0, mentions: 0 });
+    s.arrivedUnseen(msg(21, 2));
+    expect(s.get(1).unread).toBe(1);
+    // A summary that knows the same marker (or a newer one) is taken.
+    s.applySummary([
+      { roomId: 1, lastReadMessageId: 20, unreadCount: 1, mentionCount: 0, lastMessageId: 21 },
+    ]);
+    expect(s.get(1)).toEqual({ lastRead: 20, unread: 1, mentions: 0 });
+  });
+
   it('takes pushes that move the marker forward and ignores older ones', () => {
     const s = new ReadState(7);
     expect(s.applyPush({ roomId: 1, lastReadMessageId: 20, unreadCount: 3, mentionCount: 1 })).toBe(true);

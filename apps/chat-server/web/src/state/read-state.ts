@@ -40,12 +40,16 @@ export class ReadState {
 
   /**
    * The server's summary replaces what the page counted, except in a room where the page already
-   * counted a message newer than the summary knew (it was computed before that message arrived).
+   * knows more than the summary did when it was computed: a message newer than the summary's
+   * newest was counted, or the marker is past the summary's (a push from a read made while the
+   * summary was on its way, or this page's own reading). Markers only move forward.
    */
   applySummary(items: readonly UnreadItem[]): void {
     for (const i of items) {
       const newest = this.newestCounted.get(i.roomId);
       if (newest !== undefined && newest > (i.lastMessageId ?? 0)) continue;
+      const known = this.rooms.get(i.roomId)?.lastRead ?? null;
+      if (known !== null && known > (i.lastReadMessageId ?? 0)) continue;
       this.rooms.set(i.roomId, this.fromServer(i));
     }
   }

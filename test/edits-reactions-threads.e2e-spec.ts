@@ -10,6 +10,7 @@ import {
 } from '../apps/chat-server/src/common/realtime/destinations';
 import { createRoom } from './factories/rooms';
 import { adminUser, bearer, createUser, TestUser } from './factories/users';
+import { eventually } from './helpers/eventually';
 import { expectError } from './helpers/expect-error';
 import { StompTestClient } from './helpers/stomp-client';
 import { startTestApp, TestApp } from './helpers/test-app';
@@ -376,9 +377,10 @@ describe('edits, reactions and threads', () => {
         (await api().get('/api/v1/notifications?size=100').set(bearer(u)).expect(200)).body.filter(
           (n: { type: string; roomId: number }) => n.type === 'REPLY' && n.roomId === room.id,
         );
-      const aliceNotes = await waitFor(
-        () => replyNotes(alice),
-        (n) => n.length === 3,
+      let aliceNotes: { type: string }[] = [];
+      await eventually(
+        async () => (aliceNotes = await replyNotes(alice)).length === 3,
+        "alice's REPLY notifications",
       );
       expect(aliceNotes[0]).toEqual(
         expect.objectContaining({
@@ -634,16 +636,6 @@ describe('edits, reactions and threads', () => {
   const find2 = async (room: number, id: number) =>
     (await history(alice, '?size=100', room)).find((m: { id: number }) => m.id === id);
 });
-
-/** Polls `read` until `done` holds (notifications are written after the answer). */
-async function waitFor<T>(read: () => Promise<T>, done: (v: T) => boolean, timeoutMs = 10_000): Promise<T> {
-  const until = Date.now() + timeoutMs;
-  for (;;) {
-    const value = await read();
-    if (done(value) || Date.now() > until) return value;
-    await new Promise((r) => setTimeout(r, 50));
-  }
-}
 
 /**
  * Counts the SELECT statements the app runs, by wrapping the query runners the DataSource hands

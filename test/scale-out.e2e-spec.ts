@@ -4,6 +4,7 @@ import { join } from 'node:path';
 import request from 'supertest';
 import { createRoom } from './factories/rooms';
 import { bearer, createUser } from './factories/users';
+import { eventually } from './helpers/eventually';
 import { StompTestClient } from './helpers/stomp-client';
 import { freshDatabase, startTestApp, TestApp, testSettings, TEST_JWT_SECRET } from './helpers/test-app';
 
@@ -130,14 +131,20 @@ describeWithRedis('several instances behind one Redis', () => {
   it('presence of a user connected on A reads online on B, and offline once it disconnects', async () => {
     const carol = await createUser(a);
     const c = await connect(a, carol.token);
-    await waitFor(
+    await eventually(
       async () =>
         (await request(b.url).get(`/api/v1/status/${carol.id}`).set(bearer(carol))).body.status === 'online',
+      'carol online on B',
+      10_000,
+      200,
     );
     await c.close();
-    await waitFor(
+    await eventually(
       async () =>
         (await request(b.url).get(`/api/v1/status/${carol.id}`).set(bearer(carol))).body.status === 'offline',
+      'carol offline on B',
+      10_000,
+      200,
     );
   });
 
@@ -195,26 +202,23 @@ describeWithRedis('several instances behind one Redis', () => {
       });
       const onDoomed = await connect({ url }, dave.token);
       expect(onDoomed.closed).toBe(false);
-      await waitFor(
+      await eventually(
         async () =>
           (await request(b.url).get(`/api/v1/status/${dave.id}`).set(bearer(dave))).body.status === 'online',
+        'dave online on B',
+        10_000,
+        200,
       );
       child.kill('SIGKILL');
-      await waitFor(
+      await eventually(
         async () =>
           (await request(b.url).get(`/api/v1/status/${dave.id}`).set(bearer(dave))).body.status === 'offline',
+        'dave offline on B after its instance died',
         45_000,
+        200,
       );
     } finally {
       child.kill('SIGKILL');
     }
   }, 150_000);
 });
-
-async function waitFor(condition: () => Promise<boolean>, timeoutMs = 10_000): Promise<void> {
-  const deadline = Date.now() + timeoutMs;
-  while (!(await condition())) {
-    if (Date.now() > deadline) throw new Error('condition not met in time');
-    await new Promise((r) => setTimeout(r, 200));
-  }
-}

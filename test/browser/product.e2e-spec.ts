@@ -3,6 +3,7 @@ import { copyFileSync, readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import request from 'supertest';
 import { bearer, createUser, TestUser, uniqueName } from '../factories/users';
+import { eventuallyPasses } from '../helpers/eventually';
 import {
   composer,
   createChannelThroughUi,
@@ -41,13 +42,7 @@ async function seriousViolations(page: Page): Promise<string[]> {
 
 /** Polls `read` until it gives `expected` (bounded); the last value is what the assertion sees. */
 async function until<T>(read: () => Promise<T>, expected: T, timeoutMs = 20_000): Promise<void> {
-  const end = Date.now() + timeoutMs;
-  let value = await read();
-  while (value !== expected && Date.now() < end) {
-    await new Promise((r) => setTimeout(r, 200));
-    value = await read();
-  }
-  expect(value).toBe(expected);
+  await eventuallyPasses(async () => expect(await read()).toBe(expected), timeoutMs, 200);
 }
 
 /** A granted Notification API that records what it shows, and a hidden tab. */

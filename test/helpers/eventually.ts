@@ -22,14 +22,18 @@ export async function eventually(
  * Runs an assertion until it passes and returns its value; after `timeoutMs` the assertion's own
  * failure is thrown, so the report shows the expected and received values.
  */
-export async function eventuallyPasses<T>(assertion: () => Promise<T>, timeoutMs = 10_000): Promise<T> {
+export async function eventuallyPasses<T>(
+  assertion: () => Promise<T>,
+  timeoutMs = 10_000,
+  intervalMs = 50,
+): Promise<T> {
   const until = Date.now() + timeoutMs;
   for (;;) {
     try {
       return await assertion();
     } catch (err) {
       if (Date.now() > until) throw err;
-      await new Promise((r) => setTimeout(r, 50));
+      await new Promise((r) => setTimeout(r, intervalMs));
     }
   }
 }

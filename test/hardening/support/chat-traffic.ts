@@ -1,5 +1,6 @@
 import { IMessage } from '@stomp/stompjs';
 import { createConnection } from 'mysql2/promise';
+import { eventually } from '../../helpers/eventually';
 import { StompTestClient } from '../../helpers/stomp-client';
 
 /** How one SEND ended, as its sender saw it. */
@@ -146,19 +147,13 @@ export async function loop(
 
 export const sleep = (ms: number) => new Promise((resolve) => setTimeout(resolve, ms));
 
-/** Polls an async condition until it holds, bounded. */
-export async function waitFor(
+/** Polls an async condition until it holds, bounded (the hardening suite's longer defaults). */
+export const waitFor = (
   condition: () => Promise<boolean> | boolean,
   what: string,
   timeoutMs = 15_000,
   everyMs = 100,
-): Promise<void> {
-  const deadline = Date.now() + timeoutMs;
-  while (!(await condition())) {
-    if (Date.now() > deadline) throw new Error(`timed out waiting for ${what}`);
-    await sleep(everyMs);
-  }
-}
+): Promise<void> => eventually(condition, what, timeoutMs, everyMs);
 
 /** GET /health/ready's status code (0 when the request itself fails). */
 export async function readiness(baseUrl: string): Promise<{ status: number; body: unknown }> {

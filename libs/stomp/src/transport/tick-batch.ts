@@ -8,8 +8,9 @@
  * A turn and not a process.nextTick: under load, one poll phase runs the frames of many sockets
  * (SENDs of different users, READ markers, reactions), each a broadcast of its own. With a nextTick
  * each of those was a tick of its own, so a subscriber of busy rooms got one write syscall per
- * frame: 55 % of the server's CPU in the M1 mix. Within a turn it gets at most two. A held frame
- * waits at most for the rest of the poll phase; an idle server's turn ends at once.
+ * frame (native socket writes were 53 % of the M1 profile's samples, which are wall time; M1 as a
+ * whole did not measurably change, see bench/RESULTS.md). Within a turn it gets at most two. A
+ * held frame waits at most for the rest of the poll phase; an idle server's turn ends at once.
  */
 export interface TickFlushable {
   /** Hands the frames held this tick to the socket, in order. */

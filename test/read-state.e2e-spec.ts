@@ -151,6 +151,13 @@ describe('read state and mentions', () => {
       for (const path of [`/api/v1/rooms/${room.id}/read`, `/api/messages/${room.id}/read`]) {
         expectError(await api().put(path).set(bearer(stranger)).send({}), 403);
         expectError(await api().put(path).set(bearer(admin)).send({}), 403);
+        // The membership decides first, though the message is looked up alongside it: a stranger
+        // learns nothing about message ids, existing or not.
+        const known = await api().put(path).set(bearer(stranger)).send({ messageId: foreign.id });
+        const unknown = await api().put(path).set(bearer(stranger)).send({ messageId: 999999999 });
+        expectError(known, 403);
+        expectError(unknown, 403);
+        expect(known.body.message).toBe(unknown.body.message);
         expectError(await api().put(path).set(bearer(bob)).send({ messageId: foreign.id }), 404);
         expectError(await api().put(path).set(bearer(bob)).send({ messageId: 999999999 }), 404);
         for (const body of [
